@@ -1,0 +1,64 @@
+import { App } from 'cdk8s';
+import { isApplication } from '../constructs/lib/context';
+import { DynamicStorage, IVolumeProvider } from '../constructs/volume-provider';
+import { EnvironmentConfig } from '../environments/types';
+import { ArgoCdChart } from './argocd';
+import { BackendServiceChart, BackendServiceSpec } from './backend-service';
+import { FrontendChart } from './frontend';
+import { KafkaChart } from './kafka';
+import { LocalStorageChart } from './local-storage';
+import { NamespacesChart } from './namespaces';
+import { cloudnativePgOperator, strimziOperator } from './operators';
+
+/** The three NestJS backends of the reference platform. */
+export const BACKEND_SERVICES: readonly BackendServiceSpec[] = [
+  {
+    name: 'identity-service',
+    runtime: 'node',
+    port: 3000,
+    healthCheck: { path: '/identity/health' },
+    database: 'identity',
+    redis: true,
+    kafka: { topics: { identityEvents: 'identity.events' } },
+  },
+  {
+    name: 'user-service',
+    runtime: 'node',
+    port: 3001,
+    healthCheck: { path: '/profiles/health' },
+    database: 'users',
+    redis: false,
+    kafka: { consumerGroupId: 'user-service-group', topics: { identityEvents: 'identity.events', userEvents: 'user.events' } },
+  },
+  {
+    name: 'blog-service',
+    runtime: 'node',
+    port: 3002,
+    healthCheck: { path: '/blog/health' },
+    database: 'blog',
+    redis: false,
+    kafka: { consumerGroupId: 'blog-service-group', topics: { blogEvents: 'blog.events', userEvents: 'user.events' } },
+  },
+];
+
+/**
+ * The HealthXcape platform for one environment: local storage, the Strimzi operator and Kafka, the three
+ * backend services with their databases, the frontend, the namespaces they need, and Argo CD's app of apps.
+ */
+export function healthXcape(app: App, env: EnvironmentConfig): void {
+  const storage: IVolumeProvider = env.storage.mode === 'local'
+    ? new LocalStorageChart(app, env, env.storage).storage
+    : new DynamicStorage(env.storage.storageClassName);
+
+  const strimzi = strimziOperator(app, env, 'kafka');
+  const kafka = new KafkaChart(app, env, storage, strimzi);
+  const postgresOperator = env.postgres.engine === 'cloudnative-pg' ? cloudnativePgOperator(app, env) : undefined;
+
+  const [identity, users, blog] = BACKEND_SERVICES.map((spec) =>
+    new BackendServiceChart(app, env, spec, { storage, kafka: kafka.platform, postgresOperator }).service);
+
+  new FrontendChart(app, env, { identity: identity!, users: users!, blog: blog! });
+
+  new NamespacesChart(app, env, app.node.children.filter(isApplication));
+  new ArgoCdChart(app, env);
+}

@@ -1,0 +1,68 @@
+import { App } from 'cdk8s';
+import { HelmApplication } from '../constructs/helm-application';
+import { imageReference } from '../constructs/lib/images';
+import { STRIMZI_VERSION } from '../constructs/lib/kafka-rules';
+import { EnvironmentConfig, platformContext } from '../environments/types';
+
+const CRD_AND_RBAC = [
+  { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+];
+
+/** CloudNativePG operator release matching the imported CRDs (v1.30.0); chart 0.29.0 ships it. */
+export const CLOUDNATIVE_PG_VERSION = '1.30.0';
+
+/**
+ * The `strimzi-operator` application: the upstream Strimzi Helm chart at the pinned version, installed into
+ * the Kafka namespace. Replaces the imperative install script; the Kafka cluster is synced after it.
+ */
+export function strimziOperator(scope: App, env: EnvironmentConfig, namespace: string): HelmApplication {
+  const mirror = env.registryMirror;
+  return new HelmApplication(scope, 'strimzi-operator', {
+    context: platformContext(env),
+    namespace,
+    repoURL: env.operators.strimzi.repoURL,
+    chart: 'strimzi-kafka-operator',
+    version: env.operators.strimzi.version,
+    values: {
+      ...(mirror ? { defaultImageRegistry: mirror } : {}),
+      resources: { requests: { cpu: '200m', memory: '384Mi' }, limits: { cpu: '1', memory: '384Mi' } },
+    },
+    images: [
+      imageReference({ repository: 'quay.io/strimzi/operator', tag: STRIMZI_VERSION }, mirror),
+      imageReference({ repository: 'quay.io/strimzi/kafka', tag: `${STRIMZI_VERSION}-kafka-${env.kafka.version}` }, mirror),
+    ],
+    clusterScopedKinds: CRD_AND_RBAC,
+    providesApiGroups: ['kafka.strimzi.io', 'core.strimzi.io'],
+    // Strimzi's operator and broker pods need more than "restricted" allows by default.
+    podSecurity: 'baseline',
+    // The Kafka CRD is larger than the 256 KiB client-side apply annotation.
+    serverSideApply: true,
+  });
+}
+
+/** The `cnpg-operator` application: the upstream CloudNativePG Helm chart (operator and CRDs). */
+export function cloudnativePgOperator(scope: App, env: EnvironmentConfig): HelmApplication {
+  const mirror = env.registryMirror;
+  const image = imageReference({ repository: 'ghcr.io/cloudnative-pg/cloudnative-pg', tag: CLOUDNATIVE_PG_VERSION }, mirror);
+  return new HelmApplication(scope, 'cnpg-operator', {
+    context: platformContext(env),
+    namespace: 'cnpg-system',
+    repoURL: env.operators.cloudnativePg.repoURL,
+    chart: 'cloudnative-pg',
+    version: env.operators.cloudnativePg.version,
+    values: {
+      ...(mirror ? { image: { repository: image.slice(0, image.lastIndexOf(':')), tag: CLOUDNATIVE_PG_VERSION } } : {}),
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    },
+    images: [image],
+    clusterScopedKinds: [
+      ...CRD_AND_RBAC,
+      { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
+      { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
+    ],
+    providesApiGroups: ['postgresql.cnpg.io'],
+    serverSideApply: true,
+  });
+}

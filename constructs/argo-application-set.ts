@@ -1,0 +1,84 @@
+import { Construct } from 'constructs';
+import * as argo from '../imports/argoproj.io';
+import { RESOURCES_FINALIZER, SYNC_RETRY } from './argo-application';
+import { componentLabels } from './lib/labels';
+import { PropsValidator } from './lib/validation';
+
+/** Props of `ArgoApplicationSet`. */
+export interface ArgoApplicationSetProps {
+  /** ApplicationSet name. */
+  readonly name: string;
+  /** Prefix of generated Application names (`<prefix>-<directory>`). */
+  readonly namePrefix: string;
+  readonly project: string;
+  /** Rendered-manifests repository and branch. */
+  readonly repoURL: string;
+  readonly revision: string;
+  /** Directory whose subdirectories become Applications, e.g. `prod`. */
+  readonly directory: string;
+  /** Subdirectories not to generate Applications for (the Argo CD directory itself). */
+  readonly exclude: readonly string[];
+  readonly server: string;
+  /** Destination namespace of generated Applications (objects carry their own namespaces). */
+  readonly destinationNamespace: string;
+  /**
+   * Namespace of the ApplicationSet (Argo CD's namespace).
+   * @default 'argocd'
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * An ApplicationSet with a git directory generator over `<env>/*` of the rendered branch: applications appear
+ * and disappear with their directories. It cannot express per-application sync waves; ordering relies on
+ * Argo CD's retries (see README, "ApplicationSet mode").
+ *
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators-Git/
+ */
+export class ArgoApplicationSet extends Construct {
+  public constructor(scope: Construct, id: string, props: ArgoApplicationSetProps) {
+    super(scope, id);
+    const check = new PropsValidator(this, `ArgoApplicationSet '${props.name}'`);
+    check.dnsLabel('name', props.name);
+    check.throwIfInvalid();
+
+    new argo.ApplicationSet(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        namespace: props.namespace ?? 'argocd',
+        labels: componentLabels({ name: 'argocd-applicationset', instance: props.name, component: 'gitops' }),
+      },
+      spec: {
+        goTemplate: true,
+        goTemplateOptions: ['missingkey=error'],
+        generators: [{
+          git: {
+            repoUrl: props.repoURL,
+            revision: props.revision,
+            directories: [
+              { path: `${props.directory}/*` },
+              ...props.exclude.map((path) => ({ path, exclude: true })),
+            ],
+          },
+        }],
+        template: {
+          metadata: {
+            name: `${props.namePrefix}-{{.path.basename}}`,
+            labels: { application: '{{.path.basename}}' },
+            finalizers: [RESOURCES_FINALIZER],
+          },
+          spec: {
+            project: props.project,
+            source: { repoUrl: props.repoURL, targetRevision: props.revision, path: '{{.path.path}}' },
+            destination: { server: props.server, namespace: props.destinationNamespace },
+            syncPolicy: {
+              automated: { prune: true, selfHeal: true },
+              syncOptions: ['CreateNamespace=true', 'SkipDryRunOnMissingResource=true'],
+              retry: { limit: SYNC_RETRY.limit, backoff: { ...SYNC_RETRY.backoff } },
+            },
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,122 @@
+import { Construct } from 'constructs';
+import * as strimzi from '../imports/kafka.strimzi.io';
+import { kafkaTopicNameProblem, replicationProblems } from './lib/kafka-rules';
+import { componentLabels } from './lib/labels';
+import { dnsLabelProblem } from './lib/names';
+import { PropsValidator } from './lib/validation';
+
+/** Topic-level Kafka configuration (`retention.ms`, `cleanup.policy`, ...). */
+export type KafkaTopicConfig = Readonly<Record<string, string | number | boolean>>;
+
+/** What a topic needs to know about its cluster. */
+export interface KafkaTopicCluster {
+  /** Name of the Strimzi `Kafka` resource (the `strimzi.io/cluster` label). */
+  readonly clusterName: string;
+  /** Namespace of the cluster (topics must live next to it). */
+  readonly namespace: string;
+  /** Number of brokers (topic replicas must not exceed it). */
+  readonly brokers: number;
+  /** Kafka version (for the version label). */
+  readonly version: string;
+}
+
+/** Options of a topic. */
+export interface KafkaTopicOptions {
+  /**
+   * Partitions.
+   * @default - the platform's default partitions
+   */
+  readonly partitions?: number;
+  /**
+   * Replicas (at most the number of brokers).
+   * @default - the platform's default replicas
+   */
+  readonly replicas?: number;
+  /**
+   * `min.insync.replicas` of the topic (lower than `replicas`).
+   * @default - the platform's default
+   */
+  readonly minInsyncReplicas?: number;
+  /**
+   * Further topic configuration.
+   * @default {}
+   */
+  readonly config?: KafkaTopicConfig;
+}
+
+/** Props of `KafkaTopic`. */
+export interface KafkaTopicProps extends Required<Omit<KafkaTopicOptions, 'config'>> {
+  readonly cluster: KafkaTopicCluster;
+  /** Kafka topic name, e.g. `identity.events`. */
+  readonly topicName: string;
+  /** @default {} */
+  readonly config?: KafkaTopicConfig;
+}
+
+/**
+ * The Kubernetes object name of a topic: a DNS label derived from the topic name (`identity.events` becomes
+ * `identity-events`); the real name goes to `spec.topicName`.
+ */
+export function topicResourceName(topicName: string): string {
+  return topicName.toLowerCase().replace(/[._]/g, '-');
+}
+
+/**
+ * A Strimzi `KafkaTopic` (`kafka.strimzi.io/v1`), managed by the cluster's topic operator. Create topics with
+ * `KafkaPlatform.addTopic()`; services reference the returned object, so a topic they use always exists.
+ */
+export class KafkaTopic extends Construct {
+  public readonly topicName: string;
+  public readonly resourceName: string;
+  public readonly partitions: number;
+  public readonly replicas: number;
+  public readonly minInsyncReplicas: number;
+  public readonly config: KafkaTopicConfig;
+  public readonly cluster: KafkaTopicCluster;
+
+  public constructor(scope: Construct, id: string, props: KafkaTopicProps) {
+    super(scope, id);
+    this.topicName = props.topicName;
+    this.resourceName = topicResourceName(props.topicName ?? '');
+    this.partitions = props.partitions;
+    this.replicas = props.replicas;
+    this.minInsyncReplicas = props.minInsyncReplicas;
+    this.config = props.config ?? {};
+    this.cluster = props.cluster;
+
+    const check = new PropsValidator(this, `KafkaTopic '${String(props.topicName)}' of cluster '${props.cluster.clusterName}'`);
+    const nameProblem = kafkaTopicNameProblem(props.topicName);
+    if (nameProblem) {
+      check.add('topicName', nameProblem, props.topicName, "use a name such as 'identity.events'");
+    } else {
+      const resourceProblem = dnsLabelProblem(this.resourceName);
+      if (resourceProblem) check.add('topicName', `its resource name '${this.resourceName}' ${resourceProblem}`, props.topicName, 'use a shorter topic name');
+    }
+    check.integer('partitions', this.partitions, 1, 10000);
+    for (const problem of replicationProblems(this.replicas, this.minInsyncReplicas, props.cluster.brokers)) {
+      check.add(problem.startsWith('min.insync') ? 'minInsyncReplicas' : 'replicas', problem, problem.startsWith('min.insync') ? this.minInsyncReplicas : this.replicas,
+        `keep replicas <= ${props.cluster.brokers} (the brokers) and min.insync.replicas < replicas`);
+    }
+    if ('min.insync.replicas' in this.config) {
+      check.add('config', "set 'minInsyncReplicas' instead of config['min.insync.replicas'] so it is checked against the replicas", this.config['min.insync.replicas'], "move the value to 'minInsyncReplicas'");
+    }
+    check.throwIfInvalid();
+
+    new strimzi.KafkaTopic(this, 'Resource', {
+      metadata: {
+        name: this.resourceName,
+        namespace: props.cluster.namespace,
+        labels: {
+          ...componentLabels({ name: 'kafka-topic', instance: this.resourceName, component: 'messaging', version: props.cluster.version }),
+          'strimzi.io/cluster': props.cluster.clusterName,
+        },
+      },
+      spec: {
+        topicName: this.topicName,
+        partitions: this.partitions,
+        replicas: this.replicas,
+        config: { ...this.config, 'min.insync.replicas': this.minInsyncReplicas },
+      },
+    });
+  }
+}

@@ -1,0 +1,318 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as eso from '../imports/external-secrets.io';
+import * as generators from '../imports/generators.external-secrets.io';
+import * as cnpg from '../imports/postgresql.cnpg.io';
+import { contextOf, IApplication, recordDependency } from './lib/context';
+import { ImageSettings, imageReference, imageVersion } from './lib/images';
+import * as k8s from './lib/k8s';
+import { ComponentIdentity, componentLabels, selectorLabels } from './lib/labels';
+import { joinName } from './lib/names';
+import { execProbe, ProbeSchedule } from './lib/probes';
+import { quantityProblem, ResourceSettings } from './lib/resources';
+import { PropsValidator } from './lib/validation';
+import { renderPodTemplate, renderService } from './lib/workload';
+import { IVolumeProvider } from './volume-provider';
+
+/** How PostgreSQL runs: a single-instance StatefulSet, or a CloudNativePG `Cluster`. */
+export type PostgresEngine = 'statefulset' | 'cloudnative-pg';
+
+/**
+ * Where the database password comes from. It never appears in rendered YAML.
+ *
+ * - `existing-secret`: a Secret the platform team creates out of band (keys `username`, `password`).
+ * - `generated`: an External Secrets `Password` generator creates it once in the cluster (statefulset engine).
+ * - `cnpg`: CloudNativePG generates `<cluster>-app` (cloudnative-pg engine).
+ */
+export type PostgresCredentials =
+  | { readonly mode: 'existing-secret'; readonly secretName?: string }
+  | { readonly mode: 'generated' }
+  | { readonly mode: 'cnpg' };
+
+/** Props of `PostgresDatabase`. */
+export interface PostgresDatabaseProps {
+  /** Image: `postgres:15-alpine` for the statefulset engine, a CloudNativePG operand image for `cloudnative-pg`. */
+  readonly image: ImageSettings;
+  /** Database created at initialisation. */
+  readonly databaseName: string;
+  /** Where the data volumes come from. */
+  readonly storage: IVolumeProvider;
+  /**
+   * Name of the StatefulSet (and headless Service) or CloudNativePG Cluster.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * @default 'statefulset'
+   */
+  readonly engine?: PostgresEngine;
+  /**
+   * Role owning the database.
+   * @default - the database name
+   */
+  readonly username?: string;
+  /**
+   * Where the password comes from.
+   * @default - `generated` for the statefulset engine, `cnpg` for cloudnative-pg
+   */
+  readonly credentials?: PostgresCredentials;
+  /**
+   * Size of each data volume.
+   * @default '1Gi'
+   */
+  readonly size?: string;
+  /**
+   * PostgreSQL instances (cloudnative-pg only; the statefulset engine runs exactly one).
+   * @default 1
+   */
+  readonly instances?: number;
+  /**
+   * CPU and memory of each instance.
+   * @default - requests 100m / 256Mi, limits 500m / 512Mi
+   */
+  readonly resources?: ResourceSettings;
+  /**
+   * Pods allowed to connect (a NetworkPolicy admits only them; statefulset engine).
+   * @default [] - nobody but the NetworkPolicy-exempt
+   */
+  readonly clients?: readonly ComponentIdentity[];
+  /**
+   * The application delivering the CloudNativePG operator; the database is synced after it.
+   * @default - the operator is installed by other means
+   */
+  readonly operator?: IApplication;
+}
+
+/** The Secret holding a database's credentials and its keys. */
+export interface DatabaseCredentialsRef {
+  readonly secretName: string;
+  readonly usernameKey: string;
+  readonly passwordKey: string;
+}
+
+/** PostgreSQL's port. */
+export const POSTGRES_PORT = 5432;
+
+const POSTGRES_PROBES: ProbeSchedule = {
+  // initdb on first start can take a while on slow disks.
+  startup: { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 60 },
+  liveness: { periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+  readiness: { periodSeconds: 5, timeoutSeconds: 5, failureThreshold: 3 },
+};
+
+/**
+ * A service's own PostgreSQL, with credentials that never appear in git.
+ *
+ * The `statefulset` engine renders a StatefulSet (one instance, non-root, restricted security context), a
+ * headless Service, a volume claim template whose volume is registered with the storage provider, and a
+ * NetworkPolicy admitting only the declared clients. The `cloudnative-pg` engine renders a CloudNativePG
+ * `Cluster` (`postgresql.cnpg.io/v1`) and registers one volume per instance.
+ */
+export class PostgresDatabase extends Construct {
+  public readonly name: string;
+  public readonly engine: PostgresEngine;
+  public readonly databaseName: string;
+  public readonly username: string;
+  /** In-cluster host name of the primary (read-write) endpoint. */
+  public readonly host: string;
+  public readonly port: number = POSTGRES_PORT;
+  public readonly credentials: DatabaseCredentialsRef;
+  public readonly identity: ComponentIdentity;
+
+  public constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
+    super(scope, id);
+    const context = contextOf(this);
+    this.name = props.name ?? id;
+    this.engine = props.engine ?? 'statefulset';
+    this.databaseName = props.databaseName;
+    this.username = props.username ?? props.databaseName;
+    const credentials = props.credentials ?? (this.engine === 'statefulset' ? { mode: 'generated' } : { mode: 'cnpg' });
+    const size = props.size ?? '1Gi';
+    const instances = props.instances ?? 1;
+    const resources = props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
+
+    const check = new PropsValidator(this, `PostgresDatabase '${this.name}'`);
+    check.dnsLabel('name', this.name);
+    check.check(this.engine === 'statefulset' || this.engine === 'cloudnative-pg', 'engine', "'engine' must be 'statefulset' or 'cloudnative-pg'", this.engine, 'pick one of the two engines');
+    for (const [field, value] of [['databaseName', this.databaseName], ['username', this.username]] as const) {
+      check.check(typeof value === 'string' && /^[a-z_][a-z0-9_]{0,62}$/.test(value), field, `'${field}' must be a lower-case PostgreSQL identifier (letters, digits, _; at most 63 characters)`, value, "use a name such as 'identity'");
+    }
+    const sizeProblem = quantityProblem(size, 'storage');
+    if (sizeProblem) check.add('size', `'size' ${sizeProblem}`, size, "use a size such as '1Gi'");
+    check.integer('instances', instances, 1, 9);
+    check.check(this.engine !== 'statefulset' || instances === 1, 'instances', 'the statefulset engine runs exactly one instance', instances, "set instances to 1, or use the 'cloudnative-pg' engine for replicas");
+    check.check(!(credentials.mode === 'cnpg' && this.engine !== 'cloudnative-pg'), 'credentials', "'cnpg' credentials are generated by CloudNativePG and need the 'cloudnative-pg' engine", credentials.mode, "use 'existing-secret' or 'generated'");
+    check.check(!(credentials.mode === 'generated' && this.engine === 'cloudnative-pg'), 'credentials', 'CloudNativePG generates its own credentials', credentials.mode, "use 'cnpg' (or 'existing-secret') with the cloudnative-pg engine");
+    check.resources('resources', resources);
+    const ns = Chart.of(this).namespace;
+    check.check(ns !== undefined, 'namespace', 'the database must be in a chart with a namespace', ns, "give the application chart a namespace (e.g. 'healthxcape')");
+    check.throwIfInvalid();
+
+    const version = imageVersion(props.image);
+    this.identity = { name: 'postgres', instance: this.name, component: 'database', version };
+    if (props.operator) recordDependency(this, props.operator);
+
+    const secretName = credentials.mode === 'cnpg'
+      ? joinName(this.name, 'app')
+      : credentials.mode === 'existing-secret' && credentials.secretName !== undefined
+        ? credentials.secretName
+        : joinName(this.name, 'credentials');
+    this.credentials = { secretName, usernameKey: 'username', passwordKey: 'password' };
+    const namespace = ns as string;
+
+    if (credentials.mode === 'generated') this.renderGeneratedCredentials(secretName);
+
+    if (this.engine === 'cloudnative-pg') {
+      this.host = `${joinName(this.name, 'rw')}.${namespace}.svc`;
+      this.renderCluster(props, instances, size, resources, context.imagePullPolicy, imageReference(props.image, context.registryMirror), credentials);
+      for (let serial = 1; serial <= instances; serial++) {
+        props.storage.registerClaim(this, { namespace, claimName: `${this.name}-${serial}`, size, owner: this.identity });
+      }
+      return;
+    }
+
+    this.host = `${this.name}.${namespace}.svc`;
+    renderService(this, 'Service', {
+      name: this.name,
+      identity: this.identity,
+      headless: true,
+      ports: [{ name: 'postgres', port: POSTGRES_PORT, targetPort: 'postgres' }],
+    });
+    const pgIsReady = ['sh', '-c', `pg_isready -U "$POSTGRES_USER" -d "$POSTGRES_DB" -h 127.0.0.1 -p ${POSTGRES_PORT}`];
+    const template = renderPodTemplate(this, {
+      identity: this.identity,
+      // The postgres Alpine image's own user.
+      user: { uid: 70, gid: 70, fsGroup: 70 },
+      terminationGracePeriodSeconds: 60,
+      containers: [{
+        name: 'postgres',
+        image: imageReference(props.image, context.registryMirror),
+        imagePullPolicy: context.imagePullPolicy,
+        ports: [{ name: 'postgres', containerPort: POSTGRES_PORT }],
+        env: { POSTGRES_DB: this.databaseName, PGDATA: '/var/lib/postgresql/data/pgdata' },
+        envRefs: [
+          { name: 'POSTGRES_USER', valueFrom: { secretKeyRef: { name: secretName, key: 'username' } } },
+          { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: secretName, key: 'password' } } },
+        ],
+        resources,
+        startupProbe: execProbe(pgIsReady, POSTGRES_PROBES.startup),
+        livenessProbe: execProbe(pgIsReady, POSTGRES_PROBES.liveness),
+        readinessProbe: execProbe(pgIsReady, POSTGRES_PROBES.readiness),
+        writablePaths: ['/var/run/postgresql', '/tmp'],
+        volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }],
+      }],
+    });
+    new k8s.KubeStatefulSet(this, 'StatefulSet', {
+      metadata: { name: this.name, labels: componentLabels(this.identity) },
+      spec: {
+        serviceName: this.name,
+        replicas: 1,
+        selector: { matchLabels: selectorLabels(this.identity) },
+        podManagementPolicy: 'OrderedReady',
+        updateStrategy: { type: 'RollingUpdate' },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        template,
+        volumeClaimTemplates: [{
+          metadata: { name: 'data', labels: componentLabels(this.identity) },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: props.storage.storageClassName,
+            resources: { requests: { storage: k8s.Quantity.fromString(size) } },
+          },
+        }],
+      },
+    });
+    props.storage.registerClaim(this, { namespace, claimName: `data-${this.name}-0`, size, owner: this.identity });
+
+    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: this.name, labels: componentLabels(this.identity) },
+      spec: {
+        podSelector: { matchLabels: selectorLabels(this.identity) },
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: (props.clients ?? []).map((client) => ({ podSelector: { matchLabels: selectorLabels(client) } })),
+          ports: [{ port: k8s.IntOrString.fromNumber(POSTGRES_PORT), protocol: 'TCP' }],
+        }],
+      },
+    });
+  }
+
+  private renderGeneratedCredentials(secretName: string): void {
+    const generatorName = joinName(this.name, 'password');
+    new generators.Password(this, 'PasswordGenerator', {
+      metadata: { name: generatorName, labels: componentLabels(this.identity) },
+      // No symbols: the password must survive being embedded in connection strings unescaped.
+      spec: { length: 32, digits: 8, symbols: 0, noUpper: false, allowRepeat: true },
+    });
+    new eso.ExternalSecret(this, 'Credentials', {
+      metadata: {
+        name: secretName,
+        labels: componentLabels(this.identity),
+        // The generated password exists only in the cluster: never let a sync prune (and so regenerate) it.
+        annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false' },
+      },
+      spec: {
+        refreshPolicy: eso.ExternalSecretSpecRefreshPolicy.CREATED_ONCE,
+        dataFrom: [{
+          sourceRef: {
+            generatorRef: {
+              apiVersion: 'generators.external-secrets.io/v1alpha1',
+              kind: eso.ExternalSecretSpecDataFromSourceRefGeneratorRefKind.PASSWORD,
+              name: generatorName,
+            },
+          },
+        }],
+        target: {
+          name: secretName,
+          creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER,
+          deletionPolicy: eso.ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+          template: {
+            engineVersion: eso.ExternalSecretSpecTargetTemplateEngineVersion.V2,
+            type: 'kubernetes.io/basic-auth',
+            data: { username: this.username, password: '{{ .password }}' },
+          },
+        },
+      },
+    });
+  }
+
+  private renderCluster(
+    props: PostgresDatabaseProps,
+    instances: number,
+    size: string,
+    resources: ResourceSettings,
+    pullPolicy: string,
+    image: string,
+    credentials: PostgresCredentials,
+  ): void {
+    new cnpg.Cluster(this, 'Cluster', {
+      metadata: { name: this.name, labels: componentLabels(this.identity) },
+      spec: {
+        instances,
+        imageName: image,
+        imagePullPolicy: pullPolicy,
+        primaryUpdateStrategy: cnpg.ClusterSpecPrimaryUpdateStrategy.UNSUPERVISED,
+        enableSuperuserAccess: false,
+        inheritedMetadata: { labels: componentLabels(this.identity) },
+        storage: { size, storageClass: props.storage.storageClassName },
+        resources: {
+          requests: {
+            cpu: cnpg.ClusterSpecResourcesRequests.fromString(resources.requests.cpu),
+            memory: cnpg.ClusterSpecResourcesRequests.fromString(resources.requests.memory),
+          },
+          limits: {
+            cpu: cnpg.ClusterSpecResourcesLimits.fromString(resources.limits.cpu),
+            memory: cnpg.ClusterSpecResourcesLimits.fromString(resources.limits.memory),
+          },
+        },
+        bootstrap: {
+          initdb: {
+            database: this.databaseName,
+            owner: this.username,
+            ...(credentials.mode === 'existing-secret' ? { secret: { name: this.credentials.secretName } } : {}),
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,98 @@
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { contextOf } from './lib/context';
+import { ImageSettings, imageReference, imageVersion } from './lib/images';
+import * as k8s from './lib/k8s';
+import { ComponentIdentity, componentLabels, selectorLabels } from './lib/labels';
+import { execProbe, WEB_PROBES } from './lib/probes';
+import { parseQuantity, ResourceSettings } from './lib/resources';
+import { PropsValidator } from './lib/validation';
+import { renderDeployment, renderPodTemplate, renderService } from './lib/workload';
+
+/** Props of `Redis`. */
+export interface RedisProps {
+  /** Image, e.g. `redis:7-alpine`. */
+  readonly image: ImageSettings;
+  /**
+   * Name of the Deployment and Service.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * CPU and memory.
+   * @default - requests 50m / 64Mi, limits 250m / 128Mi
+   */
+  readonly resources?: ResourceSettings;
+  /**
+   * Pods allowed to connect (a NetworkPolicy admits only them).
+   * @default []
+   */
+  readonly clients?: readonly ComponentIdentity[];
+}
+
+/** Redis's port. */
+export const REDIS_PORT = 6379;
+
+/**
+ * A Redis cache for one service: a Deployment without persistence (a cache is rebuilt, not restored), a
+ * Service, and a NetworkPolicy that admits only the service's pods. Memory is capped below the container
+ * limit with an LRU eviction policy, so a full cache evicts keys instead of being OOM-killed.
+ */
+export class Redis extends Construct {
+  public readonly name: string;
+  /** In-cluster host name. */
+  public readonly host: string;
+  public readonly port: number = REDIS_PORT;
+  public readonly identity: ComponentIdentity;
+
+  public constructor(scope: Construct, id: string, props: RedisProps) {
+    super(scope, id);
+    const context = contextOf(this);
+    this.name = props.name ?? id;
+    const resources = props.resources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } };
+    const check = new PropsValidator(this, `Redis '${this.name}'`);
+    check.dnsLabel('name', this.name);
+    check.resources('resources', resources);
+    const namespace = Chart.of(this).namespace;
+    check.check(namespace !== undefined, 'namespace', 'Redis must be in a chart with a namespace', namespace, "give the application chart a namespace (e.g. 'healthxcape')");
+    check.throwIfInvalid();
+
+    this.identity = { name: 'redis', instance: this.name, component: 'cache', version: imageVersion(props.image) };
+    this.host = `${this.name}.${namespace as string}.svc`;
+    // Redis's own memory cap: 75% of the container limit, leaving room for its overhead.
+    const limitBytes = parseQuantity(resources.limits.memory) ?? 128 * 2 ** 20;
+    const maxMemoryMb = Math.max(16, Math.floor((limitBytes * 0.75) / 2 ** 20));
+    const ping = ['redis-cli', '-p', String(REDIS_PORT), 'ping'];
+    const template = renderPodTemplate(this, {
+      identity: this.identity,
+      // The redis Alpine image's own user.
+      user: { uid: 999, gid: 1000, fsGroup: 1000 },
+      containers: [{
+        name: 'redis',
+        image: imageReference(props.image, context.registryMirror),
+        imagePullPolicy: context.imagePullPolicy,
+        command: ['redis-server'],
+        args: ['--save', '', '--appendonly', 'no', '--maxmemory', `${maxMemoryMb}mb`, '--maxmemory-policy', 'allkeys-lru'],
+        ports: [{ name: 'redis', containerPort: REDIS_PORT }],
+        resources,
+        startupProbe: execProbe(ping, WEB_PROBES.startup),
+        livenessProbe: execProbe(ping, WEB_PROBES.liveness),
+        readinessProbe: execProbe(ping, WEB_PROBES.readiness),
+        writablePaths: ['/data', '/tmp'],
+      }],
+    });
+    renderDeployment(this, 'Deployment', { name: this.name, identity: this.identity, replicas: 1, template });
+    renderService(this, 'Service', { name: this.name, identity: this.identity, ports: [{ name: 'redis', port: REDIS_PORT, targetPort: 'redis' }] });
+    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: this.name, labels: componentLabels(this.identity) },
+      spec: {
+        podSelector: { matchLabels: selectorLabels(this.identity) },
+        policyTypes: ['Ingress'],
+        ingress: [{
+          from: (props.clients ?? []).map((client) => ({ podSelector: { matchLabels: selectorLabels(client) } })),
+          ports: [{ port: k8s.IntOrString.fromNumber(REDIS_PORT), protocol: 'TCP' }],
+        }],
+      },
+    });
+  }
+}

@@ -1,0 +1,41 @@
+import { IConstruct } from 'constructs';
+import { ComponentIdentity } from './lib/labels';
+
+/** A persistent volume claim a construct is about to create (directly or through an operator). */
+export interface VolumeClaimRequest {
+  /** Namespace of the claim. */
+  readonly namespace: string;
+  /** Name of the claim, exactly as the cluster will create it (e.g. `data-identity-service-postgres-0`). */
+  readonly claimName: string;
+  /** Requested capacity, e.g. `1Gi`. */
+  readonly size: string;
+  /** The component that owns the claim (for labels on the volume). */
+  readonly owner: ComponentIdentity;
+}
+
+/**
+ * Where persistent volumes come from. Constructs that create claims register them here; local storage then
+ * renders one PersistentVolume per claim, a dynamic provisioner renders nothing.
+ */
+export interface IVolumeProvider {
+  /** StorageClass the claims must use. */
+  readonly storageClassName: string;
+  /** Reserve storage for `claim`, created by `requester`. */
+  registerClaim(requester: IConstruct, claim: VolumeClaimRequest): void;
+}
+
+/**
+ * Volumes from a dynamic provisioner that already exists in the cluster (cloud disks,
+ * local-path-provisioner): claims need only its StorageClass name, and nothing is rendered.
+ */
+export class DynamicStorage implements IVolumeProvider {
+  /** Claims registered so far (for inspection and tests). */
+  public readonly claims: VolumeClaimRequest[] = [];
+
+  /** @param storageClassName the provisioner's StorageClass, e.g. `gp3` or `local-path` */
+  public constructor(public readonly storageClassName: string) {}
+
+  public registerClaim(_requester: IConstruct, claim: VolumeClaimRequest): void {
+    this.claims.push(claim);
+  }
+}

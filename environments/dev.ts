@@ -1,0 +1,21 @@
+/** Development: the air-gapped reference cluster, one node, local volumes, services reachable on node ports. */
+import { base } from './base';
+import { defineEnvironment } from './types';
+
+export const dev = defineEnvironment(base, {
+  name: 'dev',
+  stage: 'development',
+  images: {
+    'frontend': { tag: 'v1.0.1' },
+    'identity-service': { tag: 'v1.0.0' },
+    'user-service': { tag: 'v1.0.0' },
+    'blog-service': { tag: 'v1.0.0' },
+  },
+  apps: {
+    'frontend': { hosts: ['dev.healthxcape.com', 'auth.dev.healthxcape.com'] },
+    'identity-service': { nodePort: 30083 },
+    'user-service': { nodePort: 30084 },
+    'blog-service': { nodePort: 30085 },
+  },
+  ingress: { clusterIssuer: 'letsencrypt-staging' },
+});

@@ -1,0 +1,306 @@
+/**
+ * Validation of a merged environment at the boundary. `npm run synth` runs environment files with `tsx`,
+ * which does not type-check, so types are checked here at run time too. Every problem is collected and
+ * reported together, each naming the environment file, the application, the field, the value and the fix.
+ */
+import { PULL_POLICIES, STAGES } from '../constructs/lib/context';
+import { ConfigError, Problem } from '../constructs/lib/errors';
+import { imageProblems } from '../constructs/lib/images';
+import {
+  brokerCountProblem,
+  controllerCountProblem,
+  kafkaVersionProblem,
+  replicationProblems,
+} from '../constructs/lib/kafka-rules';
+import { isPlainObject } from '../constructs/lib/merge';
+import { dnsLabelProblem, dnsSubdomainProblem } from '../constructs/lib/names';
+import { quantityProblem, resourceProblems } from '../constructs/lib/resources';
+import { literalSecretProblem, SECRET_FIX } from '../constructs/lib/secrets';
+import { APP_NAMES, IMAGE_NAMES, SERVICE_NAMES } from './catalog';
+import type { EnvironmentConfig, WorkloadOverride } from './types';
+
+/** Which application a field belongs to, for error messages. */
+export function applicationOfField(field: string): string {
+  const [head, second] = field.split('.');
+  if ((head === 'apps' || head === 'images') && second && (APP_NAMES as readonly string[]).includes(second)) return second;
+  switch (head) {
+    case 'images':
+      return second === 'redis' ? 'identity-service' : SERVICE_NAMES.join(', ');
+    case 'postgres':
+      return SERVICE_NAMES.join(', ');
+    case 'redis':
+      return 'identity-service';
+    case 'kafka':
+      return 'kafka';
+    case 'storage':
+      return 'local-storage';
+    case 'gitops':
+      return 'argocd';
+    case 'operators':
+      return second === 'strimzi' ? 'strimzi-operator' : 'cnpg-operator';
+    case 'ingress':
+      return 'frontend';
+    default:
+      return 'every application';
+  }
+}
+
+class Checker {
+  public readonly problems: Problem[] = [];
+
+  public constructor(private readonly env: EnvironmentConfig) {}
+
+  public add(field: string, message: string, value: unknown, fix: string): void {
+    this.problems.push({
+      file: this.env.source,
+      environment: typeof this.env.name === 'string' ? this.env.name : undefined,
+      application: applicationOfField(field),
+      field,
+      message,
+      value,
+      fix,
+    });
+  }
+
+  public oneOf<T>(field: string, value: unknown, allowed: readonly T[]): void {
+    if (!allowed.includes(value as T)) {
+      this.add(field, `must be one of ${allowed.map((a) => `'${String(a)}'`).join(', ')}`, value, `set ${field} to one of the allowed values`);
+    }
+  }
+
+  public integer(field: string, value: unknown, min: number, max: number, fix: string): void {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      this.add(field, `must be an integer between ${min} and ${max}`, value, fix);
+    }
+  }
+
+  public dnsLabel(field: string, value: unknown, example: string): void {
+    const problem = dnsLabelProblem(value);
+    if (problem) this.add(field, problem, value, `use a name such as '${example}'`);
+  }
+
+  public string(field: string, value: unknown, fix: string): value is string {
+    if (typeof value !== 'string' || value.trim().length === 0) {
+      this.add(field, 'must be a non-empty string', value, fix);
+      return false;
+    }
+    return true;
+  }
+
+  public url(field: string, value: unknown, schemes: readonly string[], example: string): void {
+    if (!this.string(field, value, `set it to a URL such as '${example}'`)) return;
+    const text = value as string;
+    const scp = /^[\w.-]+@[\w.-]+:[\w./~-]+$/.test(text); // git@github.com:org/repo.git
+    let ok = scp && schemes.includes('ssh');
+    if (!ok) {
+      try {
+        const parsed = new URL(text);
+        ok = schemes.includes(parsed.protocol.replace(/:$/, '')) && (parsed.protocol === 'file:' || parsed.host.length > 0);
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) this.add(field, `must be a URL (${schemes.join(', ')})`, value, `set it to a URL such as '${example}'`);
+  }
+
+  public resources(field: string, value: unknown): void {
+    for (const p of resourceProblems(value)) {
+      const path = p.field ? `${field}.${p.field}` : field;
+      this.add(path, p.message, p.value, `set ${field} to e.g. { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } }`);
+    }
+  }
+
+  public quantity(field: string, value: unknown, what: 'cpu' | 'memory' | 'storage'): void {
+    const problem = quantityProblem(value, what);
+    if (problem) this.add(field, problem, value, `set ${field} to a quantity such as '10Gi'`);
+  }
+
+  public envVars(field: string, value: unknown): void {
+    if (value === undefined) return;
+    if (!isPlainObject(value)) {
+      this.add(field, 'must be an object of NAME: "value" pairs', value, `write ${field} as { LOG_LEVEL: 'info' }`);
+      return;
+    }
+    for (const [name, v] of Object.entries(value)) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        this.add(`${field}.${name}`, 'is not a valid environment variable name', name, 'use letters, digits and _ (not starting with a digit)');
+      } else if (typeof v !== 'string') {
+        this.add(`${field}.${name}`, 'must be a string (Kubernetes env values are strings)', v, `quote the value: ${name}: '${String(v)}'`);
+      } else {
+        const secret = literalSecretProblem(name, v);
+        if (secret) this.add(`${field}.${name}`, `${secret}; secret values must never be written to git`, '<redacted>', SECRET_FIX);
+      }
+    }
+  }
+}
+
+/** Validate a merged environment; throws a `ConfigError` listing every problem. */
+export function validateEnvironment(env: EnvironmentConfig): void {
+  const c = new Checker(env);
+  const requirePinned = env.stage !== 'development';
+
+  c.dnsLabel('name', env.name, 'prod');
+  c.oneOf('stage', env.stage, STAGES);
+  c.dnsLabel('platform', env.platform, 'healthxcape');
+  c.dnsLabel('namespace', env.namespace, 'healthxcape');
+  if (env.namespace === 'default' || env.namespace === 'kube-system') {
+    c.add('namespace', `workloads must not run in the '${env.namespace}' namespace`, env.namespace, "use a namespace of the platform's own, such as 'healthxcape'");
+  }
+  if (!Array.isArray(env.externalNamespaces)) {
+    c.add('externalNamespaces', 'must be an array of namespace names', env.externalNamespaces, "write it as ['argocd', 'ingress-nginx']");
+  } else {
+    env.externalNamespaces.forEach((ns, i) => c.dnsLabel(`externalNamespaces[${i}]`, ns, 'argocd'));
+  }
+
+  // Images: one place per environment.
+  if (!isPlainObject(env.images)) {
+    c.add('images', 'must be an object of image settings', env.images, "declare images as { frontend: { repository: 'org/frontend', tag: 'v1.0.0' }, ... }");
+  } else {
+    for (const name of IMAGE_NAMES) {
+      for (const p of imageProblems(env.images[name], requirePinned)) {
+        c.add(`images.${name}.${p.field}`, p.field === 'tag' && requirePinned ? `${p.message} (stage '${env.stage}')` : p.message, p.value, p.fix);
+      }
+    }
+    for (const name of Object.keys(env.images)) {
+      if (!(IMAGE_NAMES as readonly string[]).includes(name)) {
+        c.add(`images.${name}`, 'is not an image the platform runs', name, `remove it, or use one of ${IMAGE_NAMES.join(', ')}`);
+      }
+    }
+  }
+  c.oneOf('imagePullPolicy', env.imagePullPolicy, PULL_POLICIES);
+  if (env.registryMirror !== undefined) {
+    const host = typeof env.registryMirror === 'string' ? env.registryMirror.split('/')[0] ?? '' : '';
+    if (typeof env.registryMirror !== 'string' || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d+)?(\/[a-z0-9._/-]+)?$/.test(env.registryMirror) || !(host.includes('.') || host.includes(':') || host.startsWith('localhost'))) {
+      c.add('registryMirror', 'must be a registry host with optional port and path, without scheme', env.registryMirror, "write it like 'registry.internal:5000' or 'harbor.example.com/mirror'");
+    }
+  }
+
+  // Workloads.
+  const defaults = env.workloadDefaults;
+  c.integer('workloadDefaults.replicas', defaults?.replicas, 1, 100, 'set workloadDefaults.replicas to 1 or more');
+  c.resources('workloadDefaults.resources', defaults?.resources);
+  c.envVars('workloadDefaults.env', defaults?.env);
+  for (const app of APP_NAMES) {
+    const settings: WorkloadOverride | undefined = env.apps?.[app];
+    if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) {
+      c.add(`apps.${app}`, 'is missing', settings, `add apps['${app}'] to environments/base.ts`);
+      continue;
+    }
+    if (settings.replicas !== undefined) {
+      c.integer(`apps.${app}.replicas`, settings.replicas, 1, 100, `set apps['${app}'].replicas to 1 or more (remove it to use workloadDefaults.replicas)`);
+    }
+    if (settings.resources !== undefined) {
+      const merged = { requests: { ...defaults?.resources?.requests, ...settings.resources.requests }, limits: { ...defaults?.resources?.limits, ...settings.resources.limits } };
+      c.resources(`apps.${app}.resources`, merged);
+    }
+    c.envVars(`apps.${app}.env`, settings.env);
+  }
+  const hosts = env.apps?.frontend?.hosts;
+  if (!Array.isArray(hosts) || hosts.length === 0) {
+    c.add('apps.frontend.hosts', 'must list at least one host name', hosts, "set apps.frontend.hosts to e.g. ['healthxcape.com', 'www.healthxcape.com']");
+  } else {
+    const seen = new Set<string>();
+    hosts.forEach((host, i) => {
+      const problem = dnsSubdomainProblem(host);
+      if (problem || typeof host !== 'string' || !host.includes('.')) {
+        c.add(`apps.frontend.hosts[${i}]`, `is not a valid host name: ${problem ?? 'must be a fully qualified name such as app.example.com'}`, host, 'use a lower-case DNS name such as www.healthxcape.com');
+      } else if (seen.has(host)) {
+        c.add(`apps.frontend.hosts[${i}]`, 'is listed twice', host, 'remove the duplicate');
+      }
+      if (typeof host === 'string') seen.add(host);
+    });
+  }
+  const nodePorts = new Map<number, string>();
+  for (const service of SERVICE_NAMES) {
+    const nodePort = env.apps?.[service]?.nodePort;
+    if (nodePort === undefined) continue;
+    c.integer(`apps.${service}.nodePort`, nodePort, 30000, 32767, 'choose a port in the node-port range 30000-32767, or remove it to keep the service cluster-internal');
+    const other = nodePorts.get(nodePort);
+    if (other) c.add(`apps.${service}.nodePort`, `is already used by ${other}`, nodePort, 'give each service its own node port');
+    nodePorts.set(nodePort, service);
+  }
+
+  // Ingress.
+  c.dnsLabel('ingress.className', env.ingress?.className, 'nginx');
+  const issuerProblem = dnsSubdomainProblem(env.ingress?.clusterIssuer);
+  if (issuerProblem) c.add('ingress.clusterIssuer', issuerProblem, env.ingress?.clusterIssuer, "name a cert-manager ClusterIssuer such as 'letsencrypt-prod'");
+
+  // Storage.
+  const storage = env.storage;
+  c.oneOf('storage.mode', storage?.mode, ['local', 'dynamic']);
+  const scProblem = dnsSubdomainProblem(storage?.storageClassName);
+  if (scProblem) c.add('storage.storageClassName', scProblem, storage?.storageClassName, "name a StorageClass such as 'local-storage'");
+  if (storage?.mode === 'local') {
+    const nodeProblem = dnsSubdomainProblem(storage.node);
+    if (nodeProblem) c.add('storage.node', `${nodeProblem} (it must equal the node's kubernetes.io/hostname label)`, storage.node, 'copy the name from `kubectl get nodes`');
+    if (typeof storage.root !== 'string' || !storage.root.startsWith('/') || storage.root.split('/').includes('..') || storage.root === '/') {
+      c.add('storage.root', 'must be an absolute directory other than / (without ..)', storage.root, "use a dedicated directory such as '/mnt/data'");
+    }
+  }
+
+  // PostgreSQL.
+  const pg = env.postgres;
+  c.oneOf('postgres.engine', pg?.engine, ['statefulset', 'cloudnative-pg']);
+  c.oneOf('postgres.credentials', pg?.credentials, ['existing-secret', 'generated', 'cnpg']);
+  if (pg?.engine === 'statefulset' && pg.credentials === 'cnpg') {
+    c.add('postgres.credentials', "'cnpg' credentials are generated by CloudNativePG and need postgres.engine 'cloudnative-pg'", pg.credentials, "use 'existing-secret' or 'generated' with the statefulset engine");
+  }
+  if (pg?.engine === 'cloudnative-pg' && pg.credentials === 'generated') {
+    c.add('postgres.credentials', "CloudNativePG generates its own credentials; the External Secrets generator is for the statefulset engine", pg.credentials, "use 'cnpg' (or 'existing-secret') with the cloudnative-pg engine");
+  }
+  c.integer('postgres.instances', pg?.instances, 1, 9, 'set postgres.instances between 1 and 9');
+  if (pg?.engine === 'statefulset' && pg.instances !== 1) {
+    c.add('postgres.instances', 'the statefulset engine runs exactly one PostgreSQL instance (no replication)', pg.instances, "set postgres.instances to 1, or use engine 'cloudnative-pg' for replicas");
+  }
+  c.quantity('postgres.storageSize', pg?.storageSize, 'storage');
+  c.resources('postgres.resources', pg?.resources);
+  c.resources('redis.resources', env.redis?.resources);
+
+  // Kafka.
+  const kafka = env.kafka;
+  const versionProblem = kafkaVersionProblem(kafka?.version);
+  if (versionProblem) c.add('kafka.version', versionProblem, kafka?.version, 'pick a supported version (the default is 4.3.1), or upgrade Strimzi in cdk8s.yaml and re-run `npm run import`');
+  const pools = kafka?.nodePools;
+  let brokers = 0;
+  if (pools?.mode === 'dual-role') {
+    const problem = controllerCountProblem(pools.nodes);
+    if (problem) c.add('kafka.nodePools.nodes', `dual-role pool: ${problem}`, pools.nodes, 'use 1 node for dev or 3 for a fault-tolerant cluster');
+    brokers = typeof pools.nodes === 'number' ? pools.nodes : 0;
+  } else if (pools?.mode === 'separate') {
+    const cp = controllerCountProblem(pools.controllers);
+    if (cp) c.add('kafka.nodePools.controllers', cp, pools.controllers, 'use 3 controllers');
+    const bp = brokerCountProblem(pools.brokers);
+    if (bp) c.add('kafka.nodePools.brokers', bp, pools.brokers, 'use at least 3 brokers in production');
+    brokers = typeof pools.brokers === 'number' ? pools.brokers : 0;
+  } else {
+    c.add('kafka.nodePools.mode', "must be 'dual-role' or 'separate'", (pools as { mode?: unknown } | undefined)?.mode, "use { mode: 'dual-role', nodes: 1 } or { mode: 'separate', controllers: 3, brokers: 3 }");
+  }
+  if (brokers > 0) {
+    for (const problem of replicationProblems(kafka.topicReplicas, kafka.minInsyncReplicas, brokers)) {
+      const field = problem.startsWith('min.insync') ? 'kafka.minInsyncReplicas' : 'kafka.topicReplicas';
+      c.add(field, problem, field === 'kafka.topicReplicas' ? kafka.topicReplicas : kafka.minInsyncReplicas, 'keep topic replicas <= brokers and min.insync.replicas < replicas (1 for a single broker)');
+    }
+  }
+  c.integer('kafka.topicPartitions', kafka?.topicPartitions, 1, 1000, 'set kafka.topicPartitions to 1 or more');
+  c.quantity('kafka.storageSize', kafka?.storageSize, 'storage');
+  if (typeof kafka?.metrics !== 'boolean') c.add('kafka.metrics', 'must be true or false', kafka?.metrics, 'set kafka.metrics to true or false');
+  c.resources('kafka.resources', kafka?.resources);
+
+  // Operators and GitOps.
+  for (const op of ['strimzi', 'cloudnativePg'] as const) {
+    c.url(`operators.${op}.repoURL`, env.operators?.[op]?.repoURL, ['https', 'http', 'oci'], 'https://strimzi.io/charts/');
+    c.string(`operators.${op}.version`, env.operators?.[op]?.version, 'pin the chart version, e.g. 1.2.0');
+  }
+  const gitops = env.gitops;
+  c.url('gitops.repoURL', gitops?.repoURL, ['https', 'http', 'ssh', 'file'], 'https://github.com/org/platform-rendered.git');
+  if (typeof gitops?.branch !== 'string' || !/^[A-Za-z0-9._/-]+$/.test(gitops.branch) || gitops.branch.includes('..') || gitops.branch.startsWith('/') || gitops.branch.endsWith('/')) {
+    c.add('gitops.branch', 'must be a valid git branch name', gitops?.branch, "use a branch such as 'rendered'");
+  }
+  c.dnsLabel('gitops.argocdNamespace', gitops?.argocdNamespace, 'argocd');
+  c.url('gitops.destinationServer', gitops?.destinationServer, ['https'], 'https://kubernetes.default.svc');
+  c.oneOf('gitops.mode', gitops?.mode, ['applications', 'applicationset']);
+
+  if (c.problems.length > 0) {
+    throw new ConfigError(c.problems, `${env.source}: ${c.problems.length} problem${c.problems.length === 1 ? '' : 's'} in environment '${String(env.name)}'`);
+  }
+}

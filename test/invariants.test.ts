@@ -1,0 +1,145 @@
+/**
+ * Platform rules checked across every rendered object of every environment of the reference platform.
+ */
+import { isClusterScoped } from '../constructs/lib/kinds';
+import { REQUIRED_LABELS } from '../constructs/lib/labels';
+import { dnsLabelProblem } from '../constructs/lib/names';
+import { literalSecretProblem } from '../constructs/lib/secrets';
+import { allObjects, environments, Json, Manifest } from './helpers';
+
+interface PodTemplate {
+  readonly owner: Manifest;
+  readonly labels: Record<string, string>;
+  readonly spec: Json;
+}
+
+function podTemplates(objects: readonly Manifest[]): PodTemplate[] {
+  return objects
+    .filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(o.kind))
+    .map((o) => {
+      const template = (o.spec as Json).template as Json;
+      return { owner: o, labels: ((template.metadata as Json).labels ?? {}) as Record<string, string>, spec: template.spec as Json };
+    });
+}
+
+function containersOf(t: PodTemplate): Json[] {
+  return [...((t.spec.initContainers ?? []) as Json[]), ...(t.spec.containers as Json[])];
+}
+
+function selectorOf(o: Manifest): Record<string, string> {
+  return (((o.spec as Json).selector as Json).matchLabels ?? {}) as Record<string, string>;
+}
+
+function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+describe.each(environments.map((env) => [env.name, env] as const))('%s', (_name, env) => {
+  const objects = allObjects(env).map((o) => o.object);
+  const templates = podTemplates(objects);
+
+  test('renders objects in every application directory', () => {
+    expect(objects.length).toBeGreaterThan(20);
+  });
+
+  test('every object carries the recommended labels and the environment', () => {
+    for (const o of objects) {
+      for (const label of REQUIRED_LABELS) {
+        expect({ object: `${o.kind}/${o.metadata.name}`, label, present: typeof o.metadata.labels?.[label] === 'string' && o.metadata.labels[label] !== '' })
+          .toEqual({ object: `${o.kind}/${o.metadata.name}`, label, present: true });
+      }
+      expect(o.metadata.labels?.environment).toBe(env.name);
+    }
+  });
+
+  test('every name is a valid DNS-1123 label, unique per kind and namespace', () => {
+    const seen = new Set<string>();
+    for (const o of objects) {
+      expect({ name: o.metadata.name, problem: dnsLabelProblem(o.metadata.name) }).toEqual({ name: o.metadata.name, problem: undefined });
+      const key = `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+      expect(seen.has(key)).toBe(false);
+      seen.add(key);
+    }
+  });
+
+  test('no namespaced object is in the default namespace, cluster-scoped objects have none', () => {
+    for (const o of objects) {
+      if (isClusterScoped(o.apiVersion, o.kind)) {
+        expect({ object: `${o.kind}/${o.metadata.name}`, namespace: o.metadata.namespace }).toEqual({ object: `${o.kind}/${o.metadata.name}`, namespace: undefined });
+      } else {
+        expect(o.metadata.namespace).toBeDefined();
+        expect(o.metadata.namespace).not.toBe('default');
+      }
+    }
+  });
+
+  test('pod selectors are unique: no workload selects another workload\'s pods', () => {
+    const workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
+    for (const a of workloads) {
+      for (const t of templates) {
+        if (t.owner === a || t.owner.metadata.namespace !== a.metadata.namespace) continue;
+        expect({ selector: `${a.kind}/${a.metadata.name}`, selects: `${t.owner.kind}/${t.owner.metadata.name}`, overlap: matches(selectorOf(a), t.labels) })
+          .toEqual({ selector: `${a.kind}/${a.metadata.name}`, selects: `${t.owner.kind}/${t.owner.metadata.name}`, overlap: false });
+      }
+      const own = templates.find((t) => t.owner === a) as PodTemplate;
+      expect(matches(selectorOf(a), own.labels)).toBe(true);
+    }
+  });
+
+  test('every Service selects pods of exactly one workload', () => {
+    for (const svc of objects.filter((o) => o.kind === 'Service')) {
+      const selector = ((svc.spec as Json).selector ?? {}) as Record<string, string>;
+      const selected = templates.filter((t) => t.owner.metadata.namespace === svc.metadata.namespace && matches(selector, t.labels));
+      expect({ service: svc.metadata.name, workloads: selected.length }).toEqual({ service: svc.metadata.name, workloads: 1 });
+    }
+  });
+
+  test('pods pass the Pod Security Standards "restricted" profile', () => {
+    for (const t of templates) {
+      const pod = t.spec.securityContext as Json;
+      expect(pod.runAsNonRoot).toBe(true);
+      expect((pod.seccompProfile as Json).type).toBe('RuntimeDefault');
+      expect(t.spec.hostNetwork ?? false).toBe(false);
+      expect(t.spec.hostPID ?? false).toBe(false);
+      for (const v of (t.spec.volumes ?? []) as Json[]) expect(v.hostPath).toBeUndefined();
+      for (const c of containersOf(t)) {
+        const sc = c.securityContext as Json;
+        expect(sc.allowPrivilegeEscalation).toBe(false);
+        expect((sc.capabilities as Json).drop).toEqual(['ALL']);
+        expect(sc.privileged).toBe(false);
+        expect(c.ports && (c.ports as Json[]).some((p) => p.hostPort !== undefined)).toBe(false);
+      }
+    }
+  });
+
+  test('every container sets cpu and memory requests and limits, and liveness and readiness probes', () => {
+    for (const t of templates) {
+      for (const c of containersOf(t)) {
+        const resources = c.resources as Json;
+        expect(resources.requests).toEqual(expect.objectContaining({ cpu: expect.anything(), memory: expect.anything() }));
+        expect(resources.limits).toEqual(expect.objectContaining({ cpu: expect.anything(), memory: expect.anything() }));
+        expect(c.livenessProbe).toBeDefined();
+        expect(c.readinessProbe).toBeDefined();
+      }
+    }
+  });
+
+  test('no Secret values: no Secret objects with data, no literal secret-looking env vars', () => {
+    for (const o of objects) {
+      if (o.kind === 'Secret') {
+        expect(o.data).toBeUndefined();
+        expect(o.stringData).toBeUndefined();
+      }
+      if (o.kind === 'ConfigMap') {
+        for (const [k, v] of Object.entries((o.data ?? {}) as Record<string, string>)) expect(literalSecretProblem(k, v)).toBeUndefined();
+      }
+    }
+    for (const t of templates) {
+      for (const c of containersOf(t)) {
+        for (const e of (c.env ?? []) as Json[]) {
+          if (typeof e.value === 'string') expect(literalSecretProblem(e.name as string, e.value)).toBeUndefined();
+        }
+      }
+    }
+  });
+});

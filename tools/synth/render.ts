@@ -1,0 +1,141 @@
+/**
+ * Rendering: cdk8s Apps (one per environment) to plain objects in memory, grouped by application.
+ *
+ * We do not call `App.synth()`: it writes straight into the output directory, and `Chart.toJson()`
+ * re-validates the whole App for every chart (quadratic in the number of applications). Here every construct
+ * is validated once, then each chart's objects are serialised once.
+ */
+import * as path from 'node:path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { IApplication, isApplication, PlatformContext } from '../../constructs/lib/context';
+import { PlatformError } from '../../constructs/lib/errors';
+
+/** A rendered Kubernetes object (plain JSON). */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
+  readonly [key: string]: unknown;
+}
+
+/** One object and the file it is written to, relative to its application directory. */
+export interface RenderedObject {
+  readonly file: string;
+  readonly object: KubeObject;
+}
+
+/** One application: the objects of `dist/<env>/<app>/`. */
+export interface RenderedApplication {
+  readonly name: string;
+  readonly objects: readonly RenderedObject[];
+}
+
+/** One environment: its applications and the application graph (including applications without files). */
+export interface RenderedEnvironment {
+  readonly name: string;
+  readonly context: PlatformContext;
+  /** Applications with objects, sorted by name. */
+  readonly applications: readonly RenderedApplication[];
+  /** Every application construct (also those rendering no directory, such as upstream Helm charts). */
+  readonly graph: readonly IApplication[];
+}
+
+/** Construct validations (`node.addValidation`) failed. */
+export class ConstructValidationError extends PlatformError {
+  public constructor(environment: string, public readonly errors: readonly string[]) {
+    super(`environment '${environment}': ${errors.length} construct validation error${errors.length === 1 ? '' : 's'}:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
+  }
+}
+
+/** Two objects of one application would be written to the same file. */
+export class RenderError extends PlatformError {}
+
+/** File name of an object inside its application directory: `<Kind>.<name>.yaml`. */
+export function objectFileName(object: { kind: string; metadata: { name: string } }): string {
+  return `${object.kind}.${object.metadata.name}.yaml`;
+}
+
+/** The environment name of an App: the last segment of its outdir (`dist/prod` is `prod`). */
+export function environmentOf(app: App): string {
+  return path.basename(path.resolve(app.outdir));
+}
+
+function allConstructs(root: IConstruct): IConstruct[] {
+  const out: IConstruct[] = [];
+  const stack: IConstruct[] = [root];
+  while (stack.length > 0) {
+    const next = stack.pop() as IConstruct;
+    out.push(next);
+    const children = next.node.children;
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as IConstruct);
+  }
+  return out;
+}
+
+/** Render one App (one environment) into memory. Throws on construct validation errors. */
+export function renderApp(app: App): RenderedEnvironment {
+  const name = environmentOf(app);
+  const constructs = allConstructs(app);
+
+  const errors: string[] = [];
+  for (const c of constructs) {
+    for (const message of c.node.validate()) errors.push(`[${c.node.path}] ${message}`);
+  }
+  if (errors.length > 0) throw new ConstructValidationError(name, errors);
+
+  const graph: IApplication[] = [];
+  const charts = new Map<Chart, RenderedObject[]>();
+  for (const child of app.node.children) {
+    if (isApplication(child)) graph.push(child);
+    if (Chart.isChart(child)) {
+      if (!isApplication(child)) {
+        throw new RenderError(`environment '${name}': chart '${child.node.id}' is a plain cdk8s Chart; every top-level chart must be an ApplicationChart so it renders into dist/${name}/<app>/ and gets an Argo CD Application`);
+      }
+      charts.set(child, []);
+    }
+  }
+
+  for (const c of constructs) {
+    if (!(c instanceof ApiObject)) continue;
+    const chart = Chart.of(c);
+    let objects = charts.get(chart);
+    if (objects === undefined) {
+      // Nested charts are not supported: cdk8s would order them by dependency and rename folders.
+      throw new RenderError(`environment '${name}': object '${c.node.path}' is in chart '${chart.node.path}', which is not a top-level ApplicationChart; put it in an application chart`);
+    }
+    const object = c.toJson() as KubeObject;
+    objects.push({ file: objectFileName(object), object });
+  }
+
+  const applications: RenderedApplication[] = [];
+  let context: PlatformContext | undefined;
+  for (const [chart, objects] of charts) {
+    const application = chart as unknown as IApplication;
+    context ??= application.context;
+    if (objects.length === 0) continue;
+    objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    for (let i = 1; i < objects.length; i++) {
+      const previous = objects[i - 1] as RenderedObject;
+      const current = objects[i] as RenderedObject;
+      if (previous.file === current.file) {
+        const where = (o: KubeObject): string => `${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
+        throw new RenderError(`environment '${name}', application '${application.appName}': two ${current.object.kind} objects would both be written to ${current.file} (${where(previous.object)} and ${where(current.object)}); give them different names`);
+      }
+    }
+    applications.push({ name: application.appName, objects });
+  }
+  applications.sort((a, b) => a.name.localeCompare(b.name));
+  if (context === undefined) {
+    throw new RenderError(`environment '${name}' has no applications; add at least one ApplicationChart`);
+  }
+  if (context.environment !== name) {
+    throw new RenderError(`the App writing to '${app.outdir}' renders environment '${context.environment}'; an App's outdir must end in its environment name (dist/${context.environment})`);
+  }
+  return { name, context, applications, graph };
+}
