@@ -59,6 +59,6 @@ export function healthXcape(app: App, env: EnvironmentConfig): void {
 
   new FrontendChart(app, env, { identity: identity!, users: users!, blog: blog! });
 
-  new NamespacesChart(app, env, app.node.children.filter(isApplication));
+  new NamespacesChart(app, env, app.node.findAll().filter(isApplication));
   new ArgoCdChart(app, env);
 }

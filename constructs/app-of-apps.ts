@@ -71,7 +71,8 @@ export class AppOfApps extends Construct {
     if (self === undefined) throw new Error('AppOfApps must be created inside an application (the Argo CD application chart)');
     const env = context.environment;
     const root = this.node.root;
-    const apps = root.node.children.filter(isApplication).filter((a) => a !== self);
+    // Every application of the environment, wherever it was created.
+    const apps = root.node.findAll().filter(isApplication).filter((a) => a !== self);
     this.applications = apps;
 
     // Two applications must never render to the same path.
@@ -183,7 +184,7 @@ export class AppOfApps extends Construct {
     // Applications added after this construct would get no Application: refuse them.
     const known = new Set<IConstruct>([self, ...apps]);
     this.node.addValidation({
-      validate: () => root.node.children
+      validate: () => root.node.findAll()
         .filter(isApplication)
         .filter((a) => !known.has(a))
         .map((a) => `application '${a.appName}' was added after the Argo CD application; create the Argo CD chart last so every application gets an Application`),

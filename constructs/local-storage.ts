@@ -1,3 +1,4 @@
+import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { recordDependency } from './lib/context';
 import * as k8s from './lib/k8s';
@@ -53,6 +54,8 @@ export class LocalStorage extends Construct implements IVolumeProvider {
     check.dnsLabel('storageClassName', this.storageClassName);
     check.check(typeof props.nodeName === 'string' && props.nodeName.length > 0, 'nodeName', "'nodeName' must name the node holding the volumes", props.nodeName, 'copy the node name from `kubectl get nodes`');
     check.check(this.root.startsWith('/') && !this.root.split('/').includes('..') && this.root.length > 1, 'root', "'root' must be an absolute directory other than /", props.root, "use a dedicated directory such as '/mnt/data'");
+    const chartNamespace = Chart.of(this).namespace;
+    check.check(chartNamespace === undefined, 'scope', 'renders cluster-scoped objects, so its chart must not have a namespace', chartNamespace, 'create it in an application chart without a namespace');
     check.throwIfInvalid();
 
     new k8s.KubeStorageClass(this, 'StorageClass', {

@@ -1,3 +1,4 @@
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from './lib/k8s';
 import { componentLabels } from './lib/labels';
@@ -36,6 +37,8 @@ export class PlatformNamespace extends Construct {
     check.dnsLabel('name', props.name);
     check.check(this.podSecurity === 'restricted' || this.podSecurity === 'baseline', 'podSecurity', "'podSecurity' must be 'restricted' or 'baseline'", this.podSecurity, "use 'restricted' unless an operator's pods need 'baseline'");
     check.check(!['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(props.name), 'name', `'${props.name}' is a namespace Kubernetes manages itself`, props.name, "use a namespace of the platform's own");
+    const chartNamespace = Chart.of(this).namespace;
+    check.check(chartNamespace === undefined, 'scope', 'renders cluster-scoped objects, so its chart must not have a namespace', chartNamespace, 'create it in an application chart without a namespace');
     check.throwIfInvalid();
 
     new k8s.KubeNamespace(this, 'Resource', {

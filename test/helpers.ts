@@ -48,7 +48,7 @@ export function applicationChart(id = 'test-app', options: { namespace?: string;
   const app = Testing.app({ outdir: `/tmp/platform-synth-test/${options.context?.environment ?? 'test'}` });
   const chart = new ApplicationChart(app, id, {
     context: { ...DEFAULT_CONTEXT, ...options.context },
-    namespace: options.namespace ?? 'apps',
+    namespace: 'namespace' in options ? options.namespace : 'apps',
     version: '1.0.0',
   });
   return { app, chart };

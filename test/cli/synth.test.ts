@@ -1,0 +1,140 @@
+/**
+ * `npm run synth`: real runs of main.ts (in a throw-away copy of the project) and in-process runs of the
+ * same command with modified platforms.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { App } from 'cdk8s';
+import { healthXcape } from '../../charts';
+import { base } from '../../environments/base';
+import { environments } from '../../environments';
+import { defineEnvironment, EnvironmentConfig } from '../../environments/types';
+import { synthCommand } from '../../tools/cli/synth';
+import { CommandIO } from '../../tools/cli/run';
+import { listFiles } from '../../tools/synth/output';
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+
+/** Every file under `dir` with its content hash: equal trees have equal snapshots. */
+function tree(dir: string): Record<string, string> {
+  return Object.fromEntries(listFiles(dir).map((f) => [f, createHash('sha256').update(fs.readFileSync(path.join(dir, f))).digest('hex')]));
+}
+
+function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `platform-synth-${prefix}-`));
+}
+
+/** A copy of the project's source (node_modules linked), as a user's fresh clone would have it. */
+function copyProject(): string {
+  const dir = tempDir('project');
+  for (const entry of ['main.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml', 'constructs', 'charts', 'environments', 'imports', 'tools']) {
+    fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+function capture(): CommandIO & { text: () => string } {
+  const lines: string[] = [];
+  return { out: (l) => lines.push(l), err: (l) => lines.push(l), text: () => lines.join('\n') };
+}
+
+function buildWith(envs: readonly EnvironmentConfig[]) {
+  return (outdir: string): App[] => envs.map((env) => {
+    const app = new App({ outdir: path.join(outdir, env.name) });
+    healthXcape(app, env);
+    return app;
+  });
+}
+
+describe('npm run synth (real command on a fresh copy of the project)', () => {
+  let project: string;
+  let first: Record<string, string>;
+
+  beforeAll(async () => {
+    project = copyProject();
+    await run(TSX, ['main.ts'], { cwd: project });
+    first = tree(path.join(project, 'dist'));
+  });
+
+  test('writes dist/<env>/<app>/ for every environment, one file per object', () => {
+    const dist = path.join(project, 'dist');
+    expect(fs.readdirSync(dist).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(fs.readdirSync(path.join(dist, 'dev')).sort()).toEqual(['argocd', 'blog-service', 'frontend', 'identity-service', 'kafka', 'local-storage', 'namespaces', 'user-service']);
+    // staging uses a dynamic provisioner: no local-storage application, no PersistentVolumes.
+    expect(fs.readdirSync(path.join(dist, 'staging'))).not.toContain('local-storage');
+    expect(Object.keys(first).filter((f) => f.startsWith('dev/frontend/'))).toEqual([
+      'dev/frontend/Deployment.frontend.yaml', 'dev/frontend/Ingress.frontend.yaml', 'dev/frontend/Service.frontend.yaml',
+    ]);
+  });
+
+  test('a second run gives a byte-identical tree', async () => {
+    await run(TSX, ['main.ts', '--quiet'], { cwd: project });
+    expect(tree(path.join(project, 'dist'))).toEqual(first);
+  });
+
+  test('a typo\'d environment value fails with the file, application and field, and dist/ is unchanged', async () => {
+    const prod = path.join(project, 'environments/prod.ts');
+    const original = fs.readFileSync(prod, 'utf8');
+    fs.writeFileSync(prod, original.replace("'user-service': { tag: 'v1.0.0' }", "'user-service': { tag: 'latest' }"));
+    try {
+      const failure = await run(TSX, ['main.ts'], { cwd: project }).then(() => undefined, (e: { code: number; stderr: string; stdout: string }) => e);
+      expect(failure?.code).toBe(1);
+      expect(failure?.stderr).toContain("environments/prod.ts (environment 'prod'), application 'user-service', field 'images.user-service.tag': 'latest' is a floating tag");
+      expect(failure?.stderr).not.toMatch(/^\s+at /m);
+      expect(tree(path.join(project, 'dist'))).toEqual(first);
+    } finally {
+      fs.writeFileSync(prod, original);
+    }
+  });
+});
+
+describe('synth (in process)', () => {
+  test('removing an application removes its directory, stale files disappear', async () => {
+    const outdir = path.join(tempDir('out'), 'dist');
+    const io = capture();
+    expect(await synthCommand(buildWith(environments), ['--outdir', outdir, '--quiet'], io)).toBe(0);
+    expect(fs.existsSync(path.join(outdir, 'dev/local-storage'))).toBe(true);
+    // dev moves to a dynamic provisioner: the local-storage application is no longer rendered.
+    const devDynamic = defineEnvironment(base, { name: 'dev', stage: 'development', storage: { mode: 'dynamic', storageClassName: 'standard' } });
+    expect(await synthCommand(buildWith([devDynamic]), ['--outdir', outdir, '--quiet'], io)).toBe(0);
+    expect(fs.readdirSync(outdir)).toEqual(['dev']);
+    expect(fs.existsSync(path.join(outdir, 'dev/local-storage'))).toBe(false);
+    expect(listFiles(outdir).some((f) => f.includes('PersistentVolume.'))).toBe(false);
+  });
+
+  test('an exception in a construct leaves the previous output untouched and prints no stack trace', async () => {
+    const outdir = path.join(tempDir('out'), 'dist');
+    await synthCommand(buildWith(environments), ['--outdir', outdir, '--quiet'], capture());
+    const before = tree(outdir);
+    const io = capture();
+    const broken = (dir: string): App[] => {
+      const apps = buildWith(environments)(dir);
+      throw new Error(`construct blew up after building ${apps.length} apps`);
+    };
+    expect(await synthCommand(broken, ['--outdir', outdir], io)).toBe(1);
+    expect(io.text()).toContain('synth: error: construct blew up after building 3 apps');
+    expect(io.text()).not.toMatch(/^\s+at /m);
+    expect(tree(outdir)).toEqual(before);
+  });
+
+  test('progress output names every environment and the files written', async () => {
+    const io = capture();
+    await synthCommand(buildWith(environments), ['--outdir', path.join(tempDir('out'), 'dist')], io);
+    expect(io.text()).toMatch(/synth: rendered dev: 8 applications, \d+ objects/);
+    expect(io.text()).toMatch(/synth: validated prod: \d+ objects, 0 errors/);
+    expect(io.text()).toMatch(/synth: wrote \d+ files to .*dist\/ in \d+\.\d\d s/);
+  });
+
+  test('unknown flags are usage errors (exit 2)', async () => {
+    const io = capture();
+    expect(await synthCommand(buildWith(environments), ['--outdri', 'x'], io)).toBe(2);
+    expect(io.text()).toMatch(/Unknown option '--outdri'.*Run with --help for usage/);
+  });
+});

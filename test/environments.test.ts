@@ -1,0 +1,153 @@
+import { parseQuantity } from '../constructs/lib/resources';
+import { deepMerge } from '../constructs/lib/merge';
+import { base } from '../environments/base';
+import { dev } from '../environments/dev';
+import { prod } from '../environments/prod';
+import { staging } from '../environments/staging';
+import { APP_NAMES, defineEnvironment, EnvironmentOverrides, SERVICE_NAMES, workloadSettings } from '../environments/types';
+import { ConfigError } from '../constructs/lib/errors';
+
+function problemsOf(overrides: EnvironmentOverrides): string[] {
+  try {
+    defineEnvironment(base, overrides);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems.map((p) => `${p.file} | ${p.application} | ${p.field} | ${p.message}`);
+    throw e;
+  }
+  return [];
+}
+
+describe('deepMerge (the layering rule)', () => {
+  test('objects merge key by key, arrays replace, undefined keeps the base value', () => {
+    const merged = deepMerge<{ a: { b: number; c: number }; list: number[]; keep: string }>(
+      { a: { b: 1, c: 2 }, list: [1, 2, 3], keep: 'base' },
+      { a: { c: 20 }, list: [9], keep: undefined },
+    );
+    expect(merged).toEqual({ a: { b: 1, c: 20 }, list: [9], keep: 'base' });
+  });
+
+  test('never mutates its inputs', () => {
+    const input = { a: { b: 1 } };
+    deepMerge(input, { a: { b: 2 } });
+    expect(input).toEqual({ a: { b: 1 } });
+  });
+});
+
+describe('defineEnvironment', () => {
+  test('layers base, then the environment, then the per-application override', () => {
+    // base: 1 replica; prod: 3 by default; identity-service: its own memory limit on top of prod's resources.
+    expect(workloadSettings(dev, 'identity-service').replicas).toBe(1);
+    expect(workloadSettings(prod, 'user-service').replicas).toBe(3);
+    expect(workloadSettings(prod, 'identity-service').resources).toEqual({
+      requests: { cpu: '250m', memory: '256Mi' },
+      limits: { cpu: '1', memory: '768Mi' },
+    });
+  });
+
+  test('arrays in an environment replace the base array (hosts)', () => {
+    expect(prod.apps.frontend.hosts).toEqual(['healthxcape.com', 'www.healthxcape.com', 'auth.healthxcape.com']);
+    expect(dev.apps.frontend.hosts).toEqual(['dev.healthxcape.com', 'auth.dev.healthxcape.com']);
+  });
+
+  test('returns a frozen configuration', () => {
+    expect(Object.isFrozen(prod)).toBe(true);
+    expect(Object.isFrozen(prod.apps.frontend.hosts)).toBe(true);
+  });
+
+  test('prod runs more replicas and larger resources than dev for every application', () => {
+    for (const app of APP_NAMES) {
+      const d = workloadSettings(dev, app);
+      const p = workloadSettings(prod, app);
+      expect(p.replicas).toBeGreaterThan(d.replicas);
+      for (const kind of ['requests', 'limits'] as const) {
+        for (const what of ['cpu', 'memory'] as const) {
+          expect(parseQuantity(p.resources[kind][what])).toBeGreaterThan(parseQuantity(d.resources[kind][what]) as number);
+        }
+      }
+    }
+  });
+
+  test('every environment pins every application image in its own file', () => {
+    for (const env of [dev, staging, prod]) {
+      for (const app of APP_NAMES) expect(env.images[app].tag).toMatch(/^v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  test('an air-gapped environment sets pull policy and registry mirror once', () => {
+    expect(prod.registryMirror).toBe('registry.healthxcape.internal:5000');
+    expect(prod.imagePullPolicy).toBe('IfNotPresent');
+  });
+
+  describe('refuses typos with the file, the application and the field', () => {
+    test('replicas: 0', () => {
+      expect(problemsOf({ name: 'prod', stage: 'production', apps: { frontend: { replicas: 0 } } })).toEqual([
+        'environments/prod.ts | frontend | apps.frontend.replicas | must be an integer between 1 and 100',
+      ]);
+    });
+
+    test('an invalid hostname', () => {
+      expect(problemsOf({ name: 'prod', stage: 'production', apps: { frontend: { hosts: ['healthxcape..com'] } } })).toEqual([
+        expect.stringMatching(/^environments\/prod.ts \| frontend \| apps.frontend.hosts\[0\] \| is not a valid host name/),
+      ]);
+    });
+
+    test('latest as a prod tag', () => {
+      expect(problemsOf({ name: 'prod', stage: 'production', images: { 'user-service': { tag: 'latest' } } })).toEqual([
+        "environments/prod.ts | user-service | images.user-service.tag | 'latest' is a floating tag and may run a different build tomorrow (stage 'production')",
+      ]);
+    });
+
+    test('latest is allowed in development, a digest pins a floating tag in production', () => {
+      expect(problemsOf({ name: 'dev', stage: 'development', images: { 'user-service': { tag: 'latest' } } })).toEqual([]);
+      expect(problemsOf({ name: 'prod', stage: 'production', images: { 'user-service': { tag: 'latest', digest: `sha256:${'a'.repeat(64)}` } } })).toEqual([]);
+    });
+
+    test('a missing tag in staging', () => {
+      // An override cannot remove a tag (undefined keeps the base value): a missing tag comes from the base.
+      const untagged = { ...base, images: { ...base.images, 'blog-service': { repository: 'healthxcape/blog-service' } } };
+      expect(() => defineEnvironment(untagged, { name: 'staging', stage: 'staging' }))
+        .toThrow(/environments\/staging.ts \(environment 'staging'\), application 'blog-service', field 'images.blog-service.tag': is missing/);
+    });
+
+    test('wrong types (tsx runs without type checks)', () => {
+      const overrides = { name: 'dev', stage: 'development', apps: { 'user-service': { replicas: '3' } }, kafka: { metrics: 'yes' } } as unknown as EnvironmentOverrides;
+      expect(problemsOf(overrides)).toEqual([
+        'environments/dev.ts | user-service | apps.user-service.replicas | must be an integer between 1 and 100',
+        'environments/dev.ts | kafka | kafka.metrics | must be true or false',
+      ]);
+    });
+
+    test('every problem is reported at once', () => {
+      const problems = problemsOf({
+        name: 'prod', stage: 'production',
+        apps: { frontend: { replicas: 0 }, 'identity-service': { nodePort: 80 } },
+        kafka: { version: '4.0.0' as never, topicReplicas: 5 },
+        storage: { root: 'relative' },
+      });
+      expect(problems.map((p) => p.split(' | ')[2])).toEqual([
+        'apps.frontend.replicas', 'apps.identity-service.nodePort', 'storage.root', 'kafka.version', 'kafka.topicReplicas',
+      ]);
+    });
+
+    test.each<[string, EnvironmentOverrides, RegExp]>([
+      ['an environment name that is not a DNS label', { name: 'Prod_1', stage: 'production' }, /\| name \| must be a DNS-1123 label/],
+      ['an unknown stage', { name: 'qa', stage: 'qa' as never }, /\| stage \| must be one of 'development', 'staging', 'production'/],
+      ['the default namespace', { name: 'dev', stage: 'development', namespace: 'default' }, /workloads must not run in the 'default' namespace/],
+      ['an unknown pull policy', { name: 'dev', stage: 'development', imagePullPolicy: 'Sometimes' as never }, /imagePullPolicy \| must be one of 'Always', 'IfNotPresent', 'Never'/],
+      ['a registry mirror with a scheme', { name: 'dev', stage: 'development', registryMirror: 'https://mirror' }, /registryMirror \| must be a registry host/],
+      ['duplicate node ports', { name: 'dev', stage: 'development', apps: { 'identity-service': { nodePort: 30083 }, 'user-service': { nodePort: 30083 } } }, /user-service \| apps.user-service.nodePort \| is already used by identity-service/],
+      ['cnpg credentials with the statefulset engine', { name: 'dev', stage: 'development', postgres: { credentials: 'cnpg' } }, /'cnpg' credentials are generated by CloudNativePG/],
+      ['an even dual-role pool', { name: 'dev', stage: 'development', kafka: { nodePools: { mode: 'dual-role', nodes: 2 } } }, /kafka.nodePools.nodes \| dual-role pool: 2 controllers is an even number/],
+      ['min.insync.replicas equal to replicas', { name: 'staging', stage: 'staging', kafka: { nodePools: { mode: 'dual-role', nodes: 3 }, topicReplicas: 2, minInsyncReplicas: 2 } }, /kafka.minInsyncReplicas \| min.insync.replicas 2 must be lower than replicas 2/],
+      ['a secret literal in env', { name: 'dev', stage: 'development', apps: { 'blog-service': { env: { JWT_SECRET: 'x' } } } }, /blog-service \| apps.blog-service.env.JWT_SECRET \| 'JWT_SECRET' looks like a secret/],
+      ['a memory request above the limit', { name: 'dev', stage: 'development', apps: { frontend: { resources: { requests: { memory: '1Gi' } } } } }, /apps.frontend.resources.requests.memory \| request 1Gi is larger than the limit 256Mi/],
+      ['an unpinned chart version', { name: 'dev', stage: 'development', operators: { strimzi: { version: '' } } }, /operators.strimzi.version \| must be a non-empty string/],
+    ])('%s', (_what, overrides, message) => {
+      expect(problemsOf(overrides).join('\n')).toMatch(message);
+    });
+  });
+});
+
+test('every backend service has a workload entry in every environment', () => {
+  for (const env of [dev, staging, prod]) for (const s of SERVICE_NAMES) expect(env.apps[s]).toBeDefined();
+});
