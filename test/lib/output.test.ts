@@ -8,55 +8,56 @@ function tempOut(): string {
 }
 
 describe('writeTreeAtomically', () => {
-  test('makes the output directory a link to a complete generation and replaces it as a whole', () => {
+  test('makes the output directory a link to a complete generation and replaces it as a whole', async () => {
     const out = tempOut();
-    writeTreeAtomically(out, [{ path: 'dev/a/x.yaml', content: 'one' }, { path: 'dev/b/y.yaml', content: 'two' }]);
+    await writeTreeAtomically(out, [{ path: 'dev/a/x.yaml', content: 'one' }, { path: 'dev/b/y.yaml', content: 'two' }]);
     expect(fs.lstatSync(out).isSymbolicLink()).toBe(true);
     expect(listFiles(out)).toEqual(['dev/a/x.yaml', 'dev/b/y.yaml']);
-    writeTreeAtomically(out, [{ path: 'dev/a/x.yaml', content: 'three' }]);
+    await writeTreeAtomically(out, [{ path: 'dev/a/x.yaml', content: 'three' }]);
     expect(listFiles(out)).toEqual(['dev/a/x.yaml']);
     expect(fs.readFileSync(path.join(out, 'dev/a/x.yaml'), 'utf8')).toBe('three');
-    // Only the current generation is kept.
-    expect(fs.readdirSync(generationsDir(out))).toHaveLength(1);
+    // Only the current generation is kept: the replaced one is retired (and deleted in the background).
+    expect(fs.readdirSync(generationsDir(out)).filter((e) => e.startsWith('gen-'))).toHaveLength(1);
   });
 
-  test('the link is relative, so the project can be moved', () => {
+  test('the link is relative, so the project can be moved', async () => {
     const out = tempOut();
-    writeTreeAtomically(out, [{ path: 'a.yaml', content: 'x' }]);
+    await writeTreeAtomically(out, [{ path: 'a.yaml', content: 'x' }]);
     expect(fs.readlinkSync(out)).toMatch(/^\.dist\/gen-/);
   });
 
-  test('replaces an old plain output directory', () => {
+  test('replaces an old plain output directory', async () => {
     const out = tempOut();
     fs.mkdirSync(path.join(out, 'dev/stale'), { recursive: true });
     fs.writeFileSync(path.join(out, 'dev/stale/old.yaml'), 'old');
-    writeTreeAtomically(out, [{ path: 'dev/new/x.yaml', content: 'x' }]);
+    await writeTreeAtomically(out, [{ path: 'dev/new/x.yaml', content: 'x' }]);
     expect(listFiles(out)).toEqual(['dev/new/x.yaml']);
   });
 
-  test('a failed write leaves the previous generation in place and no temporary directory behind', () => {
+  test('a failed write leaves the previous generation in place and no temporary directory behind', async () => {
     const out = tempOut();
-    writeTreeAtomically(out, [{ path: 'a.yaml', content: 'x' }]);
+    await writeTreeAtomically(out, [{ path: 'a.yaml', content: 'x' }]);
     const target = fs.readlinkSync(out);
     const bad = function* (): Generator<{ path: string; content: string }> {
       yield { path: 'b.yaml', content: 'y' };
       throw new Error('disk full');
     };
-    expect(() => writeTreeAtomically(out, bad())).toThrow('disk full');
+    await expect(writeTreeAtomically(out, bad())).rejects.toThrow('disk full');
     expect(fs.readlinkSync(out)).toBe(target);
     expect(fs.readdirSync(generationsDir(out)).filter((e) => e.startsWith('tmp-'))).toEqual([]);
   });
 
-  test('removes leftovers of killed runs (processes that no longer exist)', () => {
+  test('removes leftovers of killed runs (processes that no longer exist)', async () => {
     const out = tempOut();
-    writeTreeAtomically(out, [{ path: 'a.yaml', content: 'x' }]);
+    await writeTreeAtomically(out, [{ path: 'a.yaml', content: 'x' }]);
     const leftover = path.join(generationsDir(out), 'tmp-999999999-dead-0');
     fs.mkdirSync(leftover);
-    writeTreeAtomically(out, [{ path: 'a.yaml', content: 'y' }]);
+    await writeTreeAtomically(out, [{ path: 'a.yaml', content: 'y' }]);
     expect(fs.existsSync(leftover)).toBe(false);
+    expect(fs.readdirSync(generationsDir(out)).filter((e) => e.startsWith('tmp-'))).toEqual([]);
   });
 
-  test('refuses paths outside the output directory', () => {
-    expect(() => writeTreeAtomically(tempOut(), [{ path: '../escape.yaml', content: 'x' }])).toThrow(/refusing to write '..\/escape.yaml'/);
+  test('refuses paths outside the output directory', async () => {
+    await expect(writeTreeAtomically(tempOut(), [{ path: '../escape.yaml', content: 'x' }])).rejects.toThrow(/refusing to write '..\/escape.yaml'/);
   });
 });

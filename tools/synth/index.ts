@@ -66,7 +66,7 @@ export async function synthesize(build: BuildFunction, options: SynthOptions): P
   if (report.errors.length > 0) throw new ValidationFailedError(report);
 
   const files = outputFiles(envs);
-  writeTreeAtomically(options.outdir, files);
+  await writeTreeAtomically(options.outdir, files);
   log(`wrote ${files.length} files to ${options.outdir}/ in ${((Date.now() - started) / 1000).toFixed(2)} s`);
   return {
     environments: envs.map((env) => ({

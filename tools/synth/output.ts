@@ -4,8 +4,10 @@
  * `dist` is a symbolic link to a complete generation directory `.dist/gen-<id>/`. A synth writes a new
  * generation next to it and then replaces the link with `rename(2)`, which is atomic: at every instant `dist`
  * is either the previous complete tree or the new complete tree, even if the process is killed with
- * `kill -9` half-way. Old generations and leftovers of killed runs are removed on the next successful run.
+ * `kill -9` half-way. Replaced generations are renamed to `trash-*` and deleted in the background (they are
+ * no longer reachable); leftovers of killed runs are removed on the next successful run.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PlatformError } from '../../constructs/lib/errors';
@@ -39,22 +41,73 @@ function currentTarget(outdir: string): string | undefined {
   }
 }
 
-/** Remove generations other than `keep`, and temporary directories of processes that no longer run. */
-function removeStale(genRoot: string, keep: string | undefined): void {
+/** Delete directories nobody references any more, without making the caller wait (POSIX: a detached `rm`). */
+function deleteInBackground(dirs: readonly string[]): void {
+  if (dirs.length === 0) return;
+  if (process.platform !== 'win32') {
+    try {
+      const child = spawn('rm', ['-rf', '--', ...dirs], { detached: true, stdio: 'ignore' });
+      child.on('error', () => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+      child.unref();
+      return;
+    } catch {
+      // fall through to a synchronous delete
+    }
+  }
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** Retire generations other than `keep` and temporary directories of processes that no longer run. */
+function removeStale(genRoot: string, keep: string | undefined, id: string): void {
   let entries: string[];
   try {
     entries = fs.readdirSync(genRoot);
   } catch {
     return;
   }
+  const doomed: string[] = [];
   for (const entry of entries) {
     const full = path.join(genRoot, entry);
     if (keep !== undefined && full === keep) continue;
     // Another synth may be writing or about to publish this directory: leave it to that process.
-    const owner = /^(?:tmp|link|old|gen)-(\d+)-/.exec(entry);
+    const owner = /^(?:tmp|link|old|gen|trash)-(\d+)-/.exec(entry);
     if (owner && Number(owner[1]) !== process.pid && isAlive(Number(owner[1]))) continue;
-    fs.rmSync(full, { recursive: true, force: true });
+    // Rename first (instant), so the name can never be mistaken for a live generation, then delete.
+    const trash = entry.startsWith('trash-') ? full : path.join(genRoot, `trash-${id}-${doomed.length}`);
+    try {
+      if (trash !== full) fs.renameSync(full, trash);
+      doomed.push(trash);
+    } catch {
+      // Already gone (another process cleaned it up).
+    }
   }
+  deleteInBackground(doomed);
+}
+
+/** Write files with bounded concurrency (many small files: the thread pool overlaps their I/O). */
+async function writeAll(root: string, files: Iterable<OutputFile>): Promise<void> {
+  const dirs = new Set<string>();
+  const queue: { target: string; content: string }[] = [];
+  for (const file of files) {
+    if (file.path.startsWith('/') || file.path.split('/').includes('..')) {
+      throw new PlatformError(`refusing to write '${file.path}' outside the output directory`);
+    }
+    const target = path.join(root, file.path);
+    const dir = path.dirname(target);
+    if (!dirs.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      dirs.add(dir);
+    }
+    queue.push({ target, content: file.content });
+  }
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < queue.length) {
+      const item = queue[next++] as { target: string; content: string };
+      await fs.promises.writeFile(item.target, item.content);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(32, queue.length) }, worker));
 }
 
 let sequence = 0;
@@ -63,7 +116,7 @@ let sequence = 0;
  * Write `files` as the new content of `outdir`, atomically. Nothing visible changes unless every file was
  * written. Returns the generation directory now behind `outdir`.
  */
-export function writeTreeAtomically(outdir: string, files: Iterable<OutputFile>): string {
+export async function writeTreeAtomically(outdir: string, files: Iterable<OutputFile>): Promise<string> {
   const abs = path.resolve(outdir);
   const genRoot = generationsDir(abs);
   fs.mkdirSync(genRoot, { recursive: true });
@@ -72,20 +125,8 @@ export function writeTreeAtomically(outdir: string, files: Iterable<OutputFile>)
   const generation = path.join(genRoot, `gen-${id}`);
 
   try {
-    const dirs = new Set<string>();
     fs.mkdirSync(tmp);
-    for (const file of files) {
-      if (file.path.startsWith('/') || file.path.split('/').includes('..')) {
-        throw new PlatformError(`refusing to write '${file.path}' outside the output directory`);
-      }
-      const target = path.join(tmp, file.path);
-      const dir = path.dirname(target);
-      if (!dirs.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        dirs.add(dir);
-      }
-      fs.writeFileSync(target, file.content);
-    }
+    await writeAll(tmp, files);
     fs.renameSync(tmp, generation);
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -105,7 +146,7 @@ export function writeTreeAtomically(outdir: string, files: Iterable<OutputFile>)
     fs.renameSync(abs, path.join(genRoot, `old-${id}`));
   }
   fs.renameSync(link, abs);
-  removeStale(genRoot, currentTarget(abs));
+  removeStale(genRoot, currentTarget(abs), id);
   return generation;
 }
 
