@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { isApplication } from '../constructs/lib/context';
+import { IApplication, isApplication } from '../constructs/lib/context';
 import { DynamicStorage, IVolumeProvider } from '../constructs/volume-provider';
 import { EnvironmentConfig } from '../environments/types';
 import { ArgoCdChart } from './argocd';
@@ -41,24 +41,41 @@ export const BACKEND_SERVICES: readonly BackendServiceSpec[] = [
   },
 ];
 
+/** The shared infrastructure applications of an environment, for the applications built on them. */
+export interface PlatformFoundation {
+  /** Where persistent volumes come from (local volumes or a dynamic provisioner). */
+  readonly storage: IVolumeProvider;
+  /** The `kafka` application. */
+  readonly kafka: KafkaChart;
+  /** The CloudNativePG operator application, when the environment uses CloudNativePG. */
+  readonly postgresOperator?: IApplication;
+}
+
+/** Storage, the Strimzi operator and Kafka, and the CloudNativePG operator when used. */
+export function platformFoundation(app: App, env: EnvironmentConfig): PlatformFoundation {
+  const storage: IVolumeProvider = env.storage.mode === 'local'
+    ? new LocalStorageChart(app, env, env.storage).storage
+    : new DynamicStorage(env.storage.storageClassName);
+  const strimzi = strimziOperator(app, env, 'kafka');
+  const kafka = new KafkaChart(app, env, storage, strimzi);
+  const postgresOperator = env.postgres.engine === 'cloudnative-pg' ? cloudnativePgOperator(app, env) : undefined;
+  return { storage, kafka, postgresOperator };
+}
+
+/** The namespaces every application needs, then Argo CD's app of apps: call after every other application. */
+export function completePlatform(app: App, env: EnvironmentConfig): void {
+  new NamespacesChart(app, env, app.node.findAll().filter(isApplication));
+  new ArgoCdChart(app, env);
+}
+
 /**
  * The HealthXcape platform for one environment: local storage, the Strimzi operator and Kafka, the three
  * backend services with their databases, the frontend, the namespaces they need, and Argo CD's app of apps.
  */
 export function healthXcape(app: App, env: EnvironmentConfig): void {
-  const storage: IVolumeProvider = env.storage.mode === 'local'
-    ? new LocalStorageChart(app, env, env.storage).storage
-    : new DynamicStorage(env.storage.storageClassName);
-
-  const strimzi = strimziOperator(app, env, 'kafka');
-  const kafka = new KafkaChart(app, env, storage, strimzi);
-  const postgresOperator = env.postgres.engine === 'cloudnative-pg' ? cloudnativePgOperator(app, env) : undefined;
-
+  const { storage, kafka, postgresOperator } = platformFoundation(app, env);
   const [identity, users, blog] = BACKEND_SERVICES.map((spec) =>
     new BackendServiceChart(app, env, spec, { storage, kafka: kafka.platform, postgresOperator }).service);
-
   new FrontendChart(app, env, { identity: identity!, users: users!, blog: blog! });
-
-  new NamespacesChart(app, env, app.node.findAll().filter(isApplication));
-  new ArgoCdChart(app, env);
+  completePlatform(app, env);
 }

@@ -6,17 +6,11 @@
  */
 import * as path from 'node:path';
 import { App } from 'cdk8s';
-import { ArgoCdChart } from '../../charts/argocd';
 import { FrontendChart } from '../../charts/frontend';
-import { KafkaChart } from '../../charts/kafka';
-import { LocalStorageChart } from '../../charts/local-storage';
-import { NamespacesChart } from '../../charts/namespaces';
-import { cloudnativePgOperator, strimziOperator } from '../../charts/operators';
+import { completePlatform, platformFoundation } from '../../charts/healthxcape';
 import { ApplicationChart } from '../../constructs/application-chart';
-import { isApplication } from '../../constructs/lib/context';
 import { imageVersion } from '../../constructs/lib/images';
 import { ServiceWithPostgres } from '../../constructs/service-with-postgres';
-import { DynamicStorage, IVolumeProvider } from '../../constructs/volume-provider';
 import { environments } from '../../environments';
 import { EnvironmentConfig, platformContext, workloadSettings } from '../../environments/types';
 
@@ -27,12 +21,7 @@ export function serviceName(i: number): string {
 
 /** Build the synthetic platform with `services` backends into one App (one environment). */
 export function syntheticPlatform(app: App, env: EnvironmentConfig, services: number): void {
-  const storage: IVolumeProvider = env.storage.mode === 'local'
-    ? new LocalStorageChart(app, env, env.storage).storage
-    : new DynamicStorage(env.storage.storageClassName);
-  const strimzi = strimziOperator(app, env, 'kafka');
-  const kafka = new KafkaChart(app, env, storage, strimzi);
-  const postgresOperator = env.postgres.engine === 'cloudnative-pg' ? cloudnativePgOperator(app, env) : undefined;
+  const { storage, kafka, postgresOperator } = platformFoundation(app, env);
   const workload = workloadSettings(env, 'user-service');
   const image = env.images['user-service'];
   const backends: ServiceWithPostgres[] = [];
@@ -62,8 +51,7 @@ export function syntheticPlatform(app: App, env: EnvironmentConfig, services: nu
   }
   const first = backends[0];
   if (first) new FrontendChart(app, env, { identity: first, users: backends[1] ?? first, blog: backends[2] ?? first });
-  new NamespacesChart(app, env, app.node.findAll().filter(isApplication));
-  new ArgoCdChart(app, env);
+  completePlatform(app, env);
 }
 
 /** A build function (like main.ts's) for a synthetic platform of `services` backends in every environment. */
