@@ -6,7 +6,6 @@ import { ComponentIdentity, componentLabels } from './lib/labels';
 import { dnsSubdomainProblem, joinName } from './lib/names';
 import { httpProbe, probePathProblem, probeTimingsProblem, ProbeSchedule, WEB_PROBES } from './lib/probes';
 import { ResourceSettings } from './lib/resources';
-import { literalSecretProblem, SECRET_FIX } from './lib/secrets';
 import { RunAsUser, runAsUserProblem } from './lib/security';
 import { PropsValidator } from './lib/validation';
 import { IHttpBackend, renderDeployment, renderDisruptionBudget, renderPodTemplate, renderService } from './lib/workload';
@@ -158,9 +157,8 @@ export class Frontend extends Construct {
     const clusterIssuerProblem = dnsSubdomainProblem(tls.clusterIssuer);
     if (clusterIssuerProblem) check.add('tls.clusterIssuer', `'tls.clusterIssuer' ${clusterIssuerProblem}`, tls.clusterIssuer, "name a cert-manager ClusterIssuer such as 'letsencrypt-prod'");
     check.dnsLabel('ingressClassName', ingressClassName);
-    for (const [name, value] of Object.entries(props.env ?? {})) {
-      const problem = literalSecretProblem(name, value);
-      if (problem) check.add(`env.${name}`, problem, '<redacted>', SECRET_FIX);
+    check.envVars('env', props.env);
+    for (const name of Object.keys(props.env ?? {})) {
       if (name in backends) check.add(`env.${name}`, `'${name}' is set both in 'env' and in 'backends'`, name, 'remove one of them');
     }
     for (const [name, backend] of Object.entries(backends)) {

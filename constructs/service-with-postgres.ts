@@ -12,7 +12,6 @@ import { joinName } from './lib/names';
 import { httpProbe, probePathProblem, probeTimingsProblem, ProbeSchedule } from './lib/probes';
 import { ResourceSettings } from './lib/resources';
 import { Runtime, RUNTIME_PRESETS } from './lib/runtimes';
-import { literalSecretProblem, SECRET_FIX } from './lib/secrets';
 import { RunAsUser, runAsUserProblem } from './lib/security';
 import { PropsValidator } from './lib/validation';
 import { IHttpBackend, renderDeployment, renderDisruptionBudget, renderPodTemplate, renderService } from './lib/workload';
@@ -199,15 +198,7 @@ export class ServiceWithPostgres extends Construct implements IHttpBackend {
     if (props.redis && this.port === 6379) {
       check.add('port', `port ${this.port} clashes with the Redis port 6379`, this.port, 'use a different application port, e.g. 3000');
     }
-    for (const [name, value] of Object.entries(userEnv)) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) check.add(`env.${name}`, `'${name}' is not a valid environment variable name`, name, 'use letters, digits and _');
-      if (GENERATED_ENV.test(name)) check.add(`env.${name}`, `'${name}' is set by the construct from typed references`, name, `remove it; configure the ${name.split('_')[0]?.toLowerCase()} settings instead`);
-      if (typeof value !== 'string') check.add(`env.${name}`, `'${name}' must be a string`, value, `quote it: '${String(value)}'`);
-      else {
-        const secret = literalSecretProblem(name, value);
-        if (secret) check.add(`env.${name}`, secret, '<redacted>', SECRET_FIX);
-      }
-    }
+    check.envVars('env', userEnv, GENERATED_ENV);
     const kafkaEnv = this.kafkaEnvironment(props.kafka, check);
     check.throwIfInvalid();
 

@@ -4,7 +4,7 @@
  * reported together, each naming the environment file, the application, the field, the value and the fix.
  */
 import { PULL_POLICIES, STAGES } from '../constructs/lib/context';
-import { ConfigError, Problem } from '../constructs/lib/errors';
+import { ProblemLocation } from '../constructs/lib/errors';
 import { imageProblems } from '../constructs/lib/images';
 import {
   brokerCountProblem,
@@ -13,9 +13,8 @@ import {
   replicationProblems,
 } from '../constructs/lib/kafka-rules';
 import { isPlainObject } from '../constructs/lib/merge';
-import { dnsLabelProblem, dnsSubdomainProblem } from '../constructs/lib/names';
-import { quantityProblem, resourceProblems } from '../constructs/lib/resources';
-import { literalSecretProblem, SECRET_FIX } from '../constructs/lib/secrets';
+import { dnsSubdomainProblem } from '../constructs/lib/names';
+import { ProblemCollector } from '../constructs/lib/validation';
 import { APP_NAMES, IMAGE_NAMES, SERVICE_NAMES } from './catalog';
 import type { EnvironmentConfig, WorkloadOverride } from './types';
 
@@ -45,38 +44,22 @@ export function applicationOfField(field: string): string {
   }
 }
 
-class Checker {
-  public readonly problems: Problem[] = [];
+/** Problems located in an environment file, by field path. */
+class Checker extends ProblemCollector {
+  public constructor(private readonly env: EnvironmentConfig) {
+    super();
+  }
 
-  public constructor(private readonly env: EnvironmentConfig) {}
-
-  public add(field: string, message: string, value: unknown, fix: string): void {
-    this.problems.push({
+  protected locate(field: string): ProblemLocation {
+    return {
       file: this.env.source,
       environment: typeof this.env.name === 'string' ? this.env.name : undefined,
       application: applicationOfField(field),
-      field,
-      message,
-      value,
-      fix,
-    });
+    };
   }
 
-  public oneOf<T>(field: string, value: unknown, allowed: readonly T[]): void {
-    if (!allowed.includes(value as T)) {
-      this.add(field, `must be one of ${allowed.map((a) => `'${String(a)}'`).join(', ')}`, value, `set ${field} to one of the allowed values`);
-    }
-  }
-
-  public integer(field: string, value: unknown, min: number, max: number, fix: string): void {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      this.add(field, `must be an integer between ${min} and ${max}`, value, fix);
-    }
-  }
-
-  public dnsLabel(field: string, value: unknown, example: string): void {
-    const problem = dnsLabelProblem(value);
-    if (problem) this.add(field, problem, value, `use a name such as '${example}'`);
+  protected label(): string {
+    return '';
   }
 
   public string(field: string, value: unknown, fix: string): value is string {
@@ -101,36 +84,6 @@ class Checker {
       }
     }
     if (!ok) this.add(field, `must be a URL (${schemes.join(', ')})`, value, `set it to a URL such as '${example}'`);
-  }
-
-  public resources(field: string, value: unknown): void {
-    for (const p of resourceProblems(value)) {
-      const path = p.field ? `${field}.${p.field}` : field;
-      this.add(path, p.message, p.value, `set ${field} to e.g. { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } }`);
-    }
-  }
-
-  public quantity(field: string, value: unknown, what: 'cpu' | 'memory' | 'storage'): void {
-    const problem = quantityProblem(value, what);
-    if (problem) this.add(field, problem, value, `set ${field} to a quantity such as '10Gi'`);
-  }
-
-  public envVars(field: string, value: unknown): void {
-    if (value === undefined) return;
-    if (!isPlainObject(value)) {
-      this.add(field, 'must be an object of NAME: "value" pairs', value, `write ${field} as { LOG_LEVEL: 'info' }`);
-      return;
-    }
-    for (const [name, v] of Object.entries(value)) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-        this.add(`${field}.${name}`, 'is not a valid environment variable name', name, 'use letters, digits and _ (not starting with a digit)');
-      } else if (typeof v !== 'string') {
-        this.add(`${field}.${name}`, 'must be a string (Kubernetes env values are strings)', v, `quote the value: ${name}: '${String(v)}'`);
-      } else {
-        const secret = literalSecretProblem(name, v);
-        if (secret) this.add(`${field}.${name}`, `${secret}; secret values must never be written to git`, '<redacted>', SECRET_FIX);
-      }
-    }
   }
 }
 
@@ -300,7 +253,5 @@ export function validateEnvironment(env: EnvironmentConfig): void {
   c.url('gitops.destinationServer', gitops?.destinationServer, ['https'], 'https://kubernetes.default.svc');
   c.oneOf('gitops.mode', gitops?.mode, ['applications', 'applicationset']);
 
-  if (c.problems.length > 0) {
-    throw new ConfigError(c.problems, `${env.source}: ${c.problems.length} problem${c.problems.length === 1 ? '' : 's'} in environment '${String(env.name)}'`);
-  }
+  c.throwIfInvalid(`${env.source}: ${c.count} problem${c.count === 1 ? '' : 's'} in environment '${String(env.name)}'`);
 }

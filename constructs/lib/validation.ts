@@ -1,36 +1,43 @@
 /**
- * Eager validation of construct props. Problems are collected and thrown together, each naming the
- * environment file, the application, the construct and prop, the value received and the fix.
+ * Eager validation: problems are collected and thrown together, each naming where it is (environment file,
+ * application, field), what is wrong, the value received and the fix.
+ *
+ * `ProblemCollector` holds the checks; `PropsValidator` locates problems in construct props (through the
+ * construct's application), and the environment boundary (environments/validate.ts) locates them in
+ * environment files.
  */
 import { IConstruct } from 'constructs';
 import { applicationOf, contextOf } from './context';
-import { ConfigError, Problem } from './errors';
+import { ConfigError, Problem, ProblemLocation } from './errors';
 import { dnsLabelProblem } from './names';
-import { ResourceSettings, resourceProblems } from './resources';
+import { quantityProblem, resourceProblems } from './resources';
+import { literalSecretProblem, SECRET_FIX } from './secrets';
 
-/** Collects prop problems of one construct instance. */
-export class PropsValidator {
-  private readonly problems: Problem[] = [];
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-  /**
-   * @param scope the construct's scope (used to find environment and application)
-   * @param construct construct class name and id, e.g. `ServiceWithPostgres 'identity-service'`
-   */
-  public constructor(private readonly scope: IConstruct, private readonly construct: string) {}
+/** Collects problems; subclasses say where a field is and how a field is named in messages. */
+export abstract class ProblemCollector {
+  protected readonly problems: Problem[] = [];
 
-  /** Record a problem with prop `field`. */
+  /** Where `field` is (file, environment, application). */
+  protected abstract locate(field: string): ProblemLocation;
+
+  /** How messages refer to `field` (`'replicas' ` for props; nothing where the location already names it). */
+  protected abstract label(field: string): string;
+
+  /** Decorate a message (e.g. with the construct it concerns). */
+  protected describe(message: string): string {
+    return message;
+  }
+
+  /** Problems recorded so far. */
+  public get count(): number {
+    return this.problems.length;
+  }
+
+  /** Record a problem with `field`. */
   public add(field: string, message: string, value: unknown, fix: string): void {
-    const context = contextOf(this.scope);
-    const app = applicationOf(this.scope);
-    this.problems.push({
-      environment: app ? context.environment : undefined,
-      file: app ? context.source : undefined,
-      application: app?.appName,
-      field,
-      message: `${this.construct}: ${message}`,
-      value,
-      fix,
-    });
+    this.problems.push({ ...this.locate(field), field, message: this.describe(message), value, fix });
   }
 
   /** Record a problem unless `ok`. */
@@ -38,34 +45,100 @@ export class PropsValidator {
     if (!ok) this.add(field, message, value, fix);
   }
 
+  /** One of `allowed`. */
+  public oneOf<T>(field: string, value: unknown, allowed: readonly T[]): void {
+    this.check(allowed.includes(value as T), field, `${this.label(field)}must be one of ${allowed.map((a) => `'${String(a)}'`).join(', ')}`, value, `set ${field} to one of the allowed values`);
+  }
+
   /** An integer in [min, max]. */
   public integer(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER, fix?: string): void {
     const ok = typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
-    this.check(ok, field, `'${field}' must be an integer ${range}`, value, fix ?? `set '${field}' to an integer ${range}`);
+    this.check(ok, field, `${this.label(field)}must be an integer ${range}`, value, fix ?? `set ${field} to an integer ${range}`);
   }
 
   /** A TCP port. */
   public port(field: string, value: unknown): void {
-    this.integer(field, value, 1, 65535, `set '${field}' to a port between 1 and 65535`);
+    this.integer(field, value, 1, 65535, `set ${field} to a port between 1 and 65535`);
   }
 
   /** A DNS-1123 label (object names). */
-  public dnsLabel(field: string, value: unknown): void {
+  public dnsLabel(field: string, value: unknown, example = 'identity-service'): void {
     const problem = dnsLabelProblem(value);
-    if (problem) this.add(field, `'${field}' ${problem}`, value, `use a short lower-case name such as 'identity-service'`);
+    if (problem) this.add(field, `${this.label(field)}${problem}`, value, `use a short lower-case name such as '${example}'`);
+  }
+
+  /** A positive quantity. */
+  public quantity(field: string, value: unknown, what: 'cpu' | 'memory' | 'storage'): void {
+    const problem = quantityProblem(value, what);
+    if (problem) this.add(field, `${this.label(field)}${problem}`, value, `set ${field} to a quantity such as '${what === 'cpu' ? '250m' : '10Gi'}'`);
   }
 
   /** A complete resources block (requests and limits for cpu and memory, requests within limits). */
-  public resources(field: string, value: ResourceSettings | undefined): void {
+  public resources(field: string, value: unknown): void {
     for (const p of resourceProblems(value)) {
       const path = p.field ? `${field}.${p.field}` : field;
-      this.add(path, `'${path}' ${p.message}`, p.value, `set ${field} to e.g. { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } }`);
+      this.add(path, `${this.label(path)}${p.message}`, p.value, `set ${field} to e.g. { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } }`);
+    }
+  }
+
+  /**
+   * Literal environment variables: valid names, string values, no secret material, none of the names the
+   * construct sets itself (`reserved`).
+   */
+  public envVars(field: string, env: unknown, reserved?: RegExp): void {
+    if (env === undefined) return;
+    if (env === null || typeof env !== 'object' || Array.isArray(env)) {
+      this.add(field, `${this.label(field)}must be an object of NAME: "value" pairs`, env, `write ${field} as { LOG_LEVEL: 'info' }`);
+      return;
+    }
+    for (const [name, value] of Object.entries(env)) {
+      const path = `${field}.${name}`;
+      if (!ENV_NAME.test(name)) {
+        this.add(path, `'${name}' is not a valid environment variable name`, name, 'use letters, digits and _ (not starting with a digit)');
+      } else if (reserved?.test(name)) {
+        this.add(path, `'${name}' is set by the construct from typed references`, name, `remove it; configure the ${name.split('_')[0]?.toLowerCase()} settings instead`);
+      } else if (typeof value !== 'string') {
+        this.add(path, `'${name}' must be a string (Kubernetes env values are strings)`, value, `quote the value: ${name}: '${String(value)}'`);
+      } else {
+        const secret = literalSecretProblem(name, value);
+        if (secret) this.add(path, `${secret}; secret values must never be written to git`, '<redacted>', SECRET_FIX);
+      }
     }
   }
 
   /** Throw a `ConfigError` with every problem recorded so far. */
-  public throwIfInvalid(): void {
-    if (this.problems.length > 0) throw new ConfigError(this.problems, `invalid props for ${this.construct}`);
+  public throwIfInvalid(heading?: string): void {
+    if (this.problems.length > 0) throw new ConfigError(this.problems, heading);
+  }
+}
+
+/** Collects prop problems of one construct instance, located through its application. */
+export class PropsValidator extends ProblemCollector {
+  /**
+   * @param scope the construct's scope (used to find environment and application)
+   * @param construct construct class name and id, e.g. `ServiceWithPostgres 'identity-service'`
+   */
+  public constructor(private readonly scope: IConstruct, private readonly construct: string) {
+    super();
+  }
+
+  protected locate(): ProblemLocation {
+    const app = applicationOf(this.scope);
+    if (app === undefined) return {};
+    const context = contextOf(this.scope);
+    return { environment: context.environment, file: context.source, application: app.appName };
+  }
+
+  protected label(field: string): string {
+    return `'${field}' `;
+  }
+
+  protected override describe(message: string): string {
+    return `${this.construct}: ${message}`;
+  }
+
+  public override throwIfInvalid(): void {
+    super.throwIfInvalid(`invalid props for ${this.construct}`);
   }
 }
