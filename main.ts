@@ -6,15 +6,16 @@ import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { synthCommand } from './tools/cli/synth';
 
-export async function build(outdir = 'dist'): Promise<App[]> {
+/** The Apps of every environment, built one at a time (so only one environment is in memory at once). */
+export async function* build(outdir = 'dist'): AsyncGenerator<App> {
   // Imported here rather than at the top so that a bad environment value is reported as an error message.
   const { environments } = await import('./environments');
   const { healthXcape } = await import('./charts');
-  return environments.map((env) => {
+  for (const env of environments) {
     const app = new App({ outdir: path.join(outdir, env.name) });
     healthXcape(app, env);
-    return app;
-  });
+    yield app;
+  }
 }
 
 if (require.main === module) {

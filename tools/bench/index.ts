@@ -36,7 +36,6 @@ export interface Measurement {
   readonly maxMs: number;
   readonly maxRssMb: number;
   readonly objectsPerSecond: number;
-  readonly phasesMs: ChildResult['phases'];
 }
 
 /** A Kustomize comparison at one size. */
@@ -92,11 +91,6 @@ async function measure(platform: 'reference' | 'synthetic', services: number, mo
     maxMs: Math.round(Math.max(...times)),
     maxRssMb: Math.round(Math.max(...samples.map((s) => s.result.maxRssKb)) / 1024),
     objectsPerSecond: Math.round(last.result.objects / (medianMs / 1000)),
-    phasesMs: {
-      render: Math.round(median(samples.map((s) => s.result.phases.render))),
-      validate: Math.round(median(samples.map((s) => s.result.phases.validate))),
-      write: Math.round(median(samples.map((s) => s.result.phases.write))),
-    },
   };
   log(`  ${platform === 'reference' ? 'reference platform' : `${services} services`}, ${mode === 'full' ? 'synth + validate' : 'synth only'}: median ${(m.medianMs / 1000).toFixed(2)} s, peak RSS ${m.maxRssMb} MB, ${m.objects} objects`);
   return m;

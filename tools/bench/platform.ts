@@ -55,10 +55,12 @@ export function syntheticPlatform(app: App, env: EnvironmentConfig, services: nu
 }
 
 /** A build function (like main.ts's) for a synthetic platform of `services` backends in every environment. */
-export function syntheticBuild(services: number): (outdir: string) => App[] {
-  return (outdir) => environments.map((env) => {
-    const app = new App({ outdir: path.join(outdir, env.name) });
-    syntheticPlatform(app, env, services);
-    return app;
-  });
+export function syntheticBuild(services: number): (outdir: string) => Generator<App> {
+  return function* (outdir) {
+    for (const env of environments) {
+      const app = new App({ outdir: path.join(outdir, env.name) });
+      syntheticPlatform(app, env, services);
+      yield app;
+    }
+  };
 }

@@ -1,16 +1,21 @@
 /**
- * The synth pipeline: build Apps -> render in memory -> validate -> serialise -> atomic swap of `dist/`.
- * Nothing is written unless every environment rendered and validated.
+ * The synth pipeline, one environment at a time: build its App -> render in memory -> validate -> serialise
+ * into a new generation of `dist/`; when every environment passed, swap the generation in atomically. Only
+ * one environment's objects are in memory at once; nothing becomes visible unless all of them rendered and
+ * validated, and every finding of every environment is reported together.
  */
 import { App } from 'cdk8s';
 import { PlatformError } from '../../constructs/lib/errors';
 import { validateEnvironments, ValidationFailedError, ValidationReport } from '../validate';
-import { OutputFile, writeTreeAtomically } from './output';
+import { Generation, OutputFile } from './output';
 import { renderApp, RenderedEnvironment } from './render';
 import { toYaml } from './yaml';
 
-/** Builds one cdk8s App per environment, each with outdir `<outdir>/<env>`. */
-export type BuildFunction = (outdir: string) => App[] | Promise<App[]>;
+/** Apps, one per environment, each with outdir `<outdir>/<env>`: built eagerly, or one at a time. */
+export type AppSource = Iterable<App> | AsyncIterable<App> | Promise<Iterable<App> | AsyncIterable<App>>;
+
+/** Builds one cdk8s App per environment (see main.ts). */
+export type BuildFunction = (outdir: string) => AppSource;
 
 /** Options of `synthesize`. */
 export interface SynthOptions {
@@ -18,6 +23,11 @@ export interface SynthOptions {
   readonly outdir: string;
   /** Progress output. @default - silent */
   readonly log?: (line: string) => void;
+  /**
+   * Run validation (the benchmark measures synth alone with `false`; the commands always validate).
+   * @default true
+   */
+  readonly validate?: boolean;
 }
 
 /** What a synth did. */
@@ -27,19 +37,29 @@ export interface SynthSummary {
   readonly report: ValidationReport;
 }
 
-/** Build and render every environment in memory. */
+/** The Apps of `build`, one at a time (whatever form `build` returns them in). */
+export async function* eachApp(build: BuildFunction, outdir: string): AsyncGenerator<App> {
+  yield* await build(outdir);
+}
+
+function countObjects(env: RenderedEnvironment): number {
+  return env.applications.reduce((n, a) => n + a.objects.length, 0);
+}
+
+/** Build and render every environment in memory (for the commands that need them all: validate, diff, publish). */
 export async function renderEnvironments(build: BuildFunction, outdir: string): Promise<RenderedEnvironment[]> {
-  const apps = await build(outdir);
-  const rendered = apps.map((app) => renderApp(app));
+  const rendered: RenderedEnvironment[] = [];
   const seen = new Set<string>();
-  for (const env of rendered) {
+  for await (const app of eachApp(build, outdir)) {
+    const env = renderApp(app);
     if (seen.has(env.name)) throw new PlatformError(`two Apps write environment '${env.name}'; every environment needs its own outdir`);
     seen.add(env.name);
+    rendered.push(env);
   }
   return rendered;
 }
 
-/** The files of the rendered tree: `<env>/<app>/<Kind>.<name>.yaml`. */
+/** The files of one or more rendered environments: `<env>/<app>/<Kind>.<name>.yaml`. */
 export function outputFiles(envs: readonly RenderedEnvironment[]): OutputFile[] {
   const files: OutputFile[] = [];
   for (const env of envs) {
@@ -52,29 +72,53 @@ export function outputFiles(envs: readonly RenderedEnvironment[]): OutputFile[] 
   return files;
 }
 
-/** Render, validate, then atomically replace `options.outdir`. Throws (writing nothing) on any error. */
+/** Merge per-environment validation reports. */
+function mergeReports(reports: readonly ValidationReport[]): ValidationReport {
+  return new ValidationReport(
+    reports.flatMap((r) => r.findings),
+    new Map(reports.flatMap((r) => [...r.checked])),
+    reports.flatMap((r) => r.exempted),
+  );
+}
+
+/** Render, validate, then atomically replace `options.outdir`. Throws (changing nothing) on any error. */
 export async function synthesize(build: BuildFunction, options: SynthOptions): Promise<SynthSummary> {
   const log = options.log ?? ((): void => undefined);
   const started = Date.now();
-  const envs = await renderEnvironments(build, options.outdir);
-  for (const env of envs) {
-    const objects = env.applications.reduce((n, a) => n + a.objects.length, 0);
-    log(`rendered ${env.name}: ${env.applications.length} applications, ${objects} objects`);
+  const generation = Generation.begin(options.outdir);
+  try {
+    const reports: ValidationReport[] = [];
+    const summaries: SynthSummary['environments'][number][] = [];
+    let files = 0;
+    let failed = false;
+    for await (const app of eachApp(build, options.outdir)) {
+      const env = renderApp(app);
+      if (summaries.some((s) => s.name === env.name)) {
+        throw new PlatformError(`two Apps write environment '${env.name}'; every environment needs its own outdir`);
+      }
+      const objects = countObjects(env);
+      summaries.push({ name: env.name, applications: env.applications.length, objects });
+      log(`rendered ${env.name}: ${env.applications.length} applications, ${objects} objects`);
+      if (options.validate ?? true) {
+        const report = validateEnvironments([env]);
+        reports.push(report);
+        for (const line of report.summaryLines()) log(line);
+        failed ||= report.errors.length > 0;
+      }
+      // Keep validating the other environments after a failure (all findings are reported), but stop writing.
+      if (!failed) {
+        const envFiles = outputFiles([env]);
+        await generation.write(envFiles);
+        files += envFiles.length;
+      }
+    }
+    const report = mergeReports(reports);
+    if (report.errors.length > 0) throw new ValidationFailedError(report);
+    generation.commit();
+    log(`wrote ${files} files to ${options.outdir}/ in ${((Date.now() - started) / 1000).toFixed(2)} s`);
+    return { environments: summaries, files, report };
+  } catch (e) {
+    generation.abort();
+    throw e;
   }
-  const report = validateEnvironments(envs);
-  for (const line of report.summaryLines()) log(line);
-  if (report.errors.length > 0) throw new ValidationFailedError(report);
-
-  const files = outputFiles(envs);
-  await writeTreeAtomically(options.outdir, files);
-  log(`wrote ${files.length} files to ${options.outdir}/ in ${((Date.now() - started) / 1000).toFixed(2)} s`);
-  return {
-    environments: envs.map((env) => ({
-      name: env.name,
-      applications: env.applications.length,
-      objects: env.applications.reduce((n, a) => n + a.objects.length, 0),
-    })),
-    files: files.length,
-    report,
-  };
 }

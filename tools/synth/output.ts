@@ -113,41 +113,78 @@ async function writeAll(root: string, files: Iterable<OutputFile>): Promise<void
 let sequence = 0;
 
 /**
+ * A new generation of `outdir` being written. Nothing is visible until `commit()`, which replaces the link
+ * atomically; `abort()` throws the partial generation away.
+ */
+export class Generation {
+  /** Begin a new generation next to the current one. */
+  public static begin(outdir: string): Generation {
+    const abs = path.resolve(outdir);
+    const genRoot = generationsDir(abs);
+    fs.mkdirSync(genRoot, { recursive: true });
+    const id = `${process.pid}-${Date.now().toString(36)}-${sequence++}`;
+    const generation = new Generation(abs, genRoot, id);
+    fs.mkdirSync(generation.root);
+    return generation;
+  }
+
+  /** The directory files are written to until the generation is committed. */
+  public readonly root: string;
+  private done = false;
+
+  private constructor(private readonly outdir: string, private readonly genRoot: string, private readonly id: string) {
+    this.root = path.join(genRoot, `tmp-${id}`);
+  }
+
+  /** Write files (paths relative to the output directory). */
+  public async write(files: Iterable<OutputFile>): Promise<void> {
+    await writeAll(this.root, files);
+  }
+
+  /** Make the generation the content of the output directory (atomically); returns its directory. */
+  public commit(): string {
+    if (this.done) throw new Error('generation already committed or aborted');
+    this.done = true;
+    const generation = path.join(this.genRoot, `gen-${this.id}`);
+    fs.renameSync(this.root, generation);
+    const link = path.join(this.genRoot, `link-${this.id}`);
+    fs.symlinkSync(path.relative(path.dirname(this.outdir), generation), link, 'dir');
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.lstatSync(this.outdir);
+    } catch {
+      stat = undefined;
+    }
+    if (stat !== undefined && !stat.isSymbolicLink()) {
+      // A plain directory from before generations were used: move it aside first (the only non-atomic step).
+      fs.renameSync(this.outdir, path.join(this.genRoot, `old-${this.id}`));
+    }
+    fs.renameSync(link, this.outdir);
+    removeStale(this.genRoot, currentTarget(this.outdir), this.id);
+    return generation;
+  }
+
+  /** Throw the partial generation away (the output directory is unchanged). */
+  public abort(): void {
+    if (this.done) return;
+    this.done = true;
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/**
  * Write `files` as the new content of `outdir`, atomically. Nothing visible changes unless every file was
  * written. Returns the generation directory now behind `outdir`.
  */
 export async function writeTreeAtomically(outdir: string, files: Iterable<OutputFile>): Promise<string> {
-  const abs = path.resolve(outdir);
-  const genRoot = generationsDir(abs);
-  fs.mkdirSync(genRoot, { recursive: true });
-  const id = `${process.pid}-${Date.now().toString(36)}-${sequence++}`;
-  const tmp = path.join(genRoot, `tmp-${id}`);
-  const generation = path.join(genRoot, `gen-${id}`);
-
+  const generation = Generation.begin(outdir);
   try {
-    fs.mkdirSync(tmp);
-    await writeAll(tmp, files);
-    fs.renameSync(tmp, generation);
+    await generation.write(files);
+    return generation.commit();
   } catch (e) {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    generation.abort();
     throw e;
   }
-
-  const link = path.join(genRoot, `link-${id}`);
-  fs.symlinkSync(path.relative(path.dirname(abs), generation), link, 'dir');
-  let stat: fs.Stats | undefined;
-  try {
-    stat = fs.lstatSync(abs);
-  } catch {
-    stat = undefined;
-  }
-  if (stat !== undefined && !stat.isSymbolicLink()) {
-    // A plain directory from before generations were used: move it aside first (the only non-atomic step).
-    fs.renameSync(abs, path.join(genRoot, `old-${id}`));
-  }
-  fs.renameSync(link, abs);
-  removeStale(genRoot, currentTarget(abs), id);
-  return generation;
 }
 
 /** Every file under `dir` (following the `dist` link), as sorted POSIX paths relative to `dir`. */
