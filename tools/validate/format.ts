@@ -1,6 +1,6 @@
 /** Human-readable findings, one per line, errors first. */
 import { formatValue } from '../../constructs/lib/errors';
-import type { Finding } from './index';
+import type { Finding } from './findings';
 
 /** `ERROR prod/identity-service Deployment/identity-service spec...: message (got x). Fix: ...` */
 export function formatFinding(f: Finding): string {

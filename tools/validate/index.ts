@@ -1,59 +1,69 @@
 /**
  * Validation of rendered objects before anything is written: schema, policy and cross-resource checks.
- * (Rules are added in tools/validate/*.ts; this module collects their findings into one report.)
+ *
+ * Every check runs over every object of every environment and every finding is collected (validation never
+ * stops at the first problem). `npm run synth` refuses to write when any error remains; `npm run validate`
+ * prints the same report without writing. See README, "Validation".
  */
-import { PlatformError } from '../../constructs/lib/errors';
 import type { RenderedEnvironment } from '../synth/render';
+import { child, isRecord, withoutUndefined } from './json';
+import { FindingCollector, ValidationReport } from './findings';
+import { checkMetadata } from './metadata';
+import { checkPolicies } from './policies';
+import { checkReferences, IndexedObject } from './references';
+import { SchemaRegistry } from './schema';
 
-/** One finding: where (environment, application, object, field), what was found, and the fix. */
-export interface Finding {
-  readonly severity: 'error' | 'warning';
-  /** Rule id, e.g. `policy/resources`. */
-  readonly rule: string;
-  readonly environment: string;
-  readonly application: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly namespace?: string;
-  /** JSON path of the offending field, e.g. `spec.template.spec.containers[0].image`. */
-  readonly path: string;
-  readonly value?: unknown;
-  readonly message: string;
-  readonly fix: string;
+export type { EnvironmentSummary, ExemptedFinding, Finding, Severity } from './findings';
+export { ValidationFailedError, ValidationReport } from './findings';
+export { REFERENCE_RULES } from './references';
+export { SCHEMA_RULES, SchemaRegistry } from './schema';
+export { METADATA_RULE } from './metadata';
+
+/** Rule id of problems with exemption annotations themselves. */
+export const EXEMPTION_RULE = 'policy/exemption';
+
+/** Options of `validateEnvironments`. */
+export interface ValidateOptions {
+  /** Schemas to validate against. @default - the committed schemas (`SchemaRegistry.default()`) */
+  readonly schemas?: SchemaRegistry;
 }
 
-/** All findings of a validation run. */
-export class ValidationReport {
-  public constructor(
-    public readonly findings: readonly Finding[],
-    /** Objects checked per environment. */
-    public readonly checked: ReadonlyMap<string, number>,
-  ) {}
-
-  public get errors(): readonly Finding[] {
-    return this.findings.filter((f) => f.severity === 'error');
+/** Validate one environment into `collector`; returns the number of objects checked. */
+function validateEnvironment(env: RenderedEnvironment, schemas: SchemaRegistry, collector: FindingCollector): number {
+  const indexed: IndexedObject[] = [];
+  let count = 0;
+  for (const application of env.applications) {
+    for (const rendered of application.objects) {
+      count++;
+      // Validate what is written: serialisation drops keys whose value is undefined.
+      const object: unknown = withoutUndefined(rendered.object);
+      const report = collector.forObject(application.name, object);
+      for (const problem of report.exemptions.problems) {
+        report.error(EXEMPTION_RULE, child('metadata.annotations', problem.annotation), problem.message, problem.value, problem.fix);
+      }
+      for (const issue of schemas.check(object)) report.error(issue.rule, issue.path, issue.message, issue.value, issue.fix);
+      checkMetadata(object, report);
+      if (isRecord(object)) {
+        checkPolicies(object, report, { stage: env.context.stage });
+        indexed.push({ application: application.name, object, report });
+      }
+    }
   }
-
-  public summaryLines(): string[] {
-    return [...this.checked].map(([env, count]) => {
-      const errors = this.errors.filter((f) => f.environment === env).length;
-      return `validated ${env}: ${count} objects, ${errors} error${errors === 1 ? '' : 's'}`;
-    });
-  }
+  checkReferences({ environment: env.name, context: env.context, applicationDirectories: env.applications.map((a) => a.name) }, indexed);
+  return count;
 }
 
-/** Validation found errors; nothing was written. */
-export class ValidationFailedError extends PlatformError {
-  public constructor(public readonly report: ValidationReport) {
-    super(`validation failed with ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}; dist/ was not changed`);
-  }
-}
-
-/** Validate every rendered object of every environment. */
-export function validateEnvironments(envs: readonly RenderedEnvironment[]): ValidationReport {
+/** Validate every rendered object of every environment; never throws for bad objects (they become findings). */
+export function validateEnvironments(envs: readonly RenderedEnvironment[], options: ValidateOptions = {}): ValidationReport {
+  const schemas = options.schemas ?? SchemaRegistry.default();
   const checked = new Map<string, number>();
+  const findings = [];
+  const exempted = [];
   for (const env of envs) {
-    checked.set(env.name, env.applications.reduce((n, a) => n + a.objects.length, 0));
+    const collector = new FindingCollector(env.name);
+    checked.set(env.name, validateEnvironment(env, schemas, collector));
+    findings.push(...collector.findings);
+    exempted.push(...collector.exempted);
   }
-  return new ValidationReport([], checked);
+  return new ValidationReport(findings, checked, exempted);
 }

@@ -1,0 +1,265 @@
+/**
+ * Policy rules: for each rule a passing object and failing ones; exemptions.
+ */
+import { exemptionAnnotation } from '../../constructs/lib/policy';
+import { changed, configMap, container, deployment, findings, meta, Obj, podSpec, service, validate } from './helpers';
+
+/** A Deployment whose pod spec (and first container) are changed by `mutate`. */
+function workload(mutate: (pod: Obj, first: Obj) => void, metadata: Obj = {}): Obj {
+  return changed(deployment('web', {}, metadata), (o) => {
+    const pod = ((o.spec as Obj).template as Obj).spec as Obj;
+    mutate(pod, (pod.containers as Obj[])[0] as Obj);
+  });
+}
+
+/** Findings of `rule` for the `web` application with `objects`, as [path, message] pairs. */
+function check(rule: string, objects: Obj[], stage: 'development' | 'staging' | 'production' = 'production'): [string, string][] {
+  return findings(validate({ web: [...objects, service()] }, { stage }), rule).map((f) => [f.path, f.message]);
+}
+
+const C0 = 'spec.template.spec.containers[0]';
+
+describe('policy/pod-security', () => {
+  test('passes the restricted profile', () => {
+    expect(check('policy/pod-security', [deployment()])).toEqual([]);
+  });
+
+  test('requires runAsNonRoot, no privilege escalation, dropped capabilities and a seccomp profile', () => {
+    const d = workload((pod, c) => {
+      pod.securityContext = {};
+      c.securityContext = { capabilities: { add: ['SYS_ADMIN'] } };
+    });
+    expect(check('policy/pod-security', [d])).toEqual([
+      [`${C0}.securityContext.runAsNonRoot`, "container 'app' may run as root: runAsNonRoot is not true for the pod or the container"],
+      [`${C0}.securityContext.allowPrivilegeEscalation`, "container 'app' must set allowPrivilegeEscalation: false"],
+      [`${C0}.securityContext.capabilities.drop`, "container 'app' must drop ALL capabilities"],
+      [`${C0}.securityContext.capabilities.add[0]`, "container 'app' adds capability SYS_ADMIN; only NET_BIND_SERVICE may be added"],
+      [`${C0}.securityContext.seccompProfile.type`, "container 'app' has no RuntimeDefault or Localhost seccomp profile"],
+    ]);
+  });
+
+  test('allows NET_BIND_SERVICE and container-level settings instead of pod-level ones', () => {
+    const d = workload((pod, c) => {
+      pod.securityContext = {};
+      c.securityContext = { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] }, seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } };
+    });
+    expect(check('policy/pod-security', [d])).toEqual([]);
+  });
+
+  test('refuses root, Unconfined seccomp and volume types outside the restricted list', () => {
+    const d = workload((pod) => {
+      pod.securityContext = { runAsNonRoot: true, runAsUser: 0, seccompProfile: { type: 'Unconfined' } };
+      pod.volumes = [{ name: 'nfs', nfs: { server: 'nas', path: '/x' } }];
+    });
+    expect(check('policy/pod-security', [d]).map(([path]) => path)).toEqual([
+      'spec.template.spec.securityContext.runAsUser',
+      'spec.template.spec.securityContext.seccompProfile.type',
+      'spec.template.spec.volumes[0].nfs',
+    ]);
+  });
+
+  test('checks init containers too', () => {
+    const d = workload((pod) => {
+      pod.initContainers = [container('init', { securityContext: { runAsNonRoot: true } })];
+    });
+    expect(check('policy/pod-security', [d]).map(([path]) => path)).toEqual([
+      'spec.template.spec.initContainers[0].securityContext.allowPrivilegeEscalation',
+      'spec.template.spec.initContainers[0].securityContext.capabilities.drop',
+    ]);
+  });
+});
+
+describe('policy/host-access', () => {
+  test('passes without host access', () => {
+    expect(check('policy/host-access', [deployment()])).toEqual([]);
+  });
+
+  test('refuses hostPath, hostNetwork, hostPID, hostIPC, hostPort and privileged', () => {
+    const d = workload((pod, c) => {
+      Object.assign(pod, { hostNetwork: true, hostPID: true, hostIPC: true });
+      pod.volumes = [{ name: 'logs', hostPath: { path: '/var/log' } }];
+      c.ports = [{ name: 'http', containerPort: 8080, hostPort: 80 }];
+      (c.securityContext as Obj).privileged = true;
+    });
+    expect(check('policy/host-access', [d])).toEqual([
+      ['spec.template.spec.hostNetwork', "hostNetwork shares the node's namespaces with the pod"],
+      ['spec.template.spec.hostPID', "hostPID shares the node's namespaces with the pod"],
+      ['spec.template.spec.hostIPC', "hostIPC shares the node's namespaces with the pod"],
+      ['spec.template.spec.volumes[0].hostPath', 'hostPath volumes give the pod access to the node file system'],
+      [`${C0}.ports[0].hostPort`, "container 'app' binds a port on the node"],
+      [`${C0}.securityContext.privileged`, "container 'app' is privileged (full access to the node)"],
+    ]);
+  });
+});
+
+describe('policy/resources', () => {
+  test('passes with cpu and memory requests and limits', () => {
+    expect(check('policy/resources', [deployment()])).toEqual([]);
+  });
+
+  test('reports missing limits and requests above limits', () => {
+    const d = workload((_pod, c) => {
+      c.resources = { requests: { cpu: '2', memory: '128Mi' } };
+    });
+    const e = workload((_pod, c) => {
+      c.resources = { requests: { cpu: '2', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } };
+    });
+    expect(check('policy/resources', [d])).toEqual([[`${C0}.resources.limits`, "container 'app': limits must set cpu and memory"]]);
+    expect(check('policy/resources', [e])).toEqual([[`${C0}.resources.requests.cpu`, "container 'app': requests.cpu request 2 is larger than the limit 1"]]);
+  });
+
+  test('applies to operator-managed pods: KafkaNodePool and CloudNativePG Cluster resources', () => {
+    const pool = { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaNodePool', metadata: meta('pool', 'shop', { labels: { 'strimzi.io/cluster': 'events' } }), spec: { replicas: 1, roles: ['broker'], storage: { type: 'ephemeral' }, resources: { requests: { cpu: '1', memory: '1Gi' } } } };
+    expect(findings(validate({ kafka: [pool] }), 'policy/resources').map((f) => f.path)).toEqual(['spec.resources.limits']);
+  });
+});
+
+describe('policy/probes', () => {
+  test('passes with liveness and readiness probes on declared ports', () => {
+    expect(check('policy/probes', [deployment()])).toEqual([]);
+  });
+
+  test('requires liveness and readiness probes on long-running containers', () => {
+    const d = workload((_pod, c) => {
+      delete c.livenessProbe;
+      delete c.readinessProbe;
+    });
+    expect(check('policy/probes', [d])).toEqual([
+      [`${C0}.livenessProbe`, "long-running container 'app' has no livenessProbe"],
+      [`${C0}.readinessProbe`, "long-running container 'app' has no readinessProbe"],
+    ]);
+  });
+
+  test('probe ports must exist on the container, by name or number', () => {
+    const d = workload((_pod, c) => {
+      c.livenessProbe = { httpGet: { path: '/health', port: 'metrics' } };
+      c.readinessProbe = { tcpSocket: { port: 9090 } };
+      c.startupProbe = { httpGet: { path: '/health', port: 8080 } };
+    });
+    expect(check('policy/probes', [d])).toEqual([
+      [`${C0}.livenessProbe.httpGet.port`, "livenessProbe of container 'app' targets port \"metrics\", which the container does not declare (declared: http (8080))"],
+      [`${C0}.readinessProbe.tcpSocket.port`, "readinessProbe of container 'app' targets port 9090, which the container does not declare (declared: http (8080))"],
+    ]);
+  });
+
+  test('Jobs need no probes', () => {
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: meta('migrate'), spec: { template: { spec: podSpec({ restartPolicy: 'Never', containers: [container('migrate', { livenessProbe: undefined, readinessProbe: undefined, ports: [] })] }) } } };
+    expect(findings(validate({ web: [job] }), 'policy/probes')).toEqual([]);
+  });
+});
+
+describe('policy/image-tag', () => {
+  const tagged = (image: string): Obj => workload((_pod, c) => {
+    c.image = image;
+  });
+
+  test('pinned tags and digests pass in production', () => {
+    expect(check('policy/image-tag', [tagged('registry.example.com:5000/shop/web:v1.2.3')])).toEqual([]);
+    expect(check('policy/image-tag', [tagged(`shop/web@sha256:${'a'.repeat(64)}`)])).toEqual([]);
+  });
+
+  test('floating and missing tags are errors in staging and production', () => {
+    expect(check('policy/image-tag', [tagged('shop/web:latest')], 'production')).toEqual([
+      [`${C0}.image`, "image tag 'latest' is floating (latest, main, master, edge, nightly, stable, dev, develop move to new builds); production requires pinned images"],
+    ]);
+    expect(check('policy/image-tag', [tagged('shop/web')], 'staging')).toEqual([
+      [`${C0}.image`, 'image has no tag, so it runs whatever `latest` is when the node pulls it; staging requires pinned images'],
+    ]);
+  });
+
+  test('floating tags are warnings in development', () => {
+    const [finding] = findings(validate({ web: [tagged('shop/web:latest'), service()] }, { stage: 'development' }), 'policy/image-tag');
+    expect(finding?.severity).toBe('warning');
+  });
+
+  test('malformed references are errors', () => {
+    expect(check('policy/image-tag', [tagged('Shop/Web:v1')])).toEqual([[`${C0}.image`, 'is not a valid image reference']]);
+  });
+});
+
+describe('policy/secret-data and policy/secret-env', () => {
+  test('a Secret with data is an error naming only the keys', () => {
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: meta('db'), stringData: { password: 'hunter2' } };
+    const [finding] = findings(validate({ web: [secret] }), 'policy/secret-data');
+    expect(finding).toMatchObject({ path: 'stringData', value: ['password'] });
+    expect(JSON.stringify(finding)).not.toContain('hunter2');
+  });
+
+  test('a Secret without data passes', () => {
+    expect(findings(validate({ web: [{ apiVersion: 'v1', kind: 'Secret', metadata: meta('db'), type: 'Opaque' }] }), 'policy/secret-data')).toEqual([]);
+  });
+
+  test('literal values in secret-like env vars and credentials in URLs are errors, redacted', () => {
+    const d = workload((_pod, c) => {
+      c.env = [
+        { name: 'LOG_LEVEL', value: 'info' },
+        { name: 'API_TOKEN', value: 's3cr3t' },
+        { name: 'DATABASE_URL', value: 'postgres://app:pa55@db:5432/app' },
+        { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+      ];
+    });
+    const result = findings(validate({ web: [d, service()] }), 'policy/secret-env');
+    expect(result.map((f) => [f.path, f.value])).toEqual([
+      [`${C0}.env[1].value`, '<redacted>'],
+      [`${C0}.env[2].value`, 'postgres://app:<redacted>@db:5432/app'],
+    ]);
+    expect(JSON.stringify(result)).not.toMatch(/s3cr3t|pa55/);
+  });
+
+  test('ConfigMap data is checked the same way', () => {
+    expect(findings(validate({ web: [configMap('cfg', { REDIS_PASSWORD: 'x', REDIS_HOST: 'redis' })] }), 'policy/secret-env').map((f) => f.path)).toEqual(['data.REDIS_PASSWORD']);
+  });
+});
+
+describe('policy/sync-wave', () => {
+  const waved = (wave: string): Obj => changed(service(), (o) => {
+    (o.metadata as Obj).annotations = { 'argocd.argoproj.io/sync-wave': wave };
+  });
+
+  test('quoted integers pass', () => {
+    expect(findings(validate({ web: [deployment(), waved('-1')] }), 'policy/sync-wave')).toEqual([]);
+  });
+
+  test('an unquoted number is reported by the schema check, with the fix to quote it', () => {
+    const numeric = changed(service(), (o) => {
+      (o.metadata as Obj).annotations = { 'argocd.argoproj.io/sync-wave': 2 };
+    });
+    expect(validate({ web: [deployment(), numeric] }).findings.map((f) => [f.rule, f.path, f.fix])).toEqual([
+      ['schema/invalid', 'metadata.annotations["argocd.argoproj.io/sync-wave"]', 'quote it: "2"'],
+    ]);
+  });
+
+  test('anything else is an error', () => {
+    expect(findings(validate({ web: [deployment(), waved('first')] }), 'policy/sync-wave').map((f) => [f.path, f.value])).toEqual([
+      ['metadata.annotations["argocd.argoproj.io/sync-wave"]', 'first'],
+    ]);
+  });
+});
+
+describe('exemptions', () => {
+  test('an exempted rule is set aside with its reason and does not fail validation', () => {
+    const d = workload((pod) => {
+      pod.volumes = [{ name: 'data', hostPath: { path: '/mnt/data' } }];
+    }, { annotations: { [exemptionAnnotation('policy/host-access')]: 'node-local cache, reviewed by platform team' } });
+    const report = validate({ web: [d, service()] });
+    expect(report.errors).toEqual([]);
+    expect(report.exempted.map((f) => [f.rule, f.exemption])).toEqual([['policy/host-access', 'node-local cache, reviewed by platform team']]);
+    expect(report.summaryLines()).toEqual(['validated test: 3 objects, 0 errors, 0 warnings, 1 exempted']);
+  });
+
+  test('an exemption covers only its own rule', () => {
+    const d = workload((_pod, c) => {
+      (c.securityContext as Obj).privileged = true;
+      delete c.resources;
+    }, { annotations: { [exemptionAnnotation('policy/host-access')]: 'needs /dev access' } });
+    expect(validate({ web: [d, service()] }).errors.map((f) => f.rule)).toEqual(['policy/resources']);
+  });
+
+  test('an exemption for an unknown rule or without reason is itself an error', () => {
+    const d = deployment('web', {}, { annotations: { 'policy.platform-synth.io/exempt-everything': 'because', [exemptionAnnotation('policy/probes')]: ' ' } });
+    expect(findings(validate({ web: [d, service()] }), 'policy/exemption').map((f) => [f.path, f.message])).toEqual([
+      ['metadata.annotations["policy.platform-synth.io/exempt-everything"]', "exemption for unknown rule 'policy/everything'"],
+      ['metadata.annotations["policy.platform-synth.io/exempt-probes"]', "exemption from 'policy/probes' gives no reason"],
+    ]);
+  });
+});
