@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  GENERATED_MARKER, ImportError, importModules, parseImportConfig, resolveSource, stripDescriptions,
+  GENERATED_MARKER, ImportError, importModules, parseImportConfig, parseKubernetesSchemaUrl, resolveSource, stripDescriptions,
 } from '../../tools/import/import-crds';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -145,5 +145,46 @@ describe('committed bindings', () => {
   test('Strimzi is imported at kafka.strimzi.io/v1 only', () => {
     const schemas = JSON.parse(fs.readFileSync(path.join(ROOT, 'imports/schemas/kafka.strimzi.io.json'), 'utf8')) as Record<string, unknown>;
     expect(Object.keys(schemas).sort()).toEqual(['kafka.strimzi.io/v1/Kafka', 'kafka.strimzi.io/v1/KafkaNodePool', 'kafka.strimzi.io/v1/KafkaTopic']);
+  });
+});
+
+describe('core Kubernetes schemas', () => {
+  const definitions = {
+    definitions: {
+      'io.k8s.api.core.v1.ConfigMap': {
+        description: 'UPSTREAM-DOC ConfigMap holds configuration data.',
+        type: 'object',
+        properties: { data: { description: 'UPSTREAM-DOC Data.', type: 'object', additionalProperties: { type: 'string' } }, metadata: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' } },
+        'x-kubernetes-group-version-kind': [{ group: '', version: 'v1', kind: 'ConfigMap' }],
+      },
+      'io.k8s.api.core.v1.ConfigMapList': { type: 'object', 'x-kubernetes-group-version-kind': [{ group: '', version: 'v1', kind: 'ConfigMapList' }] },
+      'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': { type: 'object', properties: { name: { type: 'string' } } },
+      'io.k8s.api.unused.v1.Unreferenced': { type: 'object' },
+    },
+  };
+
+  test('npm run import turns the pinned release\'s definitions into imports/schemas/kubernetes.json', async () => {
+    const { sources, config, out } = fixture();
+    fs.mkdirSync(path.join(sources, 'kubernetes'));
+    fs.writeFileSync(path.join(sources, 'kubernetes', 'v9.9.9-definitions.json'), JSON.stringify(definitions));
+    fs.appendFileSync(config, 'kubernetesSchemas: https://raw.githubusercontent.com/kubernetes/kubernetes/v9.9.9/api/openapi-spec/swagger.json\n');
+    await importModules({ configPath: config, fromDir: sources, outDir: out, log: () => undefined });
+    const text = fs.readFileSync(path.join(out, 'schemas/kubernetes.json'), 'utf8');
+    const bundle = JSON.parse(text) as { kubernetesVersion: string; kinds: Record<string, string>; definitions: Record<string, unknown> };
+    expect(bundle.kubernetesVersion).toBe('v9.9.9');
+    // Manifest kinds only (no lists), plus what they reference; no upstream text.
+    expect(bundle.kinds).toEqual({ 'v1/ConfigMap': 'io.k8s.api.core.v1.ConfigMap' });
+    expect(Object.keys(bundle.definitions).sort()).toEqual(['io.k8s.api.core.v1.ConfigMap', 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']);
+    expect(text).not.toContain('UPSTREAM-DOC');
+    await importModules({ configPath: config, fromDir: sources, outDir: out, log: () => undefined });
+    expect(fs.readFileSync(path.join(out, 'schemas/kubernetes.json'), 'utf8')).toBe(text);
+  });
+
+  test('the committed bundle comes from the release cdk8s.yaml pins', () => {
+    const url = parseKubernetesSchemaUrl(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf8'));
+    const bundle = JSON.parse(fs.readFileSync(path.join(ROOT, 'imports/schemas/kubernetes.json'), 'utf8')) as { kubernetesVersion: string; kinds: Record<string, string> };
+    expect(url).toBe('https://raw.githubusercontent.com/kubernetes/kubernetes/v1.32.0/api/openapi-spec/swagger.json');
+    expect(bundle.kubernetesVersion).toBe('v1.32.0');
+    expect(bundle.kinds['apps/v1/Deployment']).toBe('io.k8s.api.apps.v1.Deployment');
   });
 });

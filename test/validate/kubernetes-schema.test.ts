@@ -2,7 +2,7 @@
  * The core Kubernetes schema bundle (imports/schemas/kubernetes.json) and its generator.
  */
 import * as fs from 'node:fs';
-import { buildKubernetesSchemaBundle, KUBERNETES_SCHEMA_FILE, KubernetesSchemaBundle } from '../../tools/validate/kubernetes-schema';
+import { buildKubernetesSchemaBundle, KUBERNETES_SCHEMA_FILE, KubernetesSchemaBundle } from '../../tools/import/kubernetes-schemas';
 
 const definitions = {
   definitions: {

@@ -16,6 +16,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
+import { canonicalJson, cloneJson, isJsonObject, JsonObject, stripDescriptions } from './json-schema';
+import { buildKubernetesSchemaBundle, isKubernetesSchemaBundle, KUBERNETES_SCHEMA_MODULE, renderKubernetesSchemaBundle, resolveKubernetesDefinitions } from './kubernetes-schemas';
+
+export { canonicalJson, isJsonObject, stripDescriptions };
+export type { JsonObject };
 
 // ---------------------------------------------------------------------------------------------
 // Constants and types
@@ -38,7 +43,6 @@ export const DEFAULT_VERSION_PINS: Readonly<Record<string, readonly string[]>> =
 const MODULE_NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const SHORT_HASH_LENGTH = 12;
 
-export type JsonObject = { [key: string]: unknown };
 
 export interface ImportEntry {
   /** cdk8s module name = API group, e.g. `kafka.strimzi.io`. */
@@ -107,6 +111,11 @@ export interface ImportOptions {
   readonly log?: (line: string) => void;
   /** Generate and validate only; do not touch outDir. */
   readonly dryRun?: boolean;
+  /**
+   * URL of the core Kubernetes OpenAPI document for `imports/schemas/kubernetes.json`; `null` skips it.
+   * Default: `kubernetesSchemas:` of the config (when `entries` is given: none).
+   */
+  readonly kubernetesSchemas?: string | null;
 }
 
 export interface ImportResult {
@@ -129,10 +138,6 @@ export class ImportError extends Error {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 // ---------------------------------------------------------------------------------------------
-
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -216,6 +221,20 @@ export function parseImportConfig(text: string, label = 'cdk8s.yaml'): ImportEnt
     seen.add(e.url);
   }
   return entries;
+}
+
+/**
+ * The pinned URL of the core Kubernetes OpenAPI document (`kubernetesSchemas:` in cdk8s.yaml), from which
+ * `imports/schemas/kubernetes.json` is generated; `undefined` when the config names none.
+ */
+export function parseKubernetesSchemaUrl(text: string, label = 'cdk8s.yaml'): string | undefined {
+  const doc: unknown = YAML.parse(text);
+  const url = isJsonObject(doc) ? doc['kubernetesSchemas'] : undefined;
+  if (url === undefined) return undefined;
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url) || versionTagFromUrl(url) === undefined) {
+    throw new ImportError(`${label}: "kubernetesSchemas" must be the URL of a release's OpenAPI document with the version in its path, got ${JSON.stringify(url)}. Fix: use https://raw.githubusercontent.com/kubernetes/kubernetes/v1.32.0/api/openapi-spec/swagger.json`);
+  }
+  return url;
 }
 
 export function readImportConfig(configPath: string): ImportEntry[] {
@@ -385,66 +404,6 @@ export async function loadSources(
 // CRD processing
 // ---------------------------------------------------------------------------------------------
 
-/** Schema keywords whose value is a map of name -> schema. */
-const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties', 'definitions', '$defs', 'dependentSchemas', 'dependencies']);
-/** Schema keywords whose value is a schema (or, for `items`/`additionalItems`, possibly an array of schemas). */
-const SCHEMA_VALUE_KEYWORDS = new Set(['additionalProperties', 'items', 'additionalItems', 'not', 'contains', 'propertyNames', 'if', 'then', 'else', 'unevaluatedProperties', 'unevaluatedItems']);
-/** Schema keywords whose value is an array of schemas. */
-const SCHEMA_ARRAY_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
-
-function cloneJson(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    return value.map(cloneJson);
-  }
-  if (isJsonObject(value)) {
-    const out: JsonObject = {};
-    for (const [k, v] of Object.entries(value)) {
-      out[k] = cloneJson(v);
-    }
-    return out;
-  }
-  return value;
-}
-
-function stripSchemaOrArray(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    return value.map((v) => (isJsonObject(v) ? stripDescriptions(v) : cloneJson(v)));
-  }
-  return isJsonObject(value) ? stripDescriptions(value) : cloneJson(value);
-}
-
-/**
- * Returns a copy of a JSON schema without documentation: every `description` key whose value is a
- * string and whose parent is a schema node is removed, recursively through the schema keywords.
- * A property *named* `description` (a key of `properties`) is kept, and so is anything inside
- * non-schema keywords (`default`, `example`, `enum`, `x-kubernetes-*`, ...). The input is not modified.
- */
-export function stripDescriptions(schema: JsonObject): JsonObject;
-export function stripDescriptions(schema: unknown): unknown;
-export function stripDescriptions(schema: unknown): unknown {
-  if (!isJsonObject(schema)) {
-    return cloneJson(schema);
-  }
-  const out: JsonObject = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (key === 'description' && typeof value === 'string') {
-      continue;
-    }
-    if (SCHEMA_MAP_KEYWORDS.has(key) && isJsonObject(value)) {
-      const map: JsonObject = {};
-      for (const [name, sub] of Object.entries(value)) {
-        map[name] = isJsonObject(sub) ? stripDescriptions(sub) : cloneJson(sub);
-      }
-      out[key] = map;
-    } else if (SCHEMA_VALUE_KEYWORDS.has(key) || SCHEMA_ARRAY_KEYWORDS.has(key)) {
-      out[key] = stripSchemaOrArray(value);
-    } else {
-      out[key] = cloneJson(value);
-    }
-  }
-  return out;
-}
-
 /** Parses a CRD file: one or more YAML documents, each a CustomResourceDefinition. */
 export function parseCrdDocuments(text: string, label: string): JsonObject[] {
   const docs = YAML.parseAllDocuments(text, { uniqueKeys: true });
@@ -544,23 +503,6 @@ export function processCrd(crd: JsonObject, module: string, label: string, pinne
 }
 
 /** Deterministic compact JSON: object keys sorted by code unit at every level, arrays in order. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) {
-    return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  }
-  if (isJsonObject(value)) {
-    const keys = Object.keys(value)
-      .filter((k) => value[k] !== undefined)
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
-  }
-  const s = JSON.stringify(value);
-  if (s === undefined) {
-    throw new ImportError(`cannot serialise value of type ${typeof value} to JSON.`);
-  }
-  return s;
-}
-
 /** `imports/schemas/<module>.json` content: `{ "<group>/<version>/<Kind>": schema }` + newline. */
 export function buildSchemaBundle(crds: readonly ProcessedCrd[]): string {
   const bundle: JsonObject = {};
@@ -733,6 +675,9 @@ export function isOwnedSchemaJson(file: string): boolean {
   const module = path.basename(file, '.json');
   try {
     const data: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (module === KUBERNETES_SCHEMA_MODULE) {
+      return isKubernetesSchemaBundle(data);
+    }
     if (!isJsonObject(data)) {
       return false;
     }
@@ -790,6 +735,30 @@ export function commitOutputs(outDir: string, files: readonly GeneratedFile[]): 
   return { written, removed: stale };
 }
 
+/** `schemas/kubernetes.json` from the pinned Kubernetes OpenAPI document (downloaded, or a local copy). */
+async function generateKubernetesSchemas(url: string, options: ImportOptions, log: (line: string) => void): Promise<GeneratedFile> {
+  const tag = versionTagFromUrl(url) as string;
+  let bytes: Buffer;
+  if (options.fromDir !== undefined) {
+    const root = path.resolve(options.fromDir);
+    const file = resolveKubernetesDefinitions(url, tag, listFilesRecursive(root));
+    log(`importing kubernetes ${tag} schemas <- ${toPosix(path.relative(process.cwd(), file)) || file}`);
+    bytes = fs.readFileSync(file);
+  } else {
+    log(`importing kubernetes ${tag} schemas ...`);
+    bytes = await fetchSource(url, options.fetchImpl ?? fetch);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(bytes.toString('utf8'));
+  } catch (err: unknown) {
+    throw new ImportError(`${url}: not valid JSON (${errorMessage(err)}). Fix: point kubernetesSchemas at the release's api/openapi-spec/swagger.json.`);
+  }
+  const bundle = buildKubernetesSchemaBundle(document, tag, sha256Hex(bytes));
+  log(`  kinds: ${Object.keys(bundle.kinds).length}`);
+  return { relPath: `schemas/${KUBERNETES_SCHEMA_MODULE}.json`, content: renderKubernetesSchemaBundle(bundle) };
+}
+
 /**
  * The whole pipeline: read cdk8s.yaml, get sources, generate every module in a temp directory and,
  * only if all modules succeed, commit the files to `outDir`. A failure leaves `outDir` untouched.
@@ -801,6 +770,11 @@ export async function importModules(options: ImportOptions = {}): Promise<Import
   const entries = options.entries ?? readImportConfig(options.configPath ?? path.join(PROJECT_ROOT, 'cdk8s.yaml'));
   const specs = groupByModule(entries.map((e) => parseImportEntry(`${e.module}:=${e.url}`, 'import entry')));
   const cliVersion = cdk8sCliVersion();
+  const kubernetesUrl = options.kubernetesSchemas === null
+    ? undefined
+    : options.kubernetesSchemas ?? (options.entries === undefined
+      ? parseKubernetesSchemaUrl(fs.readFileSync(options.configPath ?? path.join(PROJECT_ROOT, 'cdk8s.yaml'), 'utf8'))
+      : undefined);
 
   const allUrls = specs.flatMap((s) => s.urls);
   log(options.fromDir !== undefined ? `reading ${allUrls.length} CRD files from ${path.resolve(options.fromDir)}` : `downloading ${allUrls.length} CRD files`);
@@ -834,6 +808,7 @@ export async function importModules(options: ImportOptions = {}): Promise<Import
       modules.push(result);
     }
     const files = modules.flatMap((m) => m.files);
+    if (kubernetesUrl !== undefined) files.push(await generateKubernetesSchemas(kubernetesUrl, options, log));
     if (options.dryRun === true) {
       return { modules, written: [], removed: [], durationMs: Date.now() - started };
     }
@@ -858,8 +833,9 @@ export interface CliOptions {
 
 export const USAGE = `usage: npm run import [-- [--from <dir>] [--config <cdk8s.yaml>] [--out <dir>] [--dry-run]]
 
-Regenerates imports/<module>.ts and imports/schemas/<module>.json from the "imports:" of cdk8s.yaml.
-  --from <dir>     read local copies of the CRD files (looked up by basename under <dir>) instead of downloading
+Regenerates imports/<module>.ts and imports/schemas/<module>.json from the "imports:" of cdk8s.yaml, and
+imports/schemas/kubernetes.json from its "kubernetesSchemas:" (the core Kubernetes OpenAPI document).
+  --from <dir>     read local copies (looked up under <dir>) instead of downloading
   --config <file>  config file (default: cdk8s.yaml in the project root)
   --out <dir>      output directory (default: imports/ in the project root)
   --dry-run        generate and validate, but do not write anything`;

@@ -25,7 +25,7 @@ import standaloneCode from 'ajv/dist/standalone';
 import { PlatformError } from '../../constructs/lib/errors';
 import { apiGroupOf } from '../../constructs/lib/kinds';
 import { child, isRecord, JsonRecord, record } from './json';
-import { KubernetesSchemaBundle } from './kubernetes-schema';
+import { KubernetesSchemaBundle } from '../import/kubernetes-schemas';
 
 /** Directory of the committed schemas. */
 export const SCHEMAS_DIR = path.resolve(__dirname, '..', '..', 'imports', 'schemas');
@@ -309,7 +309,7 @@ export class SchemaRegistry {
     const compiled = this.compile(apiVersion, kind);
     if (compiled === null) return [this.unknownKind(apiVersion, kind)];
     if (compiled.error !== undefined) {
-      return [{ rule: SCHEMA_RULES.unknownKind, path: 'kind', message: `the schema of ${apiVersion} ${kind} (${compiled.source}) cannot be compiled: ${compiled.error}`, value: `${apiVersion}/${kind}`, fix: 'regenerate the schemas with `npm run import` (CRDs) or tools/validate/kubernetes-schema.ts (core kinds)' }];
+      return [{ rule: SCHEMA_RULES.unknownKind, path: 'kind', message: `the schema of ${apiVersion} ${kind} (${compiled.source}) cannot be compiled: ${compiled.error}`, value: `${apiVersion}/${kind}`, fix: 'regenerate the schemas with `npm run import`' }];
     }
     if (compiled.validate(object)) return [];
     return this.issues(compiled, apiVersion, kind, object, compiled.validate.errors ?? []);
