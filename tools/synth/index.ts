@@ -106,19 +106,20 @@ export async function synthesize(build: BuildFunction, options: SynthOptions): P
         failed ||= report.errors.length > 0;
       }
       // Keep validating the other environments after a failure (all findings are reported), but stop writing.
+      // Writing goes on in the background while the next environment is built.
       if (!failed) {
         const envFiles = outputFiles([env]);
-        await generation.write(envFiles);
+        generation.write(envFiles);
         files += envFiles.length;
       }
     }
     const report = mergeReports(reports);
     if (report.errors.length > 0) throw new ValidationFailedError(report);
-    generation.commit();
+    await generation.commit();
     log(`wrote ${files} files to ${options.outdir}/ in ${((Date.now() - started) / 1000).toFixed(2)} s`);
     return { environments: summaries, files, report };
   } catch (e) {
-    generation.abort();
+    await generation.abort();
     throw e;
   }
 }

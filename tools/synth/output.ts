@@ -84,30 +84,40 @@ function removeStale(genRoot: string, keep: string | undefined, id: string): voi
   deleteInBackground(doomed);
 }
 
-/** Write files with bounded concurrency (many small files: the thread pool overlaps their I/O). */
+function writeFile(target: string, content: string): Promise<void> {
+  return new Promise((resolve, reject) => fs.writeFile(target, content, (e) => (e ? reject(e) : resolve())));
+}
+
+function makeDirectory(dir: string): Promise<void> {
+  return new Promise((resolve, reject) => fs.mkdir(dir, { recursive: true }, (e) => (e ? reject(e) : resolve())));
+}
+
+/**
+ * Write files under `root` (paths relative to it), directory by directory with bounded concurrency, on the
+ * thread pool: the caller's thread stays free for other work while the disk catches up.
+ */
 async function writeAll(root: string, files: Iterable<OutputFile>): Promise<void> {
-  const dirs = new Set<string>();
-  const queue: { target: string; content: string }[] = [];
+  const byDir = new Map<string, { target: string; content: string }[]>();
   for (const file of files) {
     if (file.path.startsWith('/') || file.path.split('/').includes('..')) {
       throw new PlatformError(`refusing to write '${file.path}' outside the output directory`);
     }
     const target = path.join(root, file.path);
     const dir = path.dirname(target);
-    if (!dirs.has(dir)) {
-      fs.mkdirSync(dir, { recursive: true });
-      dirs.add(dir);
-    }
-    queue.push({ target, content: file.content });
+    let list = byDir.get(dir);
+    if (list === undefined) byDir.set(dir, (list = []));
+    list.push({ target, content: file.content });
   }
+  const dirs = [...byDir];
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < queue.length) {
-      const item = queue[next++] as { target: string; content: string };
-      await fs.promises.writeFile(item.target, item.content);
+    while (next < dirs.length) {
+      const [dir, list] = dirs[next++] as [string, { target: string; content: string }[]];
+      await makeDirectory(dir);
+      for (const item of list) await writeFile(item.target, item.content);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(32, queue.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(16, dirs.length) }, worker));
 }
 
 let sequence = 0;
@@ -131,18 +141,33 @@ export class Generation {
   /** The directory files are written to until the generation is committed. */
   public readonly root: string;
   private done = false;
+  private readonly pending: Promise<void>[] = [];
+  private failure: unknown;
 
   private constructor(private readonly outdir: string, private readonly genRoot: string, private readonly id: string) {
     this.root = path.join(genRoot, `tmp-${id}`);
   }
 
-  /** Write files (paths relative to the output directory). */
-  public async write(files: Iterable<OutputFile>): Promise<void> {
-    await writeAll(this.root, files);
+  /**
+   * Start writing files (paths relative to the output directory) in the background; `commit()` waits for
+   * them. The first write error is raised by `flush()`/`commit()`.
+   */
+  public write(files: Iterable<OutputFile>): void {
+    const writing = writeAll(this.root, files);
+    this.pending.push(writing.catch((e: unknown) => {
+      this.failure ??= e;
+    }));
   }
 
-  /** Make the generation the content of the output directory (atomically); returns its directory. */
-  public commit(): string {
+  /** Wait for every write started so far; throws the first write error. */
+  public async flush(): Promise<void> {
+    await Promise.all(this.pending);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Wait for the writes, then make the generation the content of the output directory (atomically). */
+  public async commit(): Promise<string> {
+    await this.flush();
     if (this.done) throw new Error('generation already committed or aborted');
     this.done = true;
     const generation = path.join(this.genRoot, `gen-${this.id}`);
@@ -165,9 +190,10 @@ export class Generation {
   }
 
   /** Throw the partial generation away (the output directory is unchanged). */
-  public abort(): void {
+  public async abort(): Promise<void> {
     if (this.done) return;
     this.done = true;
+    await Promise.all(this.pending);
     fs.rmSync(this.root, { recursive: true, force: true });
   }
 }
@@ -179,10 +205,10 @@ export class Generation {
 export async function writeTreeAtomically(outdir: string, files: Iterable<OutputFile>): Promise<string> {
   const generation = Generation.begin(outdir);
   try {
-    await generation.write(files);
-    return generation.commit();
+    generation.write(files);
+    return await generation.commit();
   } catch (e) {
-    generation.abort();
+    await generation.abort();
     throw e;
   }
 }
