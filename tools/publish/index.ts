@@ -1,0 +1,314 @@
+/**
+ * `publish:rendered`: render and validate every environment, then commit the output to the rendered branch
+ * that Argo CD reads (layout and ownership: ./layout.ts).
+ *
+ * Algorithm (one attempt per iteration, at most `maxAttempts`):
+ *
+ * 1. `git ls-remote` the branch B and the notes ref N (`refs/notes/hydrator.metadata`, Argo CD's); fetch
+ *    exactly those heads (depth 1) into a fresh temporary repository, or start an orphan branch.
+ * 2. Ordering: the published source P is the `drySha` of the note on B's head when there is one (a newer
+ *    source with identical manifests, recorded without a commit), else the root `hydrator.metadata`'s.
+ *    Proceed when P is missing, equal to our source S, or an ancestor of S. When S is an ancestor of P a
+ *    newer source is already published: stop without error (exit 0). Otherwise (diverged, unknown commit,
+ *    shallow clone) fail.
+ * 3. Apply the rendered tree on top of B's head (foreign files stay).
+ *    - Manifests changed: commit, note the commit with `{"drySha": S}`, and push branch and notes in one
+ *      atomic push, each with `--force-with-lease=<ref>:<head we fetched>` (empty: must not exist).
+ *    - Manifests unchanged: no commit (as Argo CD); when S is newer than P, note B's head with S and push
+ *      the notes ref with its lease, so that an older source cannot overwrite S's manifests later.
+ * 4. A refused push when B or N moved meanwhile: wait a little and start again from 1 on the new heads
+ *    (foreign files added meanwhile are kept). Any other push failure is an error.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PlatformError } from '../../constructs/lib/errors';
+import {
+  commitExists, fallbackIdentity, git, GitError, GitResult, gitOutput, isAncestor, isShallow, redactUrl, shortSha, SourceRevision, sourceRevision,
+} from '../git';
+import { BuildFunction, outputFiles, renderEnvironments } from '../synth';
+import { validateEnvironments, ValidationReport } from '../validate';
+import {
+  applyRenderedTree, BranchChanges, groupByPath, hasChanges, HYDRATE_COMMANDS, HydrationSource, publishedDrySha,
+} from './layout';
+
+export * from './layout';
+
+/** Options of `publishRendered`. */
+export interface PublishOptions {
+  /** Builds the cdk8s Apps (main.ts's `build`). */
+  readonly build: BuildFunction;
+  /** The project directory (where main.ts is); its git repository's HEAD is the source commit. */
+  readonly projectDir: string;
+  /** Repository of the rendered branch: a URL or an absolute path. */
+  readonly repo: string;
+  /** The rendered branch. */
+  readonly branch: string;
+  /** Publish although tracked files have uncommitted changes (recorded as `<sha>-dirty`). @default false */
+  readonly allowDirty?: boolean;
+  /** Replace a branch published from a diverged history. @default false */
+  readonly allowDiverged?: boolean;
+  /** Attempts before giving up when other publishers keep moving the branch. @default 5 */
+  readonly maxAttempts?: number;
+  /** Progress output. @default - silent */
+  readonly log?: (line: string) => void;
+}
+
+/** What a publish did. */
+export type PublishOutcome =
+  | { readonly status: 'published'; readonly commit: string; readonly changes: BranchChanges; readonly attempts: number }
+  /** `recorded`: our newer source was recorded in the branch's git notes (no commit). */
+  | { readonly status: 'unchanged'; readonly recorded: boolean }
+  | { readonly status: 'superseded'; readonly publishedDrySha: string };
+
+/** Validation found errors: nothing was pushed. */
+export class PublishValidationError extends PlatformError {
+  public constructor(public readonly report: ValidationReport) {
+    super(`validation failed with ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}; nothing was published`);
+  }
+}
+
+const DEFAULT_ATTEMPTS = 5;
+
+/** Render, validate and publish. See the module comment for the algorithm. */
+export async function publishRendered(options: PublishOptions): Promise<PublishOutcome> {
+  const log = options.log ?? ((): void => undefined);
+  const maxAttempts = options.maxAttempts ?? DEFAULT_ATTEMPTS;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new PlatformError(`--max-attempts must be an integer >= 1, got ${String(maxAttempts)}`);
+  }
+  await checkBranchName(options.branch, options.projectDir);
+
+  const source = await sourceRevision(options.projectDir);
+  if (source.dirty && !options.allowDirty) {
+    const shown = source.modified.slice(0, 10).map((f) => `  ${f}`).join('\n');
+    const more = source.modified.length > 10 ? `\n  ... and ${source.modified.length - 10} more` : '';
+    throw new PlatformError(`the working tree of ${source.root} has uncommitted changes to tracked files:\n${shown}${more}\nThe rendered branch records the exact source commit it was rendered from. Commit (or revert) the changes first, or pass --allow-dirty to publish them marked as '${shortSha(source.sha)}-dirty'`);
+  }
+  const drySha = `${source.sha}${source.dirty ? '-dirty' : ''}`;
+  log(`source ${shortSha(source.sha)}${source.dirty ? ' (with uncommitted changes)' : ''} "${source.subject}" in ${source.root}`);
+
+  const envs = await renderEnvironments(options.build, path.join(options.projectDir, 'dist'));
+  const report = validateEnvironments(envs);
+  if (report.errors.length > 0) throw new PublishValidationError(report);
+  const files = outputFiles(envs);
+  const desired = groupByPath(files);
+  log(`rendered and validated ${envs.map((e) => e.name).join(', ')}: ${desired.size} applications, ${files.length} files`);
+
+  const hydration: HydrationSource = {
+    subdir: source.subdir,
+    path: { repoURL: source.repoURL, drySha, commands: HYDRATE_COMMANDS },
+    root: {
+      repoURL: source.repoURL,
+      drySha,
+      author: source.author,
+      date: source.date,
+      subject: source.subject,
+      ...(source.body ? { body: source.body } : {}),
+    },
+  };
+
+  const shownRepo = redactUrl(options.repo);
+  const branchRef = `refs/heads/${options.branch}`;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-synth-publish-'));
+  try {
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const clone = path.join(tmp, `attempt-${attempt}`);
+      fs.mkdirSync(clone);
+      await git(['init', '-q'], { cwd: clone });
+      await git(['remote', 'add', 'origin', options.repo], { cwd: clone });
+
+      // The leases: the heads this attempt builds on (`undefined`: the ref must not exist when we push).
+      const remote = await remoteRefs(clone, [branchRef, NOTES_REF]);
+      const expected = remote.get(branchRef);
+      const expectedNotes = remote.get(NOTES_REF);
+      const refspecs = [
+        ...(expected ? [`+${branchRef}:refs/remotes/origin/${options.branch}`] : []),
+        ...(expectedNotes ? [`+${NOTES_REF}:${NOTES_REF}`] : []),
+      ];
+      if (refspecs.length > 0) {
+        // Exactly the advertised commits (`ls-remote` above), so that the leases match what we build on.
+        await git(['fetch', '-q', '--no-tags', '--depth=1', 'origin', ...refspecs], { cwd: clone });
+        const fetched = [
+          expected && (await gitOutput(['rev-parse', `refs/remotes/origin/${options.branch}`], { cwd: clone })) !== expected,
+          expectedNotes && (await gitOutput(['rev-parse', NOTES_REF], { cwd: clone })) !== expectedNotes,
+        ];
+        if (fetched.some(Boolean)) {
+          log(`'${options.branch}' moved while fetching; starting again (attempt ${attempt + 1} of ${maxAttempts})`);
+          continue;
+        }
+      }
+      let published: string | undefined;
+      if (expected === undefined) {
+        log(`branch '${options.branch}' does not exist in ${shownRepo} yet; creating it`);
+        await git(['checkout', '-q', '--orphan', options.branch], { cwd: clone });
+      } else {
+        await git(['checkout', '-q', '--detach', expected], { cwd: clone });
+        // A note on the head records a newer source whose manifests were identical (no commit was made).
+        published = (await noteDrySha(clone, expected, log)) ?? publishedDrySha(clone);
+        log(`branch '${options.branch}' of ${shownRepo} is at ${shortSha(expected)}${published ? `, published from source ${shortSha(published)}${published.endsWith('-dirty') ? '-dirty' : ''}` : ''}`);
+        if (published !== undefined) {
+          const order = await compareWithPublished(source, published, options, log);
+          if (order === 'superseded') return { status: 'superseded', publishedDrySha: published };
+        }
+      }
+
+      const identity = await fallbackIdentity(clone);
+      const leases = [
+        `--force-with-lease=${branchRef}:${expected ?? ''}`,
+        `--force-with-lease=${NOTES_REF}:${expectedNotes ?? ''}`,
+      ];
+      const changes = applyRenderedTree(clone, desired, hydration);
+      let push: GitResult;
+      let commit: string | undefined;
+      if (!hasChanges(changes)) {
+        log(`nothing to publish: the manifests on '${options.branch}' are identical to this render (${changes.unchanged.length} applications unchanged)`);
+        if (published === drySha) return { status: 'unchanged', recorded: false };
+        // Record our source without a commit, so that an older source cannot replace it later.
+        await addNote(clone, expected as string, drySha, identity);
+        push = await git(['push', '--porcelain', leases[1] as string, 'origin', `${NOTES_REF}:${NOTES_REF}`], { cwd: clone, allowFailure: true });
+        if (push.code === 0) {
+          log(`recorded source ${shortSha(drySha)} as published in ${NOTES_REF} (on ${shortSha(expected as string)}), so that older sources cannot replace it`);
+          return { status: 'unchanged', recorded: true };
+        }
+      } else {
+        for (const [label, list] of [['added', changes.added], ['changed', changes.changed], ['removed', changes.removed]] as const) {
+          if (list.length > 0) log(`${label}: ${list.join(', ')}`);
+        }
+        await git(['add', '-A', '.'], { cwd: clone });
+        await git(['commit', '-q', '--no-verify', '-F', writeMessage(tmp, attempt, commitMessage(source))], { cwd: clone, env: identity });
+        commit = await gitOutput(['rev-parse', 'HEAD'], { cwd: clone });
+        await addNote(clone, commit, drySha, identity);
+        // Branch and notes move together or not at all.
+        push = await git(['push', '--atomic', '--porcelain', ...leases, 'origin', `HEAD:${branchRef}`, `${NOTES_REF}:${NOTES_REF}`], { cwd: clone, allowFailure: true });
+        if (push.code === 0) {
+          log(expected === undefined
+            ? `created branch '${options.branch}' at ${shortSha(commit)}`
+            : `pushed '${options.branch}': ${shortSha(expected)}..${shortSha(commit)}`);
+          return { status: 'published', commit, changes, attempts: attempt };
+        }
+      }
+
+      const now = await remoteRefs(clone, [branchRef, NOTES_REF]);
+      if (now.get(branchRef) === expected && now.get(NOTES_REF) === expectedNotes) {
+        throw new GitError(['push', ...leases, 'origin', `HEAD:${branchRef}`, `${NOTES_REF}:${NOTES_REF}`], clone, push,
+          `Neither the branch nor ${NOTES_REF} moved, so this is not a race with another publisher: check the credentials and the branch protection of ${shownRepo} (publish pushes ${branchRef} and ${NOTES_REF}, atomically).`);
+      }
+      if (attempt < maxAttempts) {
+        const moved = now.get(branchRef) !== expected
+          ? `'${options.branch}' moved to ${now.get(branchRef) === undefined ? '(deleted)' : shortSha(now.get(branchRef) as string)}`
+          : `${NOTES_REF} moved`;
+        log(`push refused: ${moved} while publishing; retrying on the new head (attempt ${attempt + 1} of ${maxAttempts})`);
+        await sleep(150 * attempt + Math.floor(Math.random() * 250));
+      }
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  throw new PlatformError(`gave up after ${maxAttempts} attempts: '${options.branch}' of ${shownRepo} kept moving while publishing (other publishers are pushing). Nothing was lost; re-run the job, or raise --max-attempts`);
+}
+
+/** Git notes ref recording which source a rendered commit corresponds to (Argo CD's namespace). */
+export const NOTES_REF = 'refs/notes/hydrator.metadata';
+
+/** The `drySha` of the note on `commit`, or `undefined` when there is none (or it is not ours to read). */
+async function noteDrySha(clone: string, commit: string, log: (line: string) => void): Promise<string | undefined> {
+  const note = await git(['notes', `--ref=${NOTES_REF}`, 'show', commit], { cwd: clone, allowFailure: true });
+  if (note.code !== 0) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(note.stdout);
+    const drySha = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>).drySha : undefined;
+    if (typeof drySha === 'string' && /^[0-9a-f]{40}(?:[0-9a-f]{24})?(?:-dirty)?$/.test(drySha)) return drySha;
+  } catch {
+    // fall through: not a note we understand
+  }
+  log(`warning: ignoring the ${NOTES_REF} note on ${shortSha(commit)}: expected {"drySha": "<commit SHA>"}`);
+  return undefined;
+}
+
+/** Attach `{"drySha": ...}` (Argo CD's commit note) to `commit`, replacing an older note. */
+async function addNote(clone: string, commit: string, drySha: string, identity: Record<string, string>): Promise<void> {
+  await git(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-m', JSON.stringify({ drySha }), commit], { cwd: clone, env: identity });
+}
+
+/** `<short sha>: <subject>`, the body, and a co-author trailer: Argo CD's default commit message template. */
+export function commitMessage(source: SourceRevision): string {
+  const lines = [`${shortSha(source.sha)}${source.dirty ? '-dirty' : ''}: ${source.subject}`];
+  if (source.body) lines.push('', source.body);
+  if (source.dirty) lines.push('', `Published with --allow-dirty: uncommitted changes on top of ${source.sha}.`);
+  lines.push('', `Co-authored-by: ${source.author}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function writeMessage(dir: string, attempt: number, message: string): string {
+  const file = path.join(dir, `message-${attempt}.txt`);
+  fs.writeFileSync(file, message);
+  return file;
+}
+
+/**
+ * Decide whether our source may replace the published one: `proceed` (ours is the same or newer),
+ * `superseded` (a newer source is published; not an error). Throws when the order cannot be established.
+ */
+export async function compareWithPublished(
+  source: SourceRevision,
+  published: string,
+  options: Pick<PublishOptions, 'allowDiverged' | 'branch'>,
+  log: (line: string) => void,
+): Promise<'proceed' | 'superseded'> {
+  const publishedSha = published.replace(/-dirty$/, '');
+  if (publishedSha === source.sha) return 'proceed';
+  const ours = shortSha(source.sha);
+  const theirs = shortSha(publishedSha);
+  const repo = source.root;
+
+  const shallow = await isShallow(repo);
+  let known = await commitExists(repo, publishedSha);
+  if (!known && !shallow) {
+    // A newer commit pushed after this clone was made: ask the source repository's origin for it.
+    const fetched = await git(['fetch', '-q', '--no-tags', '--no-write-fetch-head', 'origin', publishedSha], { cwd: repo, allowFailure: true });
+    known = fetched.code === 0 && (await commitExists(repo, publishedSha));
+  }
+  if (known && (await isAncestor(repo, publishedSha, source.sha))) return 'proceed';
+  if (shallow) {
+    throw new PlatformError(`cannot tell whether source ${ours} is newer than ${theirs}, which '${options.branch}' was published from: ${repo} is a shallow clone. Fetch the full history (git fetch --unshallow; with actions/checkout set fetch-depth: 0), then publish again`);
+  }
+  if (!known) {
+    if (options.allowDiverged) {
+      log(`warning: published source ${theirs} is not in this repository's history; replacing it (--allow-diverged)`);
+      return 'proceed';
+    }
+    throw new PlatformError(`'${options.branch}' was published from source ${publishedSha}, which is not in the history of ${repo} (and its origin did not provide it). It may come from another repository or a rewritten history. Fetch it (git fetch origin) and publish again, or pass --allow-diverged to replace it`);
+  }
+  if (await isAncestor(repo, source.sha, publishedSha)) {
+    log(`'${options.branch}' already holds source ${theirs}, which is newer than ${ours} (a descendant of it): nothing to do; an older source never replaces a newer one`);
+    return 'superseded';
+  }
+  if (options.allowDiverged) {
+    log(`warning: published source ${theirs} and ${ours} have diverged; replacing it (--allow-diverged)`);
+    return 'proceed';
+  }
+  throw new PlatformError(`'${options.branch}' was published from source ${theirs}, which is neither an ancestor nor a descendant of ${ours}: the histories diverged (a force-pushed branch, or publishing from another branch). Refusing to replace it. Publish from the branch that holds ${theirs}, or pass --allow-diverged if replacing it is intended`);
+}
+
+/** The current values of `refs` on the remote (absent refs are missing from the map). */
+async function remoteRefs(clone: string, refs: readonly string[]): Promise<Map<string, string>> {
+  const listing = await gitOutput(['ls-remote', 'origin', ...refs], { cwd: clone });
+  const found = new Map<string, string>();
+  for (const line of listing.split('\n')) {
+    const [sha, name] = line.split('\t');
+    if (sha && name && refs.includes(name)) found.set(name, sha);
+  }
+  return found;
+}
+
+async function checkBranchName(branch: string, cwd: string): Promise<void> {
+  const result = await git(['check-ref-format', '--branch', branch], { cwd, allowFailure: true });
+  if (result.code !== 0 || branch.startsWith('-')) {
+    throw new PlatformError(`--branch '${branch}' is not a valid branch name; use a name such as 'rendered' or 'rendered/prod'`);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
