@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generationsDir, listFiles, writeTreeAtomically } from '../../tools/synth/output';
+import { Generation, generationsDir, listFiles, writeTreeAtomically } from '../../tools/synth/output';
 
 function tempOut(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'platform-synth-output-')), 'dist');
@@ -59,5 +59,33 @@ describe('writeTreeAtomically', () => {
 
   test('refuses paths outside the output directory', async () => {
     await expect(writeTreeAtomically(tempOut(), [{ path: '../escape.yaml', content: 'x' }])).rejects.toThrow(/refusing to write '..\/escape.yaml'/);
+  });
+});
+
+describe('Generation', () => {
+  test('shares unchanged files with the current generation and writes changed ones', async () => {
+    const out = tempOut();
+    await writeTreeAtomically(out, [{ path: 'dev/a/same.yaml', content: 'same' }, { path: 'dev/a/changed.yaml', content: 'old' }]);
+    const before = (f: string): fs.Stats => fs.statSync(path.join(out, f));
+    const sameInode = before('dev/a/same.yaml').ino;
+    const changedInode = before('dev/a/changed.yaml').ino;
+    const generation = Generation.begin(out);
+    generation.write([{ path: 'dev/a/same.yaml', content: 'same' }, { path: 'dev/a/changed.yaml', content: 'new' }, { path: 'dev/b/added.yaml', content: 'added' }]);
+    generation.commit();
+    expect(generation.stats).toEqual({ written: 2, linked: 1 });
+    expect(fs.statSync(path.join(out, 'dev/a/same.yaml')).ino).toBe(sameInode);
+    expect(fs.statSync(path.join(out, 'dev/a/changed.yaml')).ino).not.toBe(changedInode);
+    expect(fs.readFileSync(path.join(out, 'dev/a/changed.yaml'), 'utf8')).toBe('new');
+    expect(listFiles(out)).toEqual(['dev/a/changed.yaml', 'dev/a/same.yaml', 'dev/b/added.yaml']);
+  });
+
+  test('abort leaves the current generation as it was', async () => {
+    const out = tempOut();
+    await writeTreeAtomically(out, [{ path: 'a.yaml', content: 'x' }]);
+    const generation = Generation.begin(out);
+    generation.write([{ path: 'a.yaml', content: 'y' }]);
+    generation.abort();
+    expect(fs.readFileSync(path.join(out, 'a.yaml'), 'utf8')).toBe('x');
+    expect(fs.existsSync(generation.root)).toBe(false);
   });
 });

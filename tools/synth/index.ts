@@ -106,7 +106,6 @@ export async function synthesize(build: BuildFunction, options: SynthOptions): P
         failed ||= report.errors.length > 0;
       }
       // Keep validating the other environments after a failure (all findings are reported), but stop writing.
-      // Writing goes on in the background while the next environment is built.
       if (!failed) {
         const envFiles = outputFiles([env]);
         generation.write(envFiles);
@@ -115,11 +114,12 @@ export async function synthesize(build: BuildFunction, options: SynthOptions): P
     }
     const report = mergeReports(reports);
     if (report.errors.length > 0) throw new ValidationFailedError(report);
-    await generation.commit();
-    log(`wrote ${files} files to ${options.outdir}/ in ${((Date.now() - started) / 1000).toFixed(2)} s`);
+    generation.commit();
+    const { linked } = generation.stats;
+    log(`wrote ${files} files to ${options.outdir}/ in ${((Date.now() - started) / 1000).toFixed(2)} s${linked > 0 ? ` (${linked} unchanged)` : ''}`);
     return { environments: summaries, files, report };
   } catch (e) {
-    await generation.abort();
+    generation.abort();
     throw e;
   }
 }
