@@ -26,7 +26,8 @@ export function strimziOperator(scope: App, env: EnvironmentConfig, namespace: s
     chart: 'strimzi-kafka-operator',
     version: env.operators.strimzi.version,
     values: {
-      ...(mirror ? { defaultImageRegistry: mirror } : {}),
+      // The chart composes <registry>/<repository>/<name>:<tag>: the mirror keeps quay.io under it.
+      ...(mirror ? { defaultImageRegistry: `${mirror}/quay.io` } : {}),
       resources: { requests: { cpu: '200m', memory: '384Mi' }, limits: { cpu: '1', memory: '384Mi' } },
     },
     images: [

@@ -116,18 +116,40 @@ export function imageProblems(image: unknown, requirePinned: boolean): ImageProb
   return problems;
 }
 
+/** Docker Hub's registry host, implicit in references such as `postgres:15-alpine`. */
+const DOCKER_HUB = 'docker.io';
+
 /**
- * The image reference a pod uses. With a registry `mirror`, the registry host is replaced by the mirror and
- * Docker Hub's implicit `library/` namespace is made explicit (`postgres` becomes `<mirror>/library/postgres`).
+ * The image reference a pod uses. With a registry `mirror`, the image's full upstream name (registry host
+ * included, Docker Hub made explicit) goes under the mirror: `quay.io/strimzi/operator` becomes
+ * `<mirror>/quay.io/strimzi/operator` and `postgres` becomes `<mirror>/docker.io/library/postgres`. Keeping
+ * the registry host keeps images of different registries apart and makes the upstream reference recoverable
+ * (`upstreamReference`).
  */
 export function imageReference(image: ImageSettings, mirror?: string): string {
   let repository = image.repository;
   if (mirror) {
     const { registry, path } = splitRegistry(image.repository);
     const explicitPath = registry === undefined && !path.includes('/') ? `library/${path}` : path;
-    repository = `${mirror.replace(/\/+$/, '')}/${explicitPath}`;
+    repository = `${mirror.replace(/\/+$/, '')}/${registry ?? DOCKER_HUB}/${explicitPath}`;
   }
   return `${repository}${image.tag ? `:${image.tag}` : ''}${image.digest ? `@${image.digest}` : ''}`;
+}
+
+/**
+ * The upstream reference of an image rendered with registry `mirror` (the inverse of `imageReference`), or
+ * `undefined` when `image` is not under the mirror.
+ */
+export function upstreamReference(image: string, mirror: string): string | undefined {
+  const prefix = `${mirror.replace(/\/+$/, '')}/`;
+  if (!image.startsWith(prefix)) return undefined;
+  const rest = image.slice(prefix.length);
+  const slash = rest.indexOf('/');
+  if (slash < 0) return undefined;
+  const registry = rest.slice(0, slash);
+  const remainder = rest.slice(slash + 1);
+  if (registry !== DOCKER_HUB) return `${registry}/${remainder}`;
+  return remainder.startsWith('library/') && !remainder.slice('library/'.length).includes('/') ? remainder.slice('library/'.length) : remainder;
 }
 
 /** A label-safe version for `app.kubernetes.io/version`: the tag, or the digest's first 12 hex digits. */

@@ -121,7 +121,7 @@ describe('Frontend', () => {
     const { chart } = applicationChart('web', { context: { imagePullPolicy: 'Never', registryMirror: 'mirror.local:5000' } });
     new Frontend(chart, 'frontend', { image, hosts: ['a.example.com'] });
     const container = at(findObject(synth(chart), 'Deployment'), 'spec.template.spec.containers.0') as Json;
-    expect(container.image).toBe('mirror.local:5000/healthxcape/frontend:v1.0.1');
+    expect(container.image).toBe('mirror.local:5000/docker.io/healthxcape/frontend:v1.0.1');
     expect(container.imagePullPolicy).toBe('Never');
   });
 

@@ -88,10 +88,10 @@ test('`images --env prod` lists exactly the images in dist/prod/, sorted and uni
   const expected = scanImages(path.join(dist, 'prod'));
   // prod pulls everything through its mirror: databases (CloudNativePG), Redis, Kafka and the operators.
   expect(expected).toEqual(expect.arrayContaining([
-    'registry.healthxcape.internal:5000/cloudnative-pg/postgresql:15.17-standard-trixie',
-    'registry.healthxcape.internal:5000/library/redis:7-alpine',
-    'registry.healthxcape.internal:5000/strimzi/kafka:1.2.0-kafka-4.3.1',
-    'registry.healthxcape.internal:5000/cloudnative-pg/cloudnative-pg:1.30.0',
+    'registry.healthxcape.internal:5000/ghcr.io/cloudnative-pg/postgresql:15.17-standard-trixie',
+    'registry.healthxcape.internal:5000/docker.io/library/redis:7-alpine',
+    'registry.healthxcape.internal:5000/quay.io/strimzi/kafka:1.2.0-kafka-4.3.1',
+    'registry.healthxcape.internal:5000/ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0',
   ]));
   expect(fromSource.stdout.split('\n').filter((l) => l !== '')).toEqual(expected);
   // Reading the rendered tree gives the same list.
@@ -107,19 +107,19 @@ test('--json says where each image is used and its upstream reference before the
   expect(inventory).toMatchObject({ environment: 'prod', stage: 'production', registryMirror: 'registry.healthxcape.internal:5000' });
   expect(inventory.images.map((i) => i.image)).toEqual(fromSource.stdout.split('\n').filter((l) => l !== ''));
   const byImage = new Map(inventory.images.map((i) => [i.image, i]));
-  expect(byImage.get('registry.healthxcape.internal:5000/cloudnative-pg/postgresql:15.17-standard-trixie')).toEqual({
-    image: 'registry.healthxcape.internal:5000/cloudnative-pg/postgresql:15.17-standard-trixie',
+  expect(byImage.get('registry.healthxcape.internal:5000/ghcr.io/cloudnative-pg/postgresql:15.17-standard-trixie')).toEqual({
+    image: 'registry.healthxcape.internal:5000/ghcr.io/cloudnative-pg/postgresql:15.17-standard-trixie',
     upstream: 'ghcr.io/cloudnative-pg/postgresql:15.17-standard-trixie',
     usedBy: ['blog-service', 'identity-service', 'user-service'].map((app) => ({
       application: app, kind: 'Cluster', name: `${app}-postgres`, namespace: 'healthxcape', field: 'spec.imageName',
     })),
   });
-  expect(byImage.get('registry.healthxcape.internal:5000/strimzi/operator:1.2.0')).toMatchObject({
+  expect(byImage.get('registry.healthxcape.internal:5000/quay.io/strimzi/operator:1.2.0')).toMatchObject({
     upstream: 'quay.io/strimzi/operator:1.2.0',
     usedBy: [{ application: 'argocd', kind: 'Application', name: 'prod-strimzi-operator', field: 'metadata.annotations[platform-synth.io/images]' }],
   });
-  expect(byImage.get('registry.healthxcape.internal:5000/library/redis:7-alpine')).toMatchObject({ upstream: 'redis:7-alpine' });
-  expect(byImage.get('registry.healthxcape.internal:5000/healthxcape/frontend:v1.0.1')?.usedBy).toEqual([
+  expect(byImage.get('registry.healthxcape.internal:5000/docker.io/library/redis:7-alpine')).toMatchObject({ upstream: 'redis:7-alpine' });
+  expect(byImage.get('registry.healthxcape.internal:5000/docker.io/healthxcape/frontend:v1.0.1')?.usedBy).toEqual([
     { application: 'frontend', kind: 'Deployment', name: 'frontend', namespace: 'healthxcape', field: 'spec.template.spec.containers[0].image' },
   ]);
   for (const entry of inventory.images) expect(entry.upstream).toBeDefined();

@@ -1,4 +1,4 @@
-import { imageProblems, imageReference, imageVersion, isFloatingTag, parseImageReference } from '../../constructs/lib/images';
+import { imageProblems, imageReference, imageVersion, isFloatingTag, parseImageReference, upstreamReference } from '../../constructs/lib/images';
 import { dnsLabelProblem, dnsSubdomainProblem, joinName } from '../../constructs/lib/names';
 import { parseQuantity, quantityProblem, resourceProblems } from '../../constructs/lib/resources';
 import { hasEmbeddedCredentials, isSecretLikeName } from '../../constructs/lib/secrets';
@@ -13,11 +13,23 @@ describe('images', () => {
     expect(parseImageReference('app@sha256:short')).toBeUndefined();
   });
 
-  test('a registry mirror replaces the registry and makes Docker Hub library images explicit', () => {
-    expect(imageReference({ repository: 'postgres', tag: '15-alpine' }, 'mirror:5000')).toBe('mirror:5000/library/postgres:15-alpine');
-    expect(imageReference({ repository: 'healthxcape/frontend', tag: 'v1' }, 'mirror:5000/')).toBe('mirror:5000/healthxcape/frontend:v1');
-    expect(imageReference({ repository: 'quay.io/strimzi/operator', tag: '1.2.0' }, 'mirror:5000')).toBe('mirror:5000/strimzi/operator:1.2.0');
+  test('a registry mirror keeps the upstream name, registry included, under it', () => {
+    expect(imageReference({ repository: 'postgres', tag: '15-alpine' }, 'mirror:5000')).toBe('mirror:5000/docker.io/library/postgres:15-alpine');
+    expect(imageReference({ repository: 'healthxcape/frontend', tag: 'v1' }, 'mirror:5000/')).toBe('mirror:5000/docker.io/healthxcape/frontend:v1');
+    expect(imageReference({ repository: 'quay.io/strimzi/operator', tag: '1.2.0' }, 'mirror:5000')).toBe('mirror:5000/quay.io/strimzi/operator:1.2.0');
     expect(imageReference({ repository: 'quay.io/strimzi/operator', tag: '1.2.0' })).toBe('quay.io/strimzi/operator:1.2.0');
+    // Same path on two registries: still two images under the mirror.
+    expect(imageReference({ repository: 'ghcr.io/strimzi/operator', tag: '1.2.0' }, 'mirror:5000')).not.toBe(imageReference({ repository: 'quay.io/strimzi/operator', tag: '1.2.0' }, 'mirror:5000'));
+  });
+
+  test.each([
+    ['postgres:15-alpine'], ['healthxcape/frontend:v1'], ['quay.io/strimzi/operator:1.2.0'], [`ghcr.io/org/app@sha256:${'1'.repeat(64)}`], ['localhost:5000/team/app:v2'],
+  ])('upstreamReference inverts the mirror for %s', (upstream) => {
+    const parsed = parseImageReference(upstream);
+    const repository = parsed?.registry ? `${parsed.registry}/${parsed.path}` : (parsed?.path as string);
+    const mirrored = imageReference({ repository, tag: parsed?.tag, digest: parsed?.digest }, 'mirror.internal:5000');
+    expect(upstreamReference(mirrored, 'mirror.internal:5000')).toBe(upstream);
+    expect(upstreamReference(upstream, 'mirror.internal:5000')).toBeUndefined();
   });
 
   test('floating tags and pinning', () => {

@@ -157,7 +157,7 @@ const CASES: readonly CorpusCase[] = [
   },
   {
     title: 'floating image tag in production (rendered object)',
-    build: platform('prod', patch(...DEPLOYMENT, JsonPatch.replace(`${CONTAINER}/image`, 'registry.healthxcape.internal:5000/healthxcape/identity-service:latest'))),
+    build: platform('prod', patch(...DEPLOYMENT, JsonPatch.replace(`${CONTAINER}/image`, 'registry.healthxcape.internal:5000/docker.io/healthxcape/identity-service:latest'))),
     expected: [/^ERROR \[policy\/image-tag\] prod\/identity-service Deployment\/healthxcape\/identity-service spec\.template\.spec\.containers\[0\]\.image: image tag 'latest' is floating .*production requires pinned images/],
   },
   {

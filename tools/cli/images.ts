@@ -2,15 +2,13 @@
  * `npm run images -- --env <env> [--json] [--dir <path>]`: every container image an environment runs, for
  * air-gapped transfer (tools/images).
  */
-import * as path from 'node:path';
-import { App } from 'cdk8s';
 import { build } from '../../main';
 import { STAGES, Stage } from '../../constructs/lib/context';
-import { collectImages, checkPinned, imageInventory, LocatedObject } from '../images';
+import { checkPinned, imageInventory, LocatedObject } from '../images';
 import { readRenderedTree, treeEnvironments } from '../diff/tree';
 import type { BuildFunction } from '../synth';
 import { renderEnvironments } from '../synth';
-import { renderApp, RenderedEnvironment } from '../synth/render';
+import type { RenderedEnvironment } from '../synth/render';
 import { CommandIO, parseCommandLine, PROCESS_IO, runCommand, UsageError } from './run';
 
 const USAGE = `usage: npm run images -- --env <env> [--json] [--dir <path>] [--stage <stage>]
@@ -21,7 +19,8 @@ one per line. Renders from source in memory unless --dir points at a rendered tr
 rendered branch).
 
   --json            machine-readable: each image with where it is used and, for an environment with a
-                    registry mirror, its upstream reference (in-memory rendering only)
+                    registry mirror, its upstream reference (in-memory rendering only: --dir does not know
+                    the mirror)
   --dir <path>      read <path>/<env>/<app>/*.yaml instead of rendering
   --stage <stage>   with --dir: the environment's stage when it is not in environments/ (development,
                     staging, production)
@@ -31,17 +30,6 @@ offenders are listed), or another error; 2 usage error.`;
 
 function locate(env: RenderedEnvironment): LocatedObject[] {
   return env.applications.flatMap((app) => app.objects.map(({ object }) => ({ app: app.name, object })));
-}
-
-/** The environment rendered without its registry mirror, to find the upstream reference of each image. */
-async function upstreamImages(name: string): Promise<string[]> {
-  const { environments } = await import('../../environments');
-  const { healthXcape } = await import('../../charts');
-  const config = environments.find((e) => e.name === name);
-  if (config === undefined) return [];
-  const app = new App({ outdir: path.join('dist', name) });
-  healthXcape(app, { ...config, registryMirror: undefined });
-  return [...collectImages(locate(renderApp(app))).keys()];
 }
 
 /** The images command. Returns the exit code. */
@@ -85,11 +73,7 @@ export async function imagesCommand(buildApps: BuildFunction, argv: readonly str
       if (env === undefined) throw new UsageError(`unknown environment '${name}'; choose from ${envs.map((e) => e.name).join(', ')}`);
       const stage = (values.stage as Stage | undefined) ?? env.context.stage;
       source = env.context.source;
-      const mirror = env.context.registryMirror;
-      inventory = imageInventory(name, stage, locate(env), {
-        registryMirror: mirror,
-        upstreamImages: values.json && mirror ? await upstreamImages(name) : undefined,
-      });
+      inventory = imageInventory(name, stage, locate(env), { registryMirror: env.context.registryMirror });
     }
     checkPinned(inventory, source);
     if (values.json) io.out(JSON.stringify(inventory, null, 2));

@@ -14,7 +14,7 @@
 import { IMAGES_ANNOTATION } from '../../constructs/app-of-apps';
 import type { Stage } from '../../constructs/lib/context';
 import { PlatformError } from '../../constructs/lib/errors';
-import { FLOATING_TAGS, imageReference, isFloatingTag, parseImageReference } from '../../constructs/lib/images';
+import { FLOATING_TAGS, isFloatingTag, parseImageReference, upstreamReference } from '../../constructs/lib/images';
 import { isRecord } from '../diff/tree';
 
 /** An object with the application it belongs to (rendered in memory or read from a tree). */
@@ -103,35 +103,20 @@ export function pinningProblem(image: string): string | undefined {
   return undefined;
 }
 
-/** The mirrored form of an upstream reference (what `imageReference` renders with a registry mirror). */
-export function mirrored(upstream: string, mirror: string): string | undefined {
-  const parsed = parseImageReference(upstream);
-  if (parsed === undefined) return undefined;
-  const repository = parsed.registry ? `${parsed.registry}/${parsed.path}` : parsed.path;
-  return imageReference({ repository, tag: parsed.tag, digest: parsed.digest }, mirror);
-}
-
-/** Build the inventory. `upstreamImages`: the images of the same environment rendered without its mirror. */
+/** Build the inventory; with a registry mirror, each mirrored image also gets its upstream reference. */
 export function imageInventory(
   environment: string,
   stage: Stage,
   objects: Iterable<LocatedObject>,
-  options: { registryMirror?: string; upstreamImages?: Iterable<string> } = {},
+  options: { registryMirror?: string } = {},
 ): ImageInventory {
   const found = collectImages(objects);
-  const upstreamOf = new Map<string, string>();
-  if (options.registryMirror && options.upstreamImages) {
-    for (const upstream of options.upstreamImages) {
-      const m = mirrored(upstream, options.registryMirror);
-      if (m !== undefined && m !== upstream && found.has(m)) upstreamOf.set(m, upstream);
-    }
-  }
-  const images = [...found.keys()].sort().map((image) => ({
-    image,
-    ...(upstreamOf.has(image) ? { upstream: upstreamOf.get(image) } : {}),
-    usedBy: found.get(image) as ImageUse[],
-  }));
-  return { environment, stage, ...(options.registryMirror ? { registryMirror: options.registryMirror } : {}), images };
+  const mirror = options.registryMirror;
+  const images = [...found.keys()].sort().map((image) => {
+    const upstream = mirror ? upstreamReference(image, mirror) : undefined;
+    return { image, ...(upstream !== undefined ? { upstream } : {}), usedBy: found.get(image) as ImageUse[] };
+  });
+  return { environment, stage, ...(mirror ? { registryMirror: mirror } : {}), images };
 }
 
 /** Staging or production runs an image that is not pinned. */
