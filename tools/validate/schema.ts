@@ -355,6 +355,13 @@ export class SchemaRegistry {
         const tmp = `${file}.tmp-${process.pid}`;
         fs.writeFileSync(tmp, standaloneCode(ajv, validate));
         fs.renameSync(tmp, file);
+        // Entries of this kind compiled from older schemas or code are dead: remove them.
+        const prefix = `${path.basename(file).replace(/-[0-9a-f]{32}\.js$/, '')}-`;
+        for (const old of fs.readdirSync(path.dirname(file))) {
+          if (old.startsWith(prefix) && /^[0-9a-f]{32}\.js$/.test(old.slice(prefix.length)) && old !== path.basename(file)) {
+            fs.rmSync(path.join(path.dirname(file), old), { force: true });
+          }
+        }
       } catch {
         // The cache is an optimisation only (read-only node_modules, full disk): validate without it.
       }
@@ -373,7 +380,9 @@ export class SchemaRegistry {
   /** Cache file of `key`; its name hashes everything the compiled code depends on. */
   private cacheFile(key: string): string | undefined {
     if (this.cacheDir === false) return undefined;
-    this.cacheSalt ??= [ajvVersion(), JSON.stringify(AJV_OPTIONS), strictSchema.toString(), crdSchema.toString(), kubernetesSchema.toString(), this.sources.digest].join('\n');
+    // The transformation code is identified by this file's source text (not Function.toString(), which
+    // differs between the tsx and jest transpilers and would give every kind two cache entries).
+    this.cacheSalt ??= [ajvVersion(), JSON.stringify(AJV_OPTIONS), createHash('sha256').update(fs.readFileSync(__filename)).digest('hex'), this.sources.digest].join('\n');
     const hash = createHash('sha256').update(this.cacheSalt).update(key).digest('hex').slice(0, 32);
     return path.join(this.cacheDir, `${key.replace(/[^A-Za-z0-9.-]+/g, '_')}-${hash}.js`);
   }
