@@ -10,7 +10,8 @@
  * - partitions or replicas of a Strimzi KafkaTopic.
  */
 import { describeRef, ObjectChange } from './compare';
-import { isRecord, ParsedObject } from './tree';
+import { at } from '../../constructs/lib/json';
+import { ParsedObject } from './tree';
 
 /** One flagged change. */
 export interface Risk {
@@ -22,21 +23,6 @@ export interface Risk {
 
 const STATEFUL_KINDS = new Set(['PersistentVolumeClaim', 'PersistentVolume', 'StatefulSet', 'Cluster', 'Kafka', 'KafkaNodePool', 'KafkaTopic', 'Namespace']);
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
-
-/** Read a nested field. */
-function at(value: unknown, ...path: readonly (string | number)[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof key === 'number') {
-      if (!Array.isArray(current)) return undefined;
-      current = current[key];
-    } else {
-      if (!isRecord(current)) return undefined;
-      current = current[key];
-    }
-  }
-  return current;
-}
 
 function show(value: unknown): string {
   if (value === undefined) return '(unset)';

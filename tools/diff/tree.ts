@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { PlatformError } from '../../constructs/lib/errors';
+import { isRecord } from '../../constructs/lib/json';
 
 /** A rendered object, loosely typed: what was parsed from YAML, with `kind` and `metadata.name` checked. */
 export interface ParsedObject {
@@ -25,10 +26,7 @@ export interface TreeObject {
   readonly object: ParsedObject;
 }
 
-/** True for a plain JSON object (not an array, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+export { isRecord };
 
 /** Check that a parsed YAML document is a Kubernetes object; `file` is named in the error. */
 export function asObject(value: unknown, file: string): ParsedObject {

@@ -15,7 +15,7 @@ import { IMAGES_ANNOTATION } from '../../constructs/app-of-apps';
 import type { Stage } from '../../constructs/lib/context';
 import { PlatformError } from '../../constructs/lib/errors';
 import { FLOATING_TAGS, isFloatingTag, parseImageReference, upstreamReference } from '../../constructs/lib/images';
-import { isRecord } from '../diff/tree';
+import { isRecord } from '../../constructs/lib/json';
 
 /** An object with the application it belongs to (rendered in memory or read from a tree). */
 export interface LocatedObject {

@@ -2,14 +2,13 @@
  * JSON and JSON Schema helpers of the import pipeline: stripping upstream documentation from schemas and
  * serialising deterministically.
  */
+import { isRecord } from '../../constructs/lib/json';
 
 /** A JSON object. */
 export type JsonObject = { [key: string]: unknown };
 
 /** True for a JSON object (not an array, not null). */
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export const isJsonObject: (value: unknown) => value is JsonObject = isRecord;
 
 
 /** Schema keywords whose value is a map of name -> schema. */

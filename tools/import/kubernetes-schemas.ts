@@ -16,6 +16,7 @@
  */
 import * as path from 'node:path';
 import { PlatformError } from '../../constructs/lib/errors';
+import { isRecord } from '../../constructs/lib/json';
 import { canonicalJson, stripDescriptions } from './json-schema';
 
 /** Module name of the bundle: `imports/schemas/kubernetes.json`. */
@@ -45,10 +46,6 @@ const NOT_MANIFEST_KINDS = new Set([
   'LocalSubjectAccessReview', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview',
   'APIGroup', 'APIVersions', 'Status', 'DeleteOptions', 'WatchEvent',
 ]);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function refsOf(schema: unknown, out: string[]): void {
   if (Array.isArray(schema)) {

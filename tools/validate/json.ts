@@ -2,13 +2,10 @@
  * Narrowing helpers for rendered objects, which validation treats as untrusted JSON (`unknown`).
  */
 
-/** A JSON object. */
-export type JsonRecord = Record<string, unknown>;
+import { at, isRecord, JsonRecord } from '../../constructs/lib/json';
 
-/** True when `value` is a plain JSON object (not an array, not null). */
-export function isRecord(value: unknown): value is JsonRecord {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
+export { at, isRecord };
+export type { JsonRecord };
 
 /** `value` when it is a JSON object, else an empty object. */
 export function record(value: unknown): JsonRecord {
@@ -36,21 +33,6 @@ export function stringMap(value: unknown): Record<string, string> {
   if (!isRecord(value)) return out;
   for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
   return out;
-}
-
-/** The value at `keys` under `value` (`undefined` as soon as a step is missing). */
-export function at(value: unknown, ...keys: readonly (string | number)[]): unknown {
-  let current = value;
-  for (const key of keys) {
-    if (typeof key === 'number') {
-      if (!Array.isArray(current)) return undefined;
-      current = current[key];
-    } else {
-      if (!isRecord(current)) return undefined;
-      current = current[key];
-    }
-  }
-  return current;
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
