@@ -7,4 +7,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,
+  // Many tests wait on child processes (synth, git): run as many files in parallel as there are cores
+  // (jest's default leaves one core idle; on 2 cores that means one file at a time).
+  maxWorkers: '100%',
 };
