@@ -16,10 +16,10 @@ import { defineEnvironment, EnvironmentConfig } from '../../environments/types';
 import { synthCommand } from '../../tools/cli/synth';
 import { CommandIO } from '../../tools/cli/run';
 import { listFiles } from '../../tools/synth/output';
+import { NODE_TSX } from '../support/project';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 /** Every file under `dir` with its content hash: equal trees have equal snapshots. */
 function tree(dir: string): Record<string, string> {
@@ -59,7 +59,7 @@ describe('npm run synth (real command on a fresh copy of the project)', () => {
 
   beforeAll(async () => {
     project = copyProject();
-    await run(TSX, ['main.ts'], { cwd: project });
+    await run(process.execPath, [...NODE_TSX, 'main.ts'], { cwd: project });
     first = tree(path.join(project, 'dist'));
   });
 
@@ -75,7 +75,7 @@ describe('npm run synth (real command on a fresh copy of the project)', () => {
   });
 
   test('a second run gives a byte-identical tree', async () => {
-    await run(TSX, ['main.ts', '--quiet'], { cwd: project });
+    await run(process.execPath, [...NODE_TSX, 'main.ts', '--quiet'], { cwd: project });
     expect(tree(path.join(project, 'dist'))).toEqual(first);
   });
 
@@ -84,7 +84,7 @@ describe('npm run synth (real command on a fresh copy of the project)', () => {
     const original = fs.readFileSync(prod, 'utf8');
     fs.writeFileSync(prod, original.replace("'user-service': { tag: 'v1.0.0' }", "'user-service': { tag: 'latest' }"));
     try {
-      const failure = await run(TSX, ['main.ts'], { cwd: project }).then(() => undefined, (e: { code: number; stderr: string; stdout: string }) => e);
+      const failure = await run(process.execPath, [...NODE_TSX, 'main.ts'], { cwd: project }).then(() => undefined, (e: { code: number; stderr: string; stdout: string }) => e);
       expect(failure?.code).toBe(1);
       expect(failure?.stderr).toContain("environments/prod.ts (environment 'prod'), application 'user-service', field 'images.user-service.tag': 'latest' is a floating tag");
       expect(failure?.stderr).not.toMatch(/^\s+at /m);

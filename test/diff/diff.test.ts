@@ -1,5 +1,5 @@
 /**
- * `npm run diff`: the real command (`tsx tools/cli/diff.ts`) in a temporary source repository. Each revision
+ * `npm run diff`: the real command (`node --import tsx tools/cli/diff.ts`) in a temporary source repository. Each revision
  * is rendered with its own code in a temporary git worktree; the working tree is rendered in place.
  *
  * History: C0 (initial) -> C1 (identity-service v1.0.1 in dev); working tree: dev database volumes 2Gi.

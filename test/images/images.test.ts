@@ -1,5 +1,5 @@
 /**
- * `npm run images`: the real command (`tsx tools/cli/images.ts`) in a temporary copy of the project, checked
+ * `npm run images`: the real command (`node --import tsx tools/cli/images.ts`) in a temporary copy of the project, checked
  * against an independent scan of the YAML that `npm run synth` writes.
  */
 import * as fs from 'node:fs';

@@ -36,6 +36,18 @@ describe('toYaml', () => {
     expect(toYaml({ containers: [{ name: 'a', ports: [{ containerPort: 80 }] }] })).toBe('containers:\n- name: a\n  ports:\n  - containerPort: 80\n');
   });
 
+  test('sorts keys below the top level, where apiVersion, kind and metadata keep their order', () => {
+    // GIVEN a custom resource whose spec keys come in schema order (as imported CRD classes emit them)
+    const object = { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic', metadata: { name: 't', labels: { b: '1', a: '2' } }, spec: { topicName: 't', partitions: 3, config: { 'z.z': 1, 'a.a': 2 } }, items: [{ name: 'x', image: 'nginx' }] };
+    // WHEN it is written
+    const lines = toYaml(object).split('\n');
+    // THEN the top level keeps its order and every nested mapping is sorted
+    expect(lines.filter((l) => /^[a-z]/.test(l))).toEqual(['apiVersion: kafka.strimzi.io/v1', 'kind: KafkaTopic', 'metadata:', 'spec:', 'items:']);
+    expect(lines.filter((l) => /^ {2}[a-z]/.test(l))).toEqual(['  labels:', '  name: t', '  config:', '  partitions: 3', '  topicName: t', '  name: x']);
+    expect(lines).toContain('- image: nginx');
+    expect(lines.indexOf('    a.a: 2')).toBeLessThan(lines.indexOf('    z.z: 1'));
+  });
+
   test('refuses non-objects and non-finite numbers', () => {
     expect(() => toYaml([1])).toThrow(/expects a JSON object/);
     expect(() => toYaml({ a: Infinity })).toThrow(/cannot write Infinity/);

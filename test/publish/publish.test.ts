@@ -1,5 +1,5 @@
 /**
- * `npm run publish:rendered`: the real command (`tsx tools/cli/publish.ts`) run in temporary source
+ * `npm run publish:rendered`: the real command (`node --import tsx tools/cli/publish.ts`) run in temporary source
  * repositories (copies of this project), publishing to a real bare repository.
  *
  * The tests form one story on one rendered branch and run in order: first publish, no-op republish, an image

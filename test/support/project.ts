@@ -1,8 +1,8 @@
 /**
  * Fixtures for tests that run the real commands against real git repositories: a copy of this project committed
- * to a temporary source repository (node_modules linked), bare remotes, and a runner for `tsx` scripts.
+ * to a temporary source repository (node_modules linked), bare remotes, and a runner for TypeScript scripts.
  *
- * Every spawned git and tsx process runs with the machine's git configuration switched off
+ * Every spawned git and node process runs with the machine's git configuration switched off
  * (GIT_CONFIG_GLOBAL=/dev/null, GIT_CONFIG_NOSYSTEM=1): no user.name/user.email, no signing, no hooks path.
  * Test commits get a fixed identity and date through the GIT_AUTHOR_ and GIT_COMMITTER_ variables.
  */
@@ -13,8 +13,8 @@ import * as path from 'node:path';
 
 /** This project. */
 export const ROOT = path.resolve(__dirname, '../..');
-/** The project's tsx. */
-export const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+/** Node's arguments that run a TypeScript file the way the package scripts do (`node --import tsx <file>`). */
+export const NODE_TSX: readonly string[] = ['--import', 'tsx'];
 /** What a fresh clone of the source repository holds (plus node_modules, linked). */
 export const PROJECT_ENTRIES: readonly string[] = ['main.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml', 'constructs', 'charts', 'environments', 'imports', 'tools'];
 
@@ -109,12 +109,12 @@ export interface RunResult {
 }
 
 /**
- * Run `node_modules/.bin/tsx <script> <args>` in `cwd` (a project copy), the way `npm run` does. Never
+ * Run `node --import tsx <script> <args>` in `cwd` (a project copy), the way the package scripts do. Never
  * rejects: the exit code is part of the result.
  */
 export function runTsx(cwd: string, script: string, args: readonly string[], env: NodeJS.ProcessEnv = isolatedEnv()): Promise<RunResult> {
   return new Promise((resolve) => {
-    execFile(TSX, [script, ...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...NODE_TSX, script, ...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
       resolve({ code, stdout, stderr });
     });

@@ -114,9 +114,9 @@ describe('npm run validate', () => {
   test('the package script runs the command as a real process', async () => {
     // GIVEN the script line of package.json
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.validate).toBe('tsx tools/cli/validate.ts');
+    expect(pkg.scripts.validate).toBe('node --import tsx tools/cli/validate.ts');
     // WHEN it runs
-    const { stdout, stderr } = await promisify(execFile)(path.join(ROOT, 'node_modules/.bin/tsx'), ['tools/cli/validate.ts', '--json'], { cwd: ROOT });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'tools/cli/validate.ts', '--json'], { cwd: ROOT });
     // THEN it exits 0 (execFile rejects otherwise) with a JSON report of every environment
     const report = JSON.parse(stdout) as { ok: boolean; environments: { environment: string; errors: number }[] };
     expect(report.ok).toBe(true);

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadSchemaSources, SchemaRegistry, strictSchema } from '../../tools/validate/schema';
+import { loadSchemaSources, SchemaRegistry, shareRepeatedSchemas, strictSchema } from '../../tools/validate/schema';
 import { changed, deployment, findings, lines, meta, Obj, service, validate } from './helpers';
 
 const kafkaTopic = (spec: Obj): Obj => ({
@@ -190,6 +190,42 @@ describe('strictSchema', () => {
     expect(registry.check({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 't' }, spec: { note: 1 } })).toEqual([
       expect.objectContaining({ path: 'spec.note', message: 'must be string or null, not an integer' }),
     ]);
+  });
+});
+
+describe('shareRepeatedSchemas', () => {
+  const affinity = { type: 'object', properties: { nodeAffinity: { type: 'object', properties: { weight: { type: 'integer', minimum: 1, maximum: 100 }, key: { type: 'string', description: 'x'.repeat(200) } }, additionalProperties: false } }, additionalProperties: false };
+
+  test('moves sub-schemas that occur more than once to $defs, leaves single and small ones inline', () => {
+    // GIVEN a schema that repeats a large sub-schema and a small one
+    const schema = { type: 'object', properties: { a: affinity, b: { type: 'object', properties: { affinity } }, c: { type: 'string' }, d: { type: 'string' } } };
+    // WHEN
+    const shared = shareRepeatedSchemas(schema) as { properties: Record<string, unknown>; $defs: Record<string, unknown> };
+    // THEN both occurrences point at one definition equal to the original; small ones stay inline
+    expect(shared.properties.a).toEqual({ $ref: '#/$defs/s0' });
+    expect(shared.properties.b).toEqual({ type: 'object', properties: { affinity: { $ref: '#/$defs/s0' } } });
+    expect(shared.$defs).toEqual({ s0: affinity });
+    expect(shared.properties.c).toEqual({ type: 'string' });
+  });
+
+  test('never rewrites values that are not schemas (enum, default)', () => {
+    const schema = { type: 'object', properties: { a: affinity, b: { type: 'object', default: affinity, enum: [affinity] } } };
+    const shared = shareRepeatedSchemas(schema) as { properties: { b: Record<string, unknown> } };
+    expect(shared.properties.b.default).toEqual(affinity);
+    expect(shared.properties.b.enum).toEqual([affinity]);
+  });
+
+  test('findings inside a shared sub-schema keep their full path (Strimzi Kafka pod templates)', () => {
+    // GIVEN a Kafka whose pod template (a schema Strimzi repeats for every component) has a typo
+    const kafka = { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', metadata: meta('events', 'kafka'), spec: { kafka: { listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }], template: { pod: { affinty: {} } } }, entityOperator: { template: { pod: { tolerations: 'none' } } } } };
+    // WHEN
+    const issues = new SchemaRegistry(loadSchemaSources(), { cacheDir: false }).check(kafka);
+    // THEN each finding names where it is, not the shared definition
+    expect(issues).toHaveLength(2);
+    expect(issues).toEqual(expect.arrayContaining([
+      expect.objectContaining({ rule: 'schema/unknown-field', path: 'spec.kafka.template.pod.affinty', fix: expect.stringMatching(/^rename it to 'affinity'/) }),
+      expect.objectContaining({ rule: 'schema/invalid', path: 'spec.entityOperator.template.pod.tolerations', message: 'must be array, not a string' }),
+    ]));
   });
 });
 

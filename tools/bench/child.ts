@@ -2,7 +2,7 @@
  * One measured run (spawned by `npm run bench`): build and synthesise a platform into `--outdir`, then print
  * one JSON line with the object count and the process's peak RSS.
  *
- *   tsx tools/bench/child.ts --platform reference|synthetic --size <services> --mode synth|full --outdir <dir>
+ *   node --import tsx tools/bench/child.ts --platform reference|synthetic --size <services> --mode synth|full --outdir <dir>
  */
 import { parseArgs } from 'node:util';
 import { build as referenceBuild } from '../../main';

@@ -16,7 +16,8 @@ import type { ChildResult } from './child';
 import { kubectlVersion, runKustomize, writeKustomizeTree } from './kustomize';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+/** How the package scripts run TypeScript: one node process with tsx's loader (the tsx CLI would add a second). */
+const NODE_TSX = ['--import', 'tsx'];
 
 const USAGE = `usage: npm run bench [-- --sizes 10,100,1000] [--runs 3] [--kustomize-sizes <list>|none] [--json <file>]
 
@@ -69,7 +70,7 @@ async function settled(genRoot: string): Promise<void> {
 function runChild(args: readonly string[]): Promise<{ ms: number; result: ChildResult }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(TSX, ['tools/bench/child.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...NODE_TSX, 'tools/bench/child.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });

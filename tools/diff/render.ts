@@ -1,6 +1,7 @@
 /**
  * Rendering a source revision with its own code: a temporary `git worktree` at the revision, the project's
- * `node_modules` linked into it, and that revision's `main.ts --outdir <tmp> --quiet` run with the local tsx.
+ * `node_modules` linked into it, and that revision's `main.ts --outdir <tmp> --quiet` run with the local tsx
+ * (`node --import tsx`).
  * The working tree is rendered in place (no worktree). Worktrees are removed afterwards, also on errors.
  */
 import { spawn } from 'node:child_process';
@@ -62,10 +63,11 @@ function run(command: string, args: readonly string[], cwd: string): Promise<{ c
 }
 
 async function synth(projectDir: string, codeDir: string, outdir: string, label: string): Promise<void> {
-  const tsx = path.join(projectDir, 'node_modules', '.bin', 'tsx');
+  const tsx = path.join(projectDir, 'node_modules', 'tsx');
   if (!fs.existsSync(tsx)) throw new PlatformError(`${tsx} not found; run npm ci first`);
   if (!fs.existsSync(path.join(codeDir, 'main.ts'))) throw new PlatformError(`${label} has no main.ts in ${path.relative(projectDir, codeDir) || '.'}; it predates the project or the project moved`);
-  const result = await run(tsx, ['main.ts', '--outdir', outdir, '--quiet'], codeDir);
+  // One node process with tsx's loader, as the package scripts run it (the tsx CLI would start a second one).
+  const result = await run(process.execPath, ['--import', 'tsx', 'main.ts', '--outdir', outdir, '--quiet'], codeDir);
   if (result.code !== 0) {
     throw new PlatformError(`rendering ${label} failed (exit ${result.code}):\n${result.output.trim().split('\n').map((l) => `  ${l}`).join('\n')}`);
   }

@@ -5,7 +5,9 @@
  * the YAML 1.1 way (go-yaml), where `yes`, `on`, `0777` or `1:30` are not strings. This emitter writes a
  * string unquoted only when it is made of a conservative set of characters and no YAML version could read it
  * as anything else; everything else is double-quoted (JSON escaping is valid YAML). Multi-line strings become
- * literal blocks. Key order is kept (cdk8s already sorted keys). Tests check it against the `yaml` parser.
+ * literal blocks. Keys are sorted below the top level, where `apiVersion`, `kind`, `metadata` keep cdk8s's order
+ * (cdk8s sorts the keys of core objects, but imported CRD classes re-order them by their schema: sorting here
+ * gives every kind the same order). Tests check it against the `yaml` parser.
  */
 
 type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
@@ -85,7 +87,7 @@ function emitSequence(items: readonly Json[], indent: string, out: string[]): vo
   for (const item of items) {
     if (isNonEmptyMap(item)) {
       out.push(`${indent}- `);
-      emitMapping(item, `${indent}  `, out, true);
+      emitMapping(item, `${indent}  `, out, true, true);
     } else if (Array.isArray(item) && item.length > 0) {
       out.push(`${indent}-\n`);
       emitSequence(item as readonly Json[], `${indent}  `, out);
@@ -100,9 +102,11 @@ function emitSequence(items: readonly Json[], indent: string, out: string[]): vo
   }
 }
 
-function emitMapping(map: { readonly [key: string]: Json }, indent: string, out: string[], firstInline = false): void {
+function emitMapping(map: { readonly [key: string]: Json }, indent: string, out: string[], firstInline = false, sorted = false): void {
   let first = firstInline;
-  for (const key of Object.keys(map)) {
+  const keys = Object.keys(map);
+  if (sorted) keys.sort();
+  for (const key of keys) {
     const value = map[key];
     if (value === undefined) continue;
     out.push(`${first ? '' : indent}${scalar(key)}:`);
@@ -119,7 +123,7 @@ function emitMapping(map: { readonly [key: string]: Json }, indent: string, out:
         out.push(' {}\n');
       } else {
         out.push('\n');
-        emitMapping(value as { readonly [key: string]: Json }, `${indent}  `, out);
+        emitMapping(value as { readonly [key: string]: Json }, `${indent}  `, out, false, true);
       }
     } else {
       emitScalarValue(value, `${indent}  `, out);
