@@ -11,7 +11,7 @@ import { joinName } from './lib/names';
 import { execProbe, ProbeSchedule } from './lib/probes';
 import { quantityProblem, ResourceSettings } from './lib/resources';
 import { PropsValidator } from './lib/validation';
-import { renderPodTemplate, renderService } from './lib/workload';
+import { renderClientNetworkPolicy, renderPodTemplate, renderService } from './lib/workload';
 import { IVolumeProvider } from './volume-provider';
 
 /** How PostgreSQL runs: a single-instance StatefulSet, or a CloudNativePG `Cluster`. */
@@ -224,17 +224,7 @@ export class PostgresDatabase extends Construct {
     });
     props.storage.registerClaim(this, { namespace, claimName: `data-${this.name}-0`, size, owner: this.identity });
 
-    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: this.name, labels: componentLabels(this.identity) },
-      spec: {
-        podSelector: { matchLabels: selectorLabels(this.identity) },
-        policyTypes: ['Ingress'],
-        ingress: [{
-          from: (props.clients ?? []).map((client) => ({ podSelector: { matchLabels: selectorLabels(client) } })),
-          ports: [{ port: k8s.IntOrString.fromNumber(POSTGRES_PORT), protocol: 'TCP' }],
-        }],
-      },
-    });
+    renderClientNetworkPolicy(this, 'NetworkPolicy', { name: this.name, identity: this.identity, clients: props.clients ?? [], port: POSTGRES_PORT });
   }
 
   private renderGeneratedCredentials(secretName: string): void {

@@ -2,12 +2,11 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { contextOf } from './lib/context';
 import { ImageSettings, imageReference, imageVersion } from './lib/images';
-import * as k8s from './lib/k8s';
-import { ComponentIdentity, componentLabels, selectorLabels } from './lib/labels';
+import { ComponentIdentity } from './lib/labels';
 import { execProbe, WEB_PROBES } from './lib/probes';
 import { parseQuantity, ResourceSettings } from './lib/resources';
 import { PropsValidator } from './lib/validation';
-import { renderDeployment, renderPodTemplate, renderService } from './lib/workload';
+import { renderClientNetworkPolicy, renderDeployment, renderPodTemplate, renderService } from './lib/workload';
 
 /** Props of `Redis`. */
 export interface RedisProps {
@@ -83,16 +82,6 @@ export class Redis extends Construct {
     });
     renderDeployment(this, 'Deployment', { name: this.name, identity: this.identity, replicas: 1, template });
     renderService(this, 'Service', { name: this.name, identity: this.identity, ports: [{ name: 'redis', port: REDIS_PORT, targetPort: 'redis' }] });
-    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: { name: this.name, labels: componentLabels(this.identity) },
-      spec: {
-        podSelector: { matchLabels: selectorLabels(this.identity) },
-        policyTypes: ['Ingress'],
-        ingress: [{
-          from: (props.clients ?? []).map((client) => ({ podSelector: { matchLabels: selectorLabels(client) } })),
-          ports: [{ port: k8s.IntOrString.fromNumber(REDIS_PORT), protocol: 'TCP' }],
-        }],
-      },
-    });
+    renderClientNetworkPolicy(this, 'NetworkPolicy', { name: this.name, identity: this.identity, clients: props.clients ?? [], port: REDIS_PORT });
   }
 }

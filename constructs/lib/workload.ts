@@ -187,6 +187,35 @@ export function renderDisruptionBudget(scope: IConstruct, id: string, name: stri
   });
 }
 
+/** Options of a client-only NetworkPolicy. */
+export interface ClientNetworkPolicyOptions {
+  readonly name: string;
+  /** The component whose pods the policy protects. */
+  readonly identity: ComponentIdentity;
+  /** Components whose pods may connect. */
+  readonly clients: readonly ComponentIdentity[];
+  /** The TCP port they may connect to. */
+  readonly port: number;
+}
+
+/**
+ * Render a NetworkPolicy admitting only `clients`' pods, on one TCP port, to a component's pods. Without
+ * clients it admits nobody: an ingress rule whose `from` is empty would admit every source instead.
+ */
+export function renderClientNetworkPolicy(scope: IConstruct, id: string, options: ClientNetworkPolicyOptions): k8s.KubeNetworkPolicy {
+  return new k8s.KubeNetworkPolicy(scope, id, {
+    metadata: { name: options.name, labels: componentLabels(options.identity) },
+    spec: {
+      podSelector: { matchLabels: selectorLabels(options.identity) },
+      policyTypes: ['Ingress'],
+      ingress: options.clients.length === 0 ? [] : [{
+        from: options.clients.map((client) => ({ podSelector: { matchLabels: selectorLabels(client) } })),
+        ports: [{ port: k8s.IntOrString.fromNumber(options.port), protocol: 'TCP' }],
+      }],
+    },
+  });
+}
+
 /** A backend reachable over HTTP inside the cluster (a construct, so the dependency is recorded). */
 export interface IHttpBackend extends IConstruct {
   /** In-cluster base URL, e.g. `http://identity-service.healthxcape.svc:3000`. */
