@@ -6,7 +6,7 @@ import * as cnpg from '../imports/postgresql.cnpg.io';
 import { contextOf, IApplication, recordDependency } from './lib/context';
 import { ImageSettings, imageReference, imageVersion } from './lib/images';
 import * as k8s from './lib/k8s';
-import { ComponentIdentity, componentLabels, selectorLabels } from './lib/labels';
+import { ComponentIdentity, componentLabels, selectorLabels, stableLabels } from './lib/labels';
 import { joinName } from './lib/names';
 import { execProbe, ProbeSchedule } from './lib/probes';
 import { quantityProblem, ResourceSettings } from './lib/resources';
@@ -213,7 +213,8 @@ export class PostgresDatabase extends Construct {
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
         template,
         volumeClaimTemplates: [{
-          metadata: { name: 'data', labels: componentLabels(this.identity) },
+          // The claim template is immutable: no version label, or the next image bump could not be applied.
+          metadata: { name: 'data', labels: stableLabels(this.identity) },
           spec: {
             accessModes: ['ReadWriteOnce'],
             storageClassName: props.storage.storageClassName,

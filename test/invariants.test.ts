@@ -98,16 +98,36 @@ describe.each(environments.map((env) => [env.name, env] as const))('%s', (_name,
     for (const t of templates) {
       const pod = t.spec.securityContext as Json;
       expect(pod.runAsNonRoot).toBe(true);
+      expect(pod.runAsUser).toEqual(expect.any(Number));
+      expect(pod.runAsUser).not.toBe(0);
       expect((pod.seccompProfile as Json).type).toBe('RuntimeDefault');
       expect(t.spec.hostNetwork ?? false).toBe(false);
       expect(t.spec.hostPID ?? false).toBe(false);
-      for (const v of (t.spec.volumes ?? []) as Json[]) expect(v.hostPath).toBeUndefined();
+      // The volume types "restricted" allows (each volume has its name plus exactly one type).
+      for (const v of (t.spec.volumes ?? []) as Json[]) {
+        expect(Object.keys(v).filter((k) => k !== 'name')).toEqual([expect.stringMatching(/^(configMap|csi|downwardAPI|emptyDir|ephemeral|persistentVolumeClaim|projected|secret)$/)]);
+      }
       for (const c of containersOf(t)) {
         const sc = c.securityContext as Json;
         expect(sc.allowPrivilegeEscalation).toBe(false);
         expect((sc.capabilities as Json).drop).toEqual(['ALL']);
         expect(sc.privileged).toBe(false);
+        expect(sc.readOnlyRootFilesystem).toBe(true);
+        expect(sc.runAsUser ?? 1).not.toBe(0);
         expect(c.ports && (c.ports as Json[]).some((p) => p.hostPort !== undefined)).toBe(false);
+      }
+    }
+  });
+
+  test('immutable fields carry no label that changes with a release (selectors, StatefulSet claim templates)', () => {
+    for (const o of objects.filter((x) => x.kind === 'Deployment' || x.kind === 'StatefulSet')) {
+      const spec = o.spec as Json;
+      expect({ object: `${o.kind}/${o.metadata.name}`, selector: Object.keys(selectorOf(o)).sort() })
+        .toEqual({ object: `${o.kind}/${o.metadata.name}`, selector: ['app.kubernetes.io/instance', 'app.kubernetes.io/name'] });
+      for (const claim of (spec.volumeClaimTemplates ?? []) as Json[]) {
+        const labels = ((claim.metadata as Json).labels ?? {}) as Record<string, string>;
+        expect({ object: `${o.kind}/${o.metadata.name}`, claim: (claim.metadata as Json).name, version: labels['app.kubernetes.io/version'] })
+          .toEqual({ object: `${o.kind}/${o.metadata.name}`, claim: (claim.metadata as Json).name, version: undefined });
       }
     }
   });

@@ -63,6 +63,14 @@ export function componentLabels(id: ComponentIdentity): Record<string, string> {
   };
 }
 
+/**
+ * Component labels without the version, for fields the API server never lets change (StatefulSet
+ * `volumeClaimTemplates`): a version label there would make every image bump an update the cluster refuses.
+ */
+export function stableLabels(id: ComponentIdentity): Record<string, string> {
+  return { ...selectorLabels(id), [LABELS.component]: id.component };
+}
+
 /** Labels an application puts on all its objects: part-of, managed-by, environment and a default version. */
 export function applicationLabels(platform: string, environment: string, version: string): Record<string, string> {
   return {
