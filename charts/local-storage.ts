@@ -11,7 +11,7 @@ export class LocalStorageChart extends ApplicationChart {
   public constructor(scope: App, env: EnvironmentConfig, settings: LocalStorageSettings) {
     super(scope, 'local-storage', { context: platformContext(env), version: PLATFORM_VERSION });
     this.storage = new LocalStorage(this, 'LocalStorage', {
-      nodeName: settings.node,
+      nodes: settings.nodes,
       storageClassName: settings.storageClassName,
       root: settings.root,
     });

@@ -270,6 +270,7 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
           claimName: `data-${this.clusterName}-${poolName}-${id}`,
           size: storageSize,
           owner: { name: 'kafka', instance: `${this.clusterName}-${poolName}`, component: 'messaging', version: this.version },
+          replica: id - firstId,
         });
       }
     }

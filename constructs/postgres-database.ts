@@ -166,7 +166,7 @@ export class PostgresDatabase extends Construct {
       this.host = `${joinName(this.name, 'rw')}.${namespace}.svc`;
       this.renderCluster(props, instances, size, resources, context.imagePullPolicy, imageReference(props.image, context.registryMirror), credentials);
       for (let serial = 1; serial <= instances; serial++) {
-        props.storage.registerClaim(this, { namespace, claimName: `${this.name}-${serial}`, size, owner: this.identity });
+        props.storage.registerClaim(this, { namespace, claimName: `${this.name}-${serial}`, size, owner: this.identity, replica: serial - 1 });
       }
       return;
     }

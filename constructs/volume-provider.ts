@@ -9,8 +9,14 @@ export interface VolumeClaimRequest {
   readonly claimName: string;
   /** Requested capacity, e.g. `1Gi`. */
   readonly size: string;
-  /** The component that owns the claim (for labels on the volume). */
+  /** The component that owns the claim (for labels on the volume; its replicas are spread over nodes). */
   readonly owner: ComponentIdentity;
+  /**
+   * Index of the claim among the replicas of its owner (the first StatefulSet pod, CloudNativePG instance or
+   * Kafka node of a pool is 0). Local storage puts replicas on different nodes where it has enough of them.
+   * @default 0
+   */
+  readonly replica?: number;
 }
 
 /**

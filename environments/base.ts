@@ -10,14 +10,16 @@ export const base: BaseEnvironment = {
   // Namespaces the platform references but another team installs: Argo CD itself.
   externalNamespaces: ['argocd'],
 
-  // Repositories and third-party images. Each environment file pins its own application tags.
+  // Repositories, and the tags of third-party images. Application tags are pinned by each environment file
+  // (its `images` block is the one place a CI bot updates); a file that forgets one fails in staging and prod.
+  // Third-party images carry full versions (a major-only tag such as 15-alpine moves with every release).
   images: {
-    'frontend': { repository: 'healthxcape/frontend', tag: 'v1.0.1' },
-    'identity-service': { repository: 'healthxcape/identity-service', tag: 'v1.0.0' },
-    'user-service': { repository: 'healthxcape/user-service', tag: 'v1.0.0' },
-    'blog-service': { repository: 'healthxcape/blog-service', tag: 'v1.0.0' },
-    'postgres': { repository: 'postgres', tag: '15-alpine' },
-    'redis': { repository: 'redis', tag: '7-alpine' },
+    'frontend': { repository: 'healthxcape/frontend' },
+    'identity-service': { repository: 'healthxcape/identity-service' },
+    'user-service': { repository: 'healthxcape/user-service' },
+    'blog-service': { repository: 'healthxcape/blog-service' },
+    'postgres': { repository: 'postgres', tag: '15.17-alpine' },
+    'redis': { repository: 'redis', tag: '7.4.6-alpine' },
     'cnpg-postgres': { repository: 'ghcr.io/cloudnative-pg/postgresql', tag: '15.17-standard-trixie' },
   },
   // The reference worker node is air-gapped: never pull an image that is already on the node.
@@ -40,7 +42,6 @@ export const base: BaseEnvironment = {
 
   ingress: { className: 'nginx', clusterIssuer: 'letsencrypt-prod' },
 
-  storage: { mode: 'local', storageClassName: 'local-storage', node: 'ip-10-1-91-144', root: '/mnt/data' },
 
   postgres: {
     engine: 'statefulset',

@@ -18,4 +18,6 @@ export const dev = defineEnvironment(base, {
     'blog-service': { nodePort: 30085 },
   },
   ingress: { clusterIssuer: 'letsencrypt-staging' },
+  // Local volumes on the reference cluster's single worker node.
+  storage: { mode: 'local', storageClassName: 'local-storage', nodes: ['ip-10-1-91-144'], root: '/mnt/data' },
 });

@@ -22,6 +22,9 @@ export const prod = defineEnvironment(base, {
   apps: {
     'identity-service': { resources: { limits: { memory: '768Mi' } } },
   },
+  // Local volumes on three workers (replace with `kubectl get nodes` of the production cluster): each of the
+  // three CloudNativePG instances and Kafka controllers and brokers gets its own node.
+  storage: { mode: 'local', storageClassName: 'local-storage', nodes: ['ip-10-1-92-11', 'ip-10-1-92-12', 'ip-10-1-92-13'], root: '/mnt/data' },
   postgres: {
     engine: 'cloudnative-pg',
     credentials: 'cnpg',

@@ -48,13 +48,16 @@ export interface AppsSettings {
   readonly 'blog-service': ServiceSettings;
 }
 
-/** Local PersistentVolumes on one node (no provisioner): one PV is rendered per claim. */
+/** Local PersistentVolumes on the cluster's nodes (no provisioner): one PV is rendered per claim. */
 export interface LocalStorageSettings {
   readonly mode: 'local';
   /** StorageClass name. */
   readonly storageClassName: string;
-  /** Node (value of `kubernetes.io/hostname`) that holds the volumes. */
-  readonly node: string;
+  /**
+   * Nodes (values of `kubernetes.io/hostname`) that hold the volumes; every environment names its own. The
+   * replicas of one workload go to different nodes; production refuses replicas that would share one.
+   */
+  readonly nodes: readonly string[];
   /** Directory on the node under which each volume gets its own directory. */
   readonly root: string;
 }
@@ -190,11 +193,14 @@ export interface EnvironmentConfig {
   readonly gitops: GitOpsSettings;
 }
 
-/** The shared defaults: an environment without name, source and stage. */
-export type BaseEnvironment = Omit<EnvironmentConfig, 'name' | 'source' | 'stage'>;
+/**
+ * The shared defaults: an environment without name, source, stage and storage. Storage is a property of each
+ * cluster (its nodes, its provisioner), so every environment file declares its own, whole.
+ */
+export type BaseEnvironment = Omit<EnvironmentConfig, 'name' | 'source' | 'stage' | 'storage'>;
 
-/** What an environment file writes: its name and stage, and only its differences from `base`. */
-export type EnvironmentOverrides = { readonly name: string; readonly stage: Stage } & DeepPartial<BaseEnvironment>;
+/** What an environment file writes: its name, stage and storage, and only its differences from `base`. */
+export type EnvironmentOverrides = { readonly name: string; readonly stage: Stage; readonly storage: StorageSettings } & DeepPartial<BaseEnvironment>;
 
 /**
  * Layer `overrides` over `base`, validate the result, and return it frozen.
@@ -205,7 +211,7 @@ export type EnvironmentOverrides = { readonly name: string; readonly stage: Stag
 export function defineEnvironment(base: BaseEnvironment, overrides: EnvironmentOverrides): EnvironmentConfig {
   const name = typeof overrides.name === 'string' ? overrides.name : String(overrides.name);
   const merged = deepMerge<EnvironmentConfig>(
-    { ...base, name, source: `environments/${name}.ts`, stage: overrides.stage } as EnvironmentConfig,
+    { ...base, name, source: `environments/${name}.ts`, stage: overrides.stage, storage: overrides.storage } as EnvironmentConfig,
     overrides as DeepPartial<EnvironmentConfig>,
   );
   validateEnvironment(merged);

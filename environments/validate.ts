@@ -184,8 +184,15 @@ export function validateEnvironment(env: EnvironmentConfig): void {
   const scProblem = dnsSubdomainProblem(storage?.storageClassName);
   if (scProblem) c.add('storage.storageClassName', scProblem, storage?.storageClassName, "name a StorageClass such as 'local-storage'");
   if (storage?.mode === 'local') {
-    const nodeProblem = dnsSubdomainProblem(storage.node);
-    if (nodeProblem) c.add('storage.node', `${nodeProblem} (it must equal the node's kubernetes.io/hostname label)`, storage.node, 'copy the name from `kubectl get nodes`');
+    if (!Array.isArray(storage.nodes) || storage.nodes.length === 0) {
+      c.add('storage.nodes', 'must list the nodes that hold the local volumes', storage.nodes, `set storage.nodes in ${env.source} to the names \`kubectl get nodes\` prints, e.g. ['ip-10-1-91-144']`);
+    } else {
+      storage.nodes.forEach((node, i) => {
+        const nodeProblem = dnsSubdomainProblem(node);
+        if (nodeProblem) c.add(`storage.nodes[${i}]`, `${nodeProblem} (it must equal the node's kubernetes.io/hostname label)`, node, 'copy the name from `kubectl get nodes`');
+        else if (storage.nodes.indexOf(node) !== i) c.add(`storage.nodes[${i}]`, 'is listed twice', node, 'list each node once');
+      });
+    }
     if (typeof storage.root !== 'string' || !storage.root.startsWith('/') || storage.root.split('/').includes('..') || storage.root === '/') {
       c.add('storage.root', 'must be an absolute directory other than / (without ..)', storage.root, "use a dedicated directory such as '/mnt/data'");
     }

@@ -4,12 +4,15 @@ import { base } from '../environments/base';
 import { dev } from '../environments/dev';
 import { prod } from '../environments/prod';
 import { staging } from '../environments/staging';
-import { APP_NAMES, defineEnvironment, EnvironmentOverrides, SERVICE_NAMES, workloadSettings } from '../environments/types';
+import { APP_NAMES, defineEnvironment, EnvironmentOverrides, SERVICE_NAMES, StorageSettings, workloadSettings } from '../environments/types';
 import { ConfigError } from '../constructs/lib/errors';
+import { TEST_FILE_DEFAULTS, TEST_STORAGE as LOCAL, testEnvironment, TestOverrides as Overrides } from './helpers';
 
-function problemsOf(overrides: EnvironmentOverrides): string[] {
+/** The problems `defineEnvironment` reports for `overrides` (layered over `TEST_FILE_DEFAULTS` unless `raw`). */
+function problemsOf(overrides: Overrides, raw = false): string[] {
   try {
-    defineEnvironment(base, overrides);
+    if (raw) defineEnvironment(base, overrides as EnvironmentOverrides);
+    else testEnvironment(overrides);
   } catch (e) {
     if (e instanceof ConfigError) return e.problems.map((p) => `${p.file} | ${p.application} | ${p.field} | ${p.message}`);
     throw e;
@@ -102,15 +105,15 @@ describe('defineEnvironment', () => {
       expect(problemsOf({ name: 'prod', stage: 'production', images: { 'user-service': { tag: 'latest', digest: `sha256:${'a'.repeat(64)}` } } })).toEqual([]);
     });
 
-    test('a missing tag in staging', () => {
-      // An override cannot remove a tag (undefined keeps the base value): a missing tag comes from the base.
-      const untagged = { ...base, images: { ...base.images, 'blog-service': { repository: 'healthxcape/blog-service' } } };
-      expect(() => defineEnvironment(untagged, { name: 'staging', stage: 'staging' }))
+    test('a missing tag in staging (base pins no application tag: each environment file does)', () => {
+      expect(() => defineEnvironment(base, { name: 'staging', stage: 'staging', storage: LOCAL }))
+        .toThrow(new RegExp(APP_NAMES.map((app) => `field 'images.${app}.tag': is missing`).join('[^]*')));
+      expect(() => defineEnvironment(base, { name: 'staging', stage: 'staging', storage: LOCAL, images: { 'frontend': { tag: 'v1.0.0' }, 'identity-service': { tag: 'v1.0.0' }, 'user-service': { tag: 'v1.0.0' } } }))
         .toThrow(/environments\/staging.ts \(environment 'staging'\), application 'blog-service', field 'images.blog-service.tag': is missing/);
     });
 
     test('wrong types (tsx runs without type checks)', () => {
-      const overrides = { name: 'dev', stage: 'development', apps: { 'user-service': { replicas: '3' } }, kafka: { metrics: 'yes' } } as unknown as EnvironmentOverrides;
+      const overrides = { name: 'dev', stage: 'development', apps: { 'user-service': { replicas: '3' } }, kafka: { metrics: 'yes' } } as unknown as Overrides;
       expect(problemsOf(overrides)).toEqual([
         'environments/dev.ts | user-service | apps.user-service.replicas | must be an integer between 1 and 100',
         'environments/dev.ts | kafka | kafka.metrics | must be true or false',
@@ -122,14 +125,14 @@ describe('defineEnvironment', () => {
         name: 'prod', stage: 'production',
         apps: { frontend: { replicas: 0 }, 'identity-service': { nodePort: 80 } },
         kafka: { version: '4.0.0' as never, topicReplicas: 5 },
-        storage: { root: 'relative' },
+        storage: { ...LOCAL, root: 'relative' },
       });
       expect(problems.map((p) => p.split(' | ')[2])).toEqual([
         'apps.frontend.replicas', 'apps.identity-service.nodePort', 'storage.root', 'kafka.version', 'kafka.topicReplicas',
       ]);
     });
 
-    test.each<[string, EnvironmentOverrides, RegExp]>([
+    test.each<[string, Overrides, RegExp]>([
       ['an environment name that is not a DNS label', { name: 'Prod_1', stage: 'production' }, /\| name \| must be a DNS-1123 label/],
       ['an unknown stage', { name: 'qa', stage: 'qa' as never }, /\| stage \| must be one of 'development', 'staging', 'production'/],
       ['the default namespace', { name: 'dev', stage: 'development', namespace: 'default' }, /workloads must not run in the 'default' namespace/],
@@ -150,4 +153,26 @@ describe('defineEnvironment', () => {
 
 test('every backend service has a workload entry in every environment', () => {
   for (const env of [dev, staging, prod]) for (const s of SERVICE_NAMES) expect(env.apps[s]).toBeDefined();
+});
+
+describe('storage', () => {
+  test('every environment declares its own storage; local storage must name its nodes', () => {
+    // GIVEN an environment file that forgets its nodes (tsx does not type-check: the runtime check must catch it)
+    const problems = problemsOf({ name: 'dev', stage: 'development', images: TEST_FILE_DEFAULTS.images, storage: { mode: 'local', storageClassName: 'local-storage', root: '/mnt/data' } as unknown as StorageSettings }, true);
+    // THEN
+    expect(problems).toEqual(["environments/dev.ts | local-storage | storage.nodes | must list the nodes that hold the local volumes"]);
+  });
+
+  test('node names must be host names, each listed once', () => {
+    expect(problemsOf({ name: 'dev', stage: 'development', storage: { ...LOCAL, nodes: ['node-1', 'Node_2', 'node-1'] } })).toEqual([
+      expect.stringMatching(/^environments\/dev.ts \| local-storage \| storage.nodes\[1\] \| /),
+      'environments/dev.ts | local-storage | storage.nodes[2] | is listed twice',
+    ]);
+  });
+
+  test('prod spreads its replicated volumes over three nodes, dev keeps its single worker', () => {
+    expect(prod.storage).toMatchObject({ mode: 'local', nodes: [expect.any(String), expect.any(String), expect.any(String)] });
+    expect(dev.storage).toMatchObject({ mode: 'local', nodes: ['ip-10-1-91-144'] });
+    expect(staging.storage).toEqual({ mode: 'dynamic', storageClassName: 'local-path' });
+  });
 });

@@ -5,7 +5,9 @@ import { App, Chart, Testing } from 'cdk8s';
 import { ApplicationChart } from '../constructs/application-chart';
 import { DEFAULT_CONTEXT, PlatformContext } from '../constructs/lib/context';
 import { healthXcape } from '../charts';
-import { environments, EnvironmentConfig } from '../environments';
+import { base } from '../environments/base';
+import { APP_NAMES, defineEnvironment, environments, EnvironmentConfig, EnvironmentOverrides, LocalStorageSettings, StorageSettings } from '../environments';
+import { deepMerge, DeepPartial } from '../constructs/lib/merge';
 import { renderApp, RenderedEnvironment, KubeObject } from '../tools/synth/render';
 
 /** A plain JSON object. */
@@ -74,3 +76,20 @@ export function allObjects(env: EnvironmentConfig): { application: string; objec
 }
 
 export { environments };
+
+/** Local storage on one node, for test environments whose storage is not what the test is about. */
+export const TEST_STORAGE: LocalStorageSettings = { mode: 'local', storageClassName: 'local-storage', nodes: ['node-1'], root: '/mnt/data' };
+
+/** What an environment file must always declare besides its differences: storage and application tags. */
+export const TEST_FILE_DEFAULTS = {
+  storage: TEST_STORAGE,
+  images: Object.fromEntries(APP_NAMES.map((app) => [app, { tag: 'v1.0.0' }])),
+} as const;
+
+/** An environment file's overrides in a test: `storage` and application tags default to `TEST_FILE_DEFAULTS`. */
+export type TestOverrides = Omit<EnvironmentOverrides, 'storage'> & { readonly storage?: StorageSettings };
+
+/** `defineEnvironment` over the shared defaults, with `TEST_FILE_DEFAULTS` below `overrides`. */
+export function testEnvironment(overrides: TestOverrides): EnvironmentConfig {
+  return defineEnvironment(base, deepMerge<EnvironmentOverrides>(TEST_FILE_DEFAULTS as unknown as EnvironmentOverrides, overrides as DeepPartial<EnvironmentOverrides>));
+}

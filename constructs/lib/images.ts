@@ -32,13 +32,27 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /**
  * Tags that move: they name whatever was pushed last, so the same manifest can run different code.
- * Staging and production refuse them (and a missing tag, which means `latest`).
+ * Staging and production refuse them (and a missing tag, which means `latest`, and a major-only version).
  */
 export const FLOATING_TAGS: readonly string[] = ['latest', 'main', 'master', 'edge', 'nightly', 'stable', 'dev', 'develop'];
 
-/** True when `tag` is missing or one of the floating tags. */
+/** A tag naming only a major version, optionally with a variant: `15`, `v2`, `15-alpine`, `7-bookworm`. */
+const MAJOR_ONLY_TAG = /^v?\d+(?:[-_][A-Za-z][\w.-]*)?$/;
+
+/**
+ * Why `tag` moves to new builds (missing, a floating name, or a major version only), or `undefined` for a
+ * version tag. Only a digest pins an exact build; a full version tag is as close as a tag gets.
+ */
+export function floatingTagReason(tag: string | undefined): string | undefined {
+  if (tag === undefined) return 'an image without tag runs whatever `latest` is';
+  if (FLOATING_TAGS.includes(tag.toLowerCase())) return `'${tag}' is a floating tag and may run a different build tomorrow`;
+  if (MAJOR_ONLY_TAG.test(tag)) return `'${tag}' names only a major version, so it moves to every new minor and patch release`;
+  return undefined;
+}
+
+/** True when `tag` is missing, one of the floating tags, or a major version only. */
 export function isFloatingTag(tag: string | undefined): boolean {
-  return tag === undefined || FLOATING_TAGS.includes(tag.toLowerCase());
+  return floatingTagReason(tag) !== undefined;
 }
 
 function splitRegistry(repository: string): { registry?: string; path: string } {
@@ -108,9 +122,9 @@ export function imageProblems(image: unknown, requirePinned: boolean): ImageProb
   if (requirePinned && digest === undefined && (tag === undefined || typeof tag === 'string' && isFloatingTag(tag))) {
     problems.push({
       field: 'tag',
-      message: tag === undefined ? 'is missing (an image without tag runs whatever `latest` is)' : `'${String(tag)}' is a floating tag and may run a different build tomorrow`,
+      message: tag === undefined ? 'is missing (an image without tag runs whatever `latest` is)' : floatingTagReason(tag) as string,
       value: tag,
-      fix: "pin a version tag such as 'v1.0.1' (never reuse tags) or add a 'digest'",
+      fix: "pin a full version tag such as 'v1.0.1' or '15.17-alpine' (never reuse tags) or add a 'digest'",
     });
   }
   return problems;

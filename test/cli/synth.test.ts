@@ -10,13 +10,13 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { App } from 'cdk8s';
 import { healthXcape } from '../../charts';
-import { base } from '../../environments/base';
 import { environments } from '../../environments';
-import { defineEnvironment, EnvironmentConfig } from '../../environments/types';
+import { EnvironmentConfig } from '../../environments/types';
 import { synthCommand } from '../../tools/cli/synth';
 import { CommandIO } from '../../tools/cli/run';
 import { listFiles } from '../../tools/synth/output';
 import { NODE_TSX } from '../support/project';
+import { testEnvironment } from '../helpers';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '../..');
@@ -102,7 +102,7 @@ describe('synth (in process)', () => {
     expect(await synthCommand(buildWith(environments), ['--outdir', outdir, '--quiet'], io)).toBe(0);
     expect(fs.existsSync(path.join(outdir, 'dev/local-storage'))).toBe(true);
     // dev moves to a dynamic provisioner: the local-storage application is no longer rendered.
-    const devDynamic = defineEnvironment(base, { name: 'dev', stage: 'development', storage: { mode: 'dynamic', storageClassName: 'standard' } });
+    const devDynamic = testEnvironment({ name: 'dev', stage: 'development', storage: { mode: 'dynamic', storageClassName: 'standard' } });
     expect(await synthCommand(buildWith([devDynamic]), ['--outdir', outdir, '--quiet'], io)).toBe(0);
     expect(fs.readdirSync(outdir)).toEqual(['dev']);
     expect(fs.existsSync(path.join(outdir, 'dev/local-storage'))).toBe(false);

@@ -73,7 +73,7 @@ describe('KafkaPlatform', () => {
   test('registers one claim per node with local storage (data-<cluster>-<pool>-<id>)', () => {
     const { app, chart } = applicationChart('kafka', { namespace: 'kafka' });
     const storageChart = new ApplicationChart(app, 'local-storage', { context: chart.context, version: '1' });
-    const local = new LocalStorage(storageChart, 'storage', { nodeName: 'node-1' });
+    const local = new LocalStorage(storageChart, 'storage', { nodes: ['node-1'] });
     new KafkaPlatform(chart, 'platform-kafka', { storage: local, nodePools: { mode: 'separate', controllers: 1, brokers: 2 }, storageSize: '20Gi' });
     expect(local.claims.map((c) => `${c.namespace}/${c.claimName}=${c.size}`)).toEqual([
       'kafka/data-platform-kafka-controller-0=20Gi',

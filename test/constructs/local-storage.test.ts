@@ -9,7 +9,7 @@ const owner = { name: 'postgres', instance: 'identity-service-postgres', compone
 describe('LocalStorage', () => {
   test('renders a no-provisioner, WaitForFirstConsumer StorageClass that retains data', () => {
     const { chart } = applicationChart('local-storage', { namespace: undefined });
-    new LocalStorage(chart, 'storage', { nodeName: 'node-1' });
+    new LocalStorage(chart, 'storage', { nodes: ['node-1'] });
     const sc = findObject(synth(chart), 'StorageClass', 'local-storage');
     expect(sc.provisioner).toBe('kubernetes.io/no-provisioner');
     expect(sc.volumeBindingMode).toBe('WaitForFirstConsumer');
@@ -19,7 +19,7 @@ describe('LocalStorage', () => {
   test('derives one PersistentVolume per registered claim, reserved for it and pinned to the node', () => {
     // GIVEN
     const { chart } = applicationChart('local-storage', { namespace: undefined });
-    const storage = new LocalStorage(chart, 'storage', { nodeName: 'ip-10-1-91-144', root: '/srv/volumes/', storageClassName: 'local-ssd' });
+    const storage = new LocalStorage(chart, 'storage', { nodes: ['ip-10-1-91-144'], root: '/srv/volumes/', storageClassName: 'local-ssd' });
     // WHEN
     storage.registerClaim(chart, { namespace: 'healthxcape', claimName: 'data-identity-service-postgres-0', size: '1Gi', owner });
     storage.registerClaim(chart, { namespace: 'kafka', claimName: 'data-platform-kafka-dual-role-0', size: '10Gi', owner });
@@ -41,10 +41,38 @@ describe('LocalStorage', () => {
     expect(storage.claims).toHaveLength(2);
   });
 
+  test('spreads the replicas of one workload over the nodes, replica i on node i mod n', () => {
+    // GIVEN three nodes
+    const { chart } = applicationChart('local-storage', { namespace: undefined });
+    const storage = new LocalStorage(chart, 'storage', { nodes: ['node-a', 'node-b', 'node-c'] });
+    // WHEN a three-instance database and a single-replica one register their claims
+    const cluster = { name: 'postgres', instance: 'shop-postgres', component: 'database' };
+    for (const replica of [0, 1, 2]) storage.registerClaim(chart, { namespace: 'apps', claimName: `shop-postgres-${replica + 1}`, size: '1Gi', owner: cluster, replica });
+    storage.registerClaim(chart, { namespace: 'apps', claimName: 'data-cache-0', size: '1Gi', owner });
+    // THEN each instance has its own node, and a claim without replica index goes to the first node
+    const nodeOf = (pv: string): unknown => at(findObject(synth(chart), 'PersistentVolume', pv), 'spec.nodeAffinity.required.nodeSelectorTerms.0.matchExpressions.0.values');
+    expect(['apps-shop-postgres-1', 'apps-shop-postgres-2', 'apps-shop-postgres-3', 'apps-data-cache-0'].map(nodeOf)).toEqual([['node-a'], ['node-b'], ['node-c'], ['node-a']]);
+    expect(storage.node.validate()).toEqual([]);
+  });
+
+  test('in production, replicas whose volumes would share a node are an error (elsewhere they are allowed)', () => {
+    const cluster = { name: 'kafka', instance: 'events-broker', component: 'messaging' };
+    const register = (stage: 'production' | 'development'): string[] => {
+      const { chart } = applicationChart('local-storage', { namespace: undefined, context: { stage } });
+      const storage = new LocalStorage(chart, 'storage', { nodes: ['node-a', 'node-b'] });
+      for (const replica of [0, 1, 2]) storage.registerClaim(chart, { namespace: 'kafka', claimName: `data-events-broker-${replica}`, size: '1Gi', owner: cluster, replica });
+      return storage.node.validate();
+    };
+    expect(register('production')).toEqual([
+      "the 3 replicas of 'kafka/events-broker' would have their volumes on 2 nodes (node-a, node-b), so losing one node would take several replicas down; list at least 3 nodes in storage.nodes of the environment file, or use a dynamic provisioner",
+    ]);
+    expect(register('development')).toEqual([]);
+  });
+
   test('the application registering a claim depends on the storage application', () => {
     // GIVEN two applications of one environment
     const { chart } = applicationChart('local-storage', { namespace: undefined });
-    const storage = new LocalStorage(chart, 'storage', { nodeName: 'node-1' });
+    const storage = new LocalStorage(chart, 'storage', { nodes: ['node-1'] });
     const database = new ApplicationChart(chart.node.root as App, 'db', { context: chart.context, namespace: 'apps', version: '1' });
     // WHEN the database application registers a claim
     storage.registerClaim(database, { namespace: 'apps', claimName: 'data-db-0', size: '1Gi', owner });
@@ -69,14 +97,21 @@ describe('LocalStorage', () => {
     }, /must be at most 63 characters/],
   ])('fails on %s', (_what, act, message) => {
     const { chart } = applicationChart('local-storage', { namespace: undefined });
-    const storage = new LocalStorage(chart, 'storage', { nodeName: 'node-1' });
+    const storage = new LocalStorage(chart, 'storage', { nodes: ['node-1'] });
     expect(() => act(storage, chart)).toThrow(message);
+  });
+
+  test('refuses an empty node list, invalid and duplicate node names', () => {
+    const { chart } = applicationChart('local-storage', { namespace: undefined });
+    expect(() => new LocalStorage(chart, 'a', { nodes: [] })).toThrow(/'nodes' must list at least one node holding the volumes/);
+    expect(() => new LocalStorage(chart, 'b', { nodes: ['Node_1'] })).toThrow(/'nodes\[0\]' .*kubernetes\.io\/hostname/);
+    expect(() => new LocalStorage(chart, 'c', { nodes: ['n1', 'n1'] })).toThrow(/'nodes\[1\]' lists node 'n1' twice/);
   });
 
   test('refuses a root that is not an absolute directory', () => {
     const { chart } = applicationChart('local-storage', { namespace: undefined });
-    expect(() => new LocalStorage(chart, 'storage', { nodeName: 'node-1', root: 'data' })).toThrow(/'root' must be an absolute directory/);
-    expect(() => new LocalStorage(chart, 'storage2', { nodeName: 'node-1', root: '/mnt/../etc' })).toThrow(/'root' must be an absolute directory/);
+    expect(() => new LocalStorage(chart, 'storage', { nodes: ['node-1'], root: 'data' })).toThrow(/'root' must be an absolute directory/);
+    expect(() => new LocalStorage(chart, 'storage2', { nodes: ['node-1'], root: '/mnt/../etc' })).toThrow(/'root' must be an absolute directory/);
   });
 });
 
@@ -93,5 +128,5 @@ describe('DynamicStorage', () => {
 
 test('LocalStorage refuses a chart with a namespace (its objects are cluster-scoped)', () => {
   const { chart } = applicationChart('local-storage', { namespace: 'apps' });
-  expect(() => new LocalStorage(chart, 'storage', { nodeName: 'node-1' })).toThrow(/renders cluster-scoped objects, so its chart must not have a namespace \(got "apps"\)/);
+  expect(() => new LocalStorage(chart, 'storage', { nodes: ['node-1'] })).toThrow(/renders cluster-scoped objects, so its chart must not have a namespace \(got "apps"\)/);
 });

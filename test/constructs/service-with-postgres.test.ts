@@ -184,7 +184,7 @@ describe('ServiceWithPostgres', () => {
       // GIVEN local storage in its own application
       const { app, chart } = applicationChart('identity');
       const storageChart = new ApplicationChart(app, 'local-storage', { context: chart.context, version: '1' });
-      const storage = new LocalStorage(storageChart, 'storage', { nodeName: 'node-1' });
+      const storage = new LocalStorage(storageChart, 'storage', { nodes: ['node-1'] });
       // WHEN
       new ServiceWithPostgres(chart, 'identity-service', { image, healthCheck: { path: '/identity/health' }, database: database(storage) });
       const objects = synth(chart);
@@ -237,7 +237,7 @@ describe('ServiceWithPostgres', () => {
     test('cloudnative-pg engine: a Cluster, the operator-generated app secret, one claim per instance', () => {
       const { app, chart } = applicationChart('identity');
       const storageChart = new ApplicationChart(app, 'local-storage', { context: chart.context, version: '1' });
-      const storage = new LocalStorage(storageChart, 'storage', { nodeName: 'node-1' });
+      const storage = new LocalStorage(storageChart, 'storage', { nodes: ['node-1'] });
       const service = new ServiceWithPostgres(chart, 'identity-service', {
         image, healthCheck: { path: '/h' },
         database: { image: { repository: 'ghcr.io/cloudnative-pg/postgresql', tag: '15.17-standard-trixie' }, databaseName: 'identity', storage, engine: 'cloudnative-pg', instances: 3, size: '10Gi' },

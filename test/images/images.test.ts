@@ -89,7 +89,7 @@ test('`images --env prod` lists exactly the images in dist/prod/, sorted and uni
   // prod pulls everything through its mirror: databases (CloudNativePG), Redis, Kafka and the operators.
   expect(expected).toEqual(expect.arrayContaining([
     'registry.healthxcape.internal:5000/ghcr.io/cloudnative-pg/postgresql:15.17-standard-trixie',
-    'registry.healthxcape.internal:5000/docker.io/library/redis:7-alpine',
+    'registry.healthxcape.internal:5000/docker.io/library/redis:7.4.6-alpine',
     'registry.healthxcape.internal:5000/quay.io/strimzi/kafka:1.2.0-kafka-4.3.1',
     'registry.healthxcape.internal:5000/ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0',
   ]));
@@ -118,7 +118,7 @@ test('--json says where each image is used and its upstream reference before the
     upstream: 'quay.io/strimzi/operator:1.2.0',
     usedBy: [{ application: 'argocd', kind: 'Application', name: 'prod-strimzi-operator', field: 'metadata.annotations[platform-synth.io/images]' }],
   });
-  expect(byImage.get('registry.healthxcape.internal:5000/docker.io/library/redis:7-alpine')).toMatchObject({ upstream: 'redis:7-alpine' });
+  expect(byImage.get('registry.healthxcape.internal:5000/docker.io/library/redis:7.4.6-alpine')).toMatchObject({ upstream: 'redis:7.4.6-alpine' });
   expect(byImage.get('registry.healthxcape.internal:5000/docker.io/healthxcape/frontend:v1.0.1')?.usedBy).toEqual([
     { application: 'frontend', kind: 'Deployment', name: 'frontend', namespace: 'healthxcape', field: 'spec.template.spec.containers[0].image' },
   ]);
@@ -129,8 +129,8 @@ test('a missing or floating tag fails in staging, naming every offender; a diges
   expect(floating.code).toBe(1);
   expect(floating.stdout).toBe('');
   expect(floating.stderr).toContain("images: error: environment 'staging' (stage staging) runs 2 images without a pinned tag:\n");
-  expect(floating.stderr).toContain("  - healthxcape/frontend:latest: floating tag 'latest' (used by staging/frontend Deployment healthxcape/frontend spec.template.spec.containers[0].image)");
-  expect(floating.stderr).toContain("  - healthxcape/identity-service: no tag, which means 'latest' (used by staging/identity-service Deployment healthxcape/identity-service spec.template.spec.containers[0].image)");
+  expect(floating.stderr).toContain("  - healthxcape/frontend:latest: 'latest' is a floating tag and may run a different build tomorrow (used by staging/frontend Deployment healthxcape/frontend spec.template.spec.containers[0].image)");
+  expect(floating.stderr).toContain("  - healthxcape/identity-service: an image without tag runs whatever `latest` is (used by staging/identity-service Deployment healthxcape/identity-service spec.template.spec.containers[0].image)");
   expect(floating.stderr).toContain('Fix: pin a version tag (never reuse a tag) or add a digest for each image in environments/staging.ts.');
   expect(floating.stderr).not.toContain('user-service@');
   expect(floating.stderr).not.toMatch(/^\s+at /m);

@@ -163,7 +163,7 @@ test("changing one service's image tag changes only that service's files in that
 
 test('removing an application deletes its directory and nothing it does not own', async () => {
   // GIVEN dev moves to a dynamic provisioner: it no longer renders the local-storage application
-  editFile(source, 'environments/dev.ts', "stage: 'development',", "stage: 'development',\n  storage: { mode: 'dynamic', storageClassName: 'x' },");
+  editFile(source, 'environments/dev.ts', "storage: { mode: 'local', storageClassName: 'local-storage', nodes: ['ip-10-1-91-144'], root: '/mnt/data' },", "storage: { mode: 'dynamic', storageClassName: 'x' },");
   commitAll(source, 'Use dynamic volumes in dev');
   const before = branchFiles(remote, BRANCH);
   expect(before.filter((f) => f.startsWith('dev/local-storage/')).length).toBeGreaterThan(2);

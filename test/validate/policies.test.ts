@@ -160,11 +160,18 @@ describe('policy/image-tag', () => {
 
   test('floating and missing tags are errors in staging and production', () => {
     expect(check('policy/image-tag', [tagged('shop/web:latest')], 'production')).toEqual([
-      [`${C0}.image`, "image tag 'latest' is floating (latest, main, master, edge, nightly, stable, dev, develop move to new builds); production requires pinned images"],
+      [`${C0}.image`, "image tag 'latest' is a floating tag and may run a different build tomorrow; production requires pinned images"],
     ]);
     expect(check('policy/image-tag', [tagged('shop/web')], 'staging')).toEqual([
       [`${C0}.image`, 'image has no tag, so it runs whatever `latest` is when the node pulls it; staging requires pinned images'],
     ]);
+  });
+
+  test('a major-only version moves too: an error in production, a full version passes', () => {
+    expect(check('policy/image-tag', [tagged('redis:7-alpine')], 'production')).toEqual([
+      [`${C0}.image`, "image tag '7-alpine' names only a major version, so it moves to every new minor and patch release; production requires pinned images"],
+    ]);
+    expect(check('policy/image-tag', [tagged('redis:7.4.6-alpine'), tagged('postgres:15.17')], 'production')).toEqual([]);
   });
 
   test('floating tags are warnings in development', () => {

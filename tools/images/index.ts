@@ -14,7 +14,7 @@
 import { IMAGES_ANNOTATION } from '../../constructs/app-of-apps';
 import type { Stage } from '../../constructs/lib/context';
 import { PlatformError } from '../../constructs/lib/errors';
-import { FLOATING_TAGS, isFloatingTag, parseImageReference, upstreamReference } from '../../constructs/lib/images';
+import { FLOATING_TAGS, floatingTagReason, parseImageReference, upstreamReference } from '../../constructs/lib/images';
 import { isRecord } from '../../constructs/lib/json';
 
 /** An object with the application it belongs to (rendered in memory or read from a tree). */
@@ -98,8 +98,7 @@ export function pinningProblem(image: string): string | undefined {
   const parsed = parseImageReference(image);
   if (parsed === undefined) return 'not a valid image reference';
   if (parsed.digest !== undefined) return undefined;
-  if (parsed.tag === undefined) return "no tag, which means 'latest'";
-  if (isFloatingTag(parsed.tag)) return `floating tag '${parsed.tag}'`;
+  return floatingTagReason(parsed.tag);
   return undefined;
 }
 
@@ -136,6 +135,6 @@ export function checkPinned(inventory: ImageInventory, source?: string): void {
   const lines = offenders.map(({ entry, problem }) => `  - ${entry.image}: ${problem} (used by ${entry.usedBy.map((u) => describeUse(inventory.environment, u)).join('; ')})`);
   throw new UnpinnedImagesError(
     `environment '${inventory.environment}' (stage ${inventory.stage}) runs ${offenders.length} image${offenders.length === 1 ? '' : 's'} without a pinned tag:\n${lines.join('\n')}\n`
-    + `Fix: pin a version tag (never reuse a tag) or add a digest for each image${source ? ` in ${source}` : ''}. Floating tags: ${FLOATING_TAGS.join(', ')}.`,
+    + `Fix: pin a version tag (never reuse a tag) or add a digest for each image${source ? ` in ${source}` : ''}. Floating tags: ${FLOATING_TAGS.join(', ')} and major-only versions such as 15-alpine.`,
   );
 }

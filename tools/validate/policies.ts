@@ -5,7 +5,7 @@
  */
 import { IMAGES_ANNOTATION } from '../../constructs/app-of-apps';
 import type { Stage } from '../../constructs/lib/context';
-import { FLOATING_TAGS, isFloatingTag, parseImageReference } from '../../constructs/lib/images';
+import { floatingTagReason, parseImageReference } from '../../constructs/lib/images';
 import { apiGroupOf } from '../../constructs/lib/kinds';
 import { exemptionAnnotation, PolicyRuleId } from '../../constructs/lib/policy';
 import { resourceProblems } from '../../constructs/lib/resources';
@@ -281,13 +281,14 @@ function checkImage(image: unknown, path: string, report: ObjectReporter, contex
     report.error(rule, path, 'is not a valid image reference', image, exemptFix(rule, 'write it as registry/repository:tag or repository@sha256:<digest>'));
     return;
   }
-  if (parsed.digest !== undefined || !isFloatingTag(parsed.tag)) return;
+  const reason = parsed.digest === undefined ? floatingTagReason(parsed.tag) : undefined;
+  if (reason === undefined) return;
   const message = parsed.tag === undefined
     ? 'image has no tag, so it runs whatever `latest` is when the node pulls it'
-    : `image tag '${parsed.tag}' is floating (${FLOATING_TAGS.join(', ')} move to new builds)`;
+    : `image tag ${reason}`;
   const pinned = context.stage !== 'development';
   report.add(pinned ? 'error' : 'warning', rule, path, pinned ? `${message}; ${context.stage} requires pinned images` : message, image,
-    exemptFix(rule, 'pin a version tag (e.g. v1.0.1) or a digest in the environment file'));
+    exemptFix(rule, 'pin a full version tag (e.g. v1.0.1, 15.17-alpine) or a digest in the environment file'));
 }
 
 // ---------------------------------------------------------------------------------------------
