@@ -234,5 +234,7 @@ export function platformContext(env: EnvironmentConfig): PlatformContext {
     imagePullPolicy: env.imagePullPolicy,
     registryMirror: env.registryMirror,
     externalNamespaces: env.externalNamespaces,
+    externalStorageClasses: env.storage.mode === 'dynamic' ? [env.storage.storageClassName] : [],
+    renderedSource: { repoURL: env.gitops.repoURL, branch: env.gitops.branch },
   };
 }

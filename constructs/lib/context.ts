@@ -33,6 +33,18 @@ export interface PlatformContext {
   readonly registryMirror?: string;
   /** Namespaces the platform references but does not render (Argo CD's own, for example). */
   readonly externalNamespaces?: readonly string[];
+  /**
+   * StorageClasses the cluster provides without the platform rendering them (a dynamic provisioner's).
+   * Validation refuses claims of any other class that is not rendered.
+   * @default - none
+   */
+  readonly externalStorageClasses?: readonly string[];
+  /**
+   * Where Argo CD reads the rendered manifests: validation requires every Application pointing at a
+   * rendered directory to use exactly this repository and branch.
+   * @default - not checked
+   */
+  readonly renderedSource?: { readonly repoURL: string; readonly branch: string };
 }
 
 /** Context used outside an `ApplicationChart` (for example in a construct unit test). */
