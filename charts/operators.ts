@@ -10,8 +10,13 @@ const CRD_AND_RBAC = [
   { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
 ];
 
-/** CloudNativePG operator release matching the imported CRDs (v1.30.0); chart 0.29.0 ships it. */
+/**
+ * CloudNativePG operator release of the imported CRDs (cdk8s.yaml: v1.30.0), and the chart version that ships
+ * it. Upgrade both with the CRDs (change cdk8s.yaml, `npm run import`), never per environment.
+ */
 export const CLOUDNATIVE_PG_VERSION = '1.30.0';
+/** Version of the `cloudnative-pg` Helm chart that installs operator `CLOUDNATIVE_PG_VERSION`. */
+export const CLOUDNATIVE_PG_CHART_VERSION = '0.29.0';
 
 /**
  * The `strimzi-operator` application: the upstream Strimzi Helm chart at the pinned version, installed into
@@ -24,7 +29,8 @@ export function strimziOperator(scope: App, env: EnvironmentConfig, namespace: s
     namespace,
     repoURL: env.operators.strimzi.repoURL,
     chart: 'strimzi-kafka-operator',
-    version: env.operators.strimzi.version,
+    // The chart of the release whose CRDs are imported: its operator supports exactly those Kafka versions.
+    version: STRIMZI_VERSION,
     values: {
       // The chart composes <registry>/<repository>/<name>:<tag>: the mirror keeps quay.io under it.
       ...(mirror ? { defaultImageRegistry: `${mirror}/quay.io` } : {}),
@@ -52,7 +58,7 @@ export function cloudnativePgOperator(scope: App, env: EnvironmentConfig): HelmA
     namespace: 'cnpg-system',
     repoURL: env.operators.cloudnativePg.repoURL,
     chart: 'cloudnative-pg',
-    version: env.operators.cloudnativePg.version,
+    version: CLOUDNATIVE_PG_CHART_VERSION,
     values: {
       ...(mirror ? { image: { repository: image.slice(0, image.lastIndexOf(':')), tag: CLOUDNATIVE_PG_VERSION } } : {}),
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },

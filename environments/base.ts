@@ -75,8 +75,8 @@ export const base: BaseEnvironment = {
   },
 
   operators: {
-    strimzi: { repoURL: 'https://strimzi.io/charts/', version: '1.2.0' },
-    cloudnativePg: { repoURL: 'https://cloudnative-pg.github.io/charts', version: '0.29.0' },
+    strimzi: { repoURL: 'https://strimzi.io/charts/' },
+    cloudnativePg: { repoURL: 'https://cloudnative-pg.github.io/charts' },
   },
 
   gitops: {

@@ -129,12 +129,14 @@ export interface KafkaSettings {
   readonly resources: ResourceSettings;
 }
 
-/** An upstream Helm chart delivered by an Argo CD Application. */
+/**
+ * Where an operator's upstream Helm chart comes from. Its version is not an environment setting: it is pinned
+ * in code with the CRDs imported from the same release (charts/operators.ts, cdk8s.yaml), because bindings,
+ * validation and the image list are generated from that release.
+ */
 export interface HelmChartSettings {
   /** Chart repository (an air-gapped cluster points this at its mirror). */
   readonly repoURL: string;
-  /** Pinned chart version. */
-  readonly version: string;
 }
 
 /** How Argo CD reads the rendered branch. */

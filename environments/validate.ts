@@ -249,7 +249,6 @@ export function validateEnvironment(env: EnvironmentConfig): void {
   // Operators and GitOps.
   for (const op of ['strimzi', 'cloudnativePg'] as const) {
     c.url(`operators.${op}.repoURL`, env.operators?.[op]?.repoURL, ['https', 'http', 'oci'], 'https://strimzi.io/charts/');
-    c.string(`operators.${op}.version`, env.operators?.[op]?.version, 'pin the chart version, e.g. 1.2.0');
   }
   const gitops = env.gitops;
   c.url('gitops.repoURL', gitops?.repoURL, ['https', 'http', 'ssh', 'file'], 'https://github.com/org/platform-rendered.git');

@@ -144,7 +144,7 @@ describe('defineEnvironment', () => {
       ['min.insync.replicas equal to replicas', { name: 'staging', stage: 'staging', kafka: { nodePools: { mode: 'dual-role', nodes: 3 }, topicReplicas: 2, minInsyncReplicas: 2 } }, /kafka.minInsyncReplicas \| min.insync.replicas 2 must be lower than replicas 2/],
       ['a secret literal in env', { name: 'dev', stage: 'development', apps: { 'blog-service': { env: { JWT_SECRET: 'x' } } } }, /blog-service \| apps.blog-service.env.JWT_SECRET \| 'JWT_SECRET' looks like a secret/],
       ['a memory request above the limit', { name: 'dev', stage: 'development', apps: { frontend: { resources: { requests: { memory: '1Gi' } } } } }, /apps.frontend.resources.requests.memory \| request 1Gi is larger than the limit 256Mi/],
-      ['an unpinned chart version', { name: 'dev', stage: 'development', operators: { strimzi: { version: '' } } }, /operators.strimzi.version \| must be a non-empty string/],
+      ['a chart repository that is not a URL', { name: 'dev', stage: 'development', operators: { strimzi: { repoURL: 'strimzi-charts' } } }, /operators.strimzi.repoURL \| must be a URL/],
     ])('%s', (_what, overrides, message) => {
       expect(problemsOf(overrides).join('\n')).toMatch(message);
     });

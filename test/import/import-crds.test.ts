@@ -8,6 +8,10 @@ import * as path from 'node:path';
 import {
   GENERATED_MARKER, ImportError, importModules, parseImportConfig, parseKubernetesSchemaUrl, resolveSource, stripDescriptions,
 } from '../../tools/import/import-crds';
+import { App } from 'cdk8s';
+import { CLOUDNATIVE_PG_VERSION, cloudnativePgOperator, strimziOperator } from '../../charts/operators';
+import { STRIMZI_VERSION } from '../../constructs/lib/kafka-rules';
+import { prod } from '../../environments/prod';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -140,6 +144,22 @@ describe('committed bindings', () => {
     for (const file of fs.readdirSync(path.join(ROOT, 'imports/schemas'))) {
       check(JSON.parse(fs.readFileSync(path.join(ROOT, 'imports/schemas', file), 'utf8')), false);
     }
+  });
+
+  test('the operators are deployed at the releases whose CRDs are imported', () => {
+    // GIVEN the releases cdk8s.yaml pins
+    const urls = entries.map((e) => e.url);
+    // THEN the operator charts and images in code are those releases (a mismatch would validate against one
+    // release's schema and run another's operator)
+    expect(urls.filter((u) => u.includes('/strimzi/strimzi-kafka-operator/')).every((u) => u.includes(`/${STRIMZI_VERSION}/`))).toBe(true);
+    expect(urls.filter((u) => u.includes('/cloudnative-pg/cloudnative-pg/')).every((u) => u.includes(`/v${CLOUDNATIVE_PG_VERSION}/`))).toBe(true);
+    const strimzi = strimziOperator(new App(), prod, 'kafka').helm;
+    expect(strimzi).toMatchObject({ chart: 'strimzi-kafka-operator', version: STRIMZI_VERSION });
+    expect(strimzi.images).toEqual([
+      `registry.healthxcape.internal:5000/quay.io/strimzi/operator:${STRIMZI_VERSION}`,
+      `registry.healthxcape.internal:5000/quay.io/strimzi/kafka:${STRIMZI_VERSION}-kafka-${prod.kafka.version}`,
+    ]);
+    expect(cloudnativePgOperator(new App(), prod).helm.images).toEqual([`registry.healthxcape.internal:5000/ghcr.io/cloudnative-pg/cloudnative-pg:${CLOUDNATIVE_PG_VERSION}`]);
   });
 
   test('Strimzi is imported at kafka.strimzi.io/v1 only', () => {
