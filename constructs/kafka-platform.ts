@@ -9,6 +9,7 @@ import {
   DEFAULT_KAFKA_VERSION,
   kafkaVersionProblem,
   replicationProblems,
+  strimziConfigProblem,
   SupportedKafkaVersion,
 } from './lib/kafka-rules';
 import { componentLabels } from './lib/labels';
@@ -109,6 +110,13 @@ export interface KafkaPlatformProps {
   readonly operator?: IApplication;
 }
 
+/**
+ * First node id of the broker pool when controllers have a pool of their own (controllers start at 0). Fixed,
+ * not the controller count: scaling the controllers must not renumber the brokers, whose volume claims
+ * (`data-<cluster>-broker-<id>`) and local PersistentVolumes are named by node id.
+ */
+export const BROKER_POOL_FIRST_NODE_ID = 100;
+
 const DERIVED_CONFIG = [
   'default.replication.factor',
   'min.insync.replicas',
@@ -179,8 +187,11 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
     if (sizeProblem) check.add('storageSize', `'storageSize' ${sizeProblem}`, storageSize, "use a size such as '10Gi'");
     check.resources('resources', resources);
     for (const key of Object.keys(props.config ?? {})) {
+      const managed = strimziConfigProblem(key);
       if (DERIVED_CONFIG.includes(key)) {
         check.add(`config.${key}`, `'${key}' is derived from the broker count and topic defaults`, props.config?.[key], "set 'defaultReplicas' / 'minInsyncReplicas' instead");
+      } else if (managed) {
+        check.add(`config.${key}`, managed, props.config?.[key], 'remove it: listeners, security, node ids and storage are configured through the construct and Strimzi');
       }
     }
     check.throwIfInvalid();
@@ -229,7 +240,7 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
       ? [{ pool: 'dual-role', roles: [strimzi.KafkaNodePoolSpecRoles.CONTROLLER, strimzi.KafkaNodePoolSpecRoles.BROKER], replicas: layout.nodes, firstId: 0 }]
       : [
         { pool: 'controller', roles: [strimzi.KafkaNodePoolSpecRoles.CONTROLLER], replicas: layout.controllers, firstId: 0 },
-        { pool: 'broker', roles: [strimzi.KafkaNodePoolSpecRoles.BROKER], replicas: layout.brokers, firstId: layout.controllers },
+        { pool: 'broker', roles: [strimzi.KafkaNodePoolSpecRoles.BROKER], replicas: layout.brokers, firstId: BROKER_POOL_FIRST_NODE_ID },
       ];
     for (const { pool, roles, replicas, firstId } of pools) {
       const poolName = pool;

@@ -28,6 +28,9 @@ export function controllerCountProblem(controllers: unknown): string | undefined
   if (typeof controllers !== 'number' || !Number.isInteger(controllers) || controllers < 1) {
     return 'at least one node must have the controller role';
   }
+  if (controllers > 9) {
+    return `${controllers} controllers: a KRaft quorum larger than 9 only slows down elections and writes; use 3 or 5`;
+  }
   if (controllers % 2 === 0) {
     return `${controllers} controllers is an even number: a KRaft quorum needs a majority, so an even count tolerates no more failures than one fewer controller; use an odd number (1, 3 or 5)`;
   }
@@ -69,4 +72,31 @@ export function kafkaTopicNameProblem(name: unknown): string | undefined {
   if (name === '.' || name === '..') return `topic name '${name}' is reserved`;
   if (!/^[a-zA-Z0-9._-]+$/.test(name)) return `topic name '${name}' may only contain letters, digits, '.', '_' and '-'`;
   return undefined;
+}
+
+/**
+ * Broker options Strimzi manages itself (listeners, security, node ids, log directories, KRaft roles): set in
+ * `spec.kafka.config` they are ignored with only a warning in the operator log.
+ * @see https://strimzi.io/docs/operators/latest/configuring.html#type-KafkaClusterSpec-reference
+ */
+export const STRIMZI_FORBIDDEN_CONFIG_PREFIXES: readonly string[] = [
+  'advertised.', 'authorizer.', 'broker.', 'controller', 'cruise.control.metrics.reporter.bootstrap.',
+  'cruise.control.metrics.topic', 'host.name', 'inter.broker.listener.name', 'listener.', 'listeners.', 'log.dir',
+  'password.', 'port', 'process.roles', 'sasl.', 'security.', 'servers', 'node.id', 'ssl.', 'super.user', 'zookeeper.',
+];
+
+/** Options under a forbidden prefix that Strimzi does let users set. */
+export const STRIMZI_ALLOWED_CONFIG_EXCEPTIONS: readonly string[] = [
+  'ssl.cipher.suites', 'ssl.protocol', 'ssl.enabled.protocols', 'ssl.secure.random.implementation',
+  'cruise.control.metrics.topic.num.partitions', 'cruise.control.metrics.topic.replication.factor',
+  'cruise.control.metrics.topic.retention.ms', 'cruise.control.metrics.topic.auto.create.retries',
+  'cruise.control.metrics.topic.auto.create.timeout.ms', 'cruise.control.metrics.topic.min.insync.replicas',
+  'controller.quorum.election.backoff.max.ms', 'controller.quorum.election.timeout.ms', 'controller.quorum.fetch.timeout.ms',
+];
+
+/** Why Strimzi would ignore broker option `key`, or `undefined` when it may be set. */
+export function strimziConfigProblem(key: string): string | undefined {
+  if (STRIMZI_ALLOWED_CONFIG_EXCEPTIONS.includes(key)) return undefined;
+  const prefix = STRIMZI_FORBIDDEN_CONFIG_PREFIXES.find((p) => key.startsWith(p) || (p.endsWith('.') && key === p.slice(0, -1)));
+  return prefix === undefined ? undefined : `'${key}' is managed by Strimzi (options starting with '${prefix}' cannot be set) and would be ignored`;
 }

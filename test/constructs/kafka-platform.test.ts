@@ -50,7 +50,8 @@ describe('KafkaPlatform', () => {
     expect(at(controller, 'spec.roles')).toEqual(['controller']);
     expect(at(broker, 'spec.roles')).toEqual(['broker']);
     expect(controller.metadata.annotations).toEqual({ 'strimzi.io/next-node-ids': '[0-2]' });
-    expect(broker.metadata.annotations).toEqual({ 'strimzi.io/next-node-ids': '[3-6]' });
+    // Brokers start at a fixed id, so adding controllers never renumbers them (their claims are named by id).
+    expect(broker.metadata.annotations).toEqual({ 'strimzi.io/next-node-ids': '[100-103]' });
     expect(at(findObject(objects, 'Kafka'), 'spec.kafka.config')).toEqual({
       'auto.create.topics.enable': false,
       'default.replication.factor': 3,
@@ -59,6 +60,16 @@ describe('KafkaPlatform', () => {
       'transaction.state.log.min.isr': 2,
       'transaction.state.log.replication.factor': 3,
     });
+  });
+
+  test('scaling the controllers keeps the broker ids and claims', () => {
+    const brokerClaims = (controllers: number): string[] => {
+      const { app, chart } = applicationChart('kafka', { namespace: 'kafka' });
+      const local = new LocalStorage(new ApplicationChart(app, 'local-storage', { context: chart.context, version: '1' }), 'storage', { nodes: ['node-1'] });
+      new KafkaPlatform(chart, 'platform-kafka', { storage: local, nodePools: { mode: 'separate', controllers, brokers: 3 } });
+      return local.claims.map((c) => c.claimName).filter((n) => n.includes('-broker-'));
+    };
+    expect(brokerClaims(5)).toEqual(brokerClaims(3));
   });
 
   test('a single broker gets replication factor 1 everywhere', () => {
@@ -77,8 +88,8 @@ describe('KafkaPlatform', () => {
     new KafkaPlatform(chart, 'platform-kafka', { storage: local, nodePools: { mode: 'separate', controllers: 1, brokers: 2 }, storageSize: '20Gi' });
     expect(local.claims.map((c) => `${c.namespace}/${c.claimName}=${c.size}`)).toEqual([
       'kafka/data-platform-kafka-controller-0=20Gi',
-      'kafka/data-platform-kafka-broker-1=20Gi',
-      'kafka/data-platform-kafka-broker-2=20Gi',
+      'kafka/data-platform-kafka-broker-100=20Gi',
+      'kafka/data-platform-kafka-broker-101=20Gi',
     ]);
     expect(chart.dependencies.map((d) => d.appName)).toEqual(['local-storage']);
   });
@@ -120,9 +131,16 @@ describe('KafkaPlatform', () => {
       ['min.insync.replicas not lower than replicas', { nodePools: { mode: 'dual-role', nodes: 3 }, defaultReplicas: 3, minInsyncReplicas: 3 }, /min.insync.replicas 3 must be lower than replicas 3/],
       ['a derived setting in config', { config: { 'min.insync.replicas': 1 } }, /'min.insync.replicas' is derived from the broker count/],
       ['an invalid storage size', { storageSize: 'ten gigs' }, /'storageSize' must be a Kubernetes quantity/],
+      ['an option Strimzi manages (listeners, security, node ids)', { config: { 'listeners': 'PLAINTEXT://:9092' } }, /'listeners' is managed by Strimzi \(options starting with 'listeners\.' cannot be set\)/],
+      ['an ssl option Strimzi manages', { config: { 'ssl.keystore.location': '/x' } }, /'ssl\.keystore\.location' is managed by Strimzi/],
+      ['more than 9 controllers', { nodePools: { mode: 'separate', controllers: 11, brokers: 3 } }, /11 controllers: a KRaft quorum larger than 9/],
     ];
     test.each(cases)('fails on %s', (_what, override, message) => {
       expect(() => new KafkaPlatform(kafkaChart(), 'platform-kafka', { storage, ...override })).toThrow(message);
+    });
+
+    test('options Strimzi lets users set pass (its documented exceptions, ordinary broker options)', () => {
+      expect(() => new KafkaPlatform(kafkaChart(), 'platform-kafka', { storage, config: { 'ssl.cipher.suites': 'TLS_AES_256_GCM_SHA384', 'log.retention.hours': 168, 'controller.quorum.election.timeout.ms': 2000 } })).not.toThrow();
     });
 
     test('a topic with more replicas than brokers', () => {
