@@ -19,6 +19,7 @@ export class ArgoCdChart extends ApplicationChart {
       server: env.gitops.destinationServer,
       argocdNamespace: env.gitops.argocdNamespace,
       project: `${env.platform}-${env.name}`,
+      defaultNamespace: env.namespace,
       mode: env.gitops.mode,
     });
   }

@@ -4,12 +4,16 @@ import { ArgoApplication } from './argo-application';
 import { ArgoApplicationSet } from './argo-application-set';
 import { ArgoProject, ProjectDestination } from './argo-project';
 import { applicationOf, contextOf, IApplication, isApplication } from './lib/context';
-import { ConfigError } from './lib/errors';
+import { ConfigError, PlatformError } from './lib/errors';
 import { apiGroupOf, GroupKind, isClusterScoped } from './lib/kinds';
 import { computeWaves } from './lib/waves';
 
 /** Annotation listing the images an upstream chart runs (read by `npm run images`). */
 export const IMAGES_ANNOTATION = 'platform-synth.io/images';
+
+/** Argo CD's API group, and the kinds the root Application manages. */
+const ARGO_GROUP = 'argoproj.io';
+const ARGO_KINDS = ['AppProject', 'Application', 'ApplicationSet'] as const;
 
 /** Props of `AppOfApps`. */
 export interface AppOfAppsProps {
@@ -21,8 +25,16 @@ export interface AppOfAppsProps {
   readonly server: string;
   /** Argo CD's namespace (Applications and the AppProject live there). */
   readonly argocdNamespace: string;
-  /** AppProject name. */
+  /**
+   * Name of the AppProject of the applications. The root Application is in a project of its own,
+   * `<project>-bootstrap`, allowed nothing but Argo CD's own kinds in Argo CD's namespace.
+   */
   readonly project: string;
+  /**
+   * Destination namespace of applications that render only cluster-scoped objects (an Application needs one;
+   * it is never Argo CD's own, which only the bootstrap project may deploy to).
+   */
+  readonly defaultNamespace: string;
   /**
    * `applications`: one generated Application per application, with sync waves; `applicationset`: one
    * ApplicationSet over the rendered directories (Helm applications still get their own Application).
@@ -50,9 +62,11 @@ function objectsOf(app: IApplication): ObjectFacts[] {
 }
 
 /**
- * The per-environment Argo CD root: an AppProject allowing exactly what the environment renders, a root
+ * The per-environment Argo CD root: an AppProject allowing exactly what the environment renders (and no
+ * Argo CD kinds, nor Argo CD's namespace), a bootstrap AppProject for the root Application alone, the root
  * Application for this application's own directory (`<env>/argocd`, it manages itself and everything else),
- * and one Application per other application, whose sync wave is its depth in the dependency graph.
+ * and one Application per other application, whose sync wave is its depth in the dependency graph. A broken
+ * change to the applications' project can therefore always be fixed by the root, whose project is separate.
  *
  * It must be created after every other application of the environment (a validation enforces it).
  * Dependency cycles, dependencies on applications missing from the environment and two applications
@@ -111,13 +125,13 @@ export class AppOfApps extends Construct {
     this.waves = new Map([...waveByApp].map(([app, wave]) => [app.appName, wave]));
 
     const rendered = apps.filter((a) => a.helm !== undefined || (facts.get(a)?.length ?? 0) > 0);
-    const destinationOf = (app: IApplication): string => app.destinationNamespace ?? props.argocdNamespace;
+    const destinationOf = (app: IApplication): string => app.destinationNamespace ?? props.defaultNamespace;
 
-    // The project: exactly the repositories, destinations and cluster-scoped kinds in use.
-    const destinations: ProjectDestination[] = [{ server: props.server, namespace: props.argocdNamespace }];
+    // The applications' project: exactly the repositories, destinations and cluster-scoped kinds in use.
+    const destinations: ProjectDestination[] = [];
     const clusterKinds: GroupKind[] = [{ group: '', kind: 'Namespace' }]; // CreateNamespace=true creates Namespaces
     const repos = [props.repoURL];
-    for (const app of [self, ...rendered]) {
+    for (const app of rendered) {
       destinations.push({ server: props.server, namespace: destinationOf(app) });
       for (const o of facts.get(app) ?? []) {
         if (o.clusterScoped) clusterKinds.push({ group: o.group, kind: o.kind });
@@ -128,6 +142,20 @@ export class AppOfApps extends Construct {
         clusterKinds.push(...app.helm.clusterScopedKinds);
       }
     }
+    for (const o of facts.get(self) ?? []) {
+      if (o.group !== ARGO_GROUP) {
+        throw new PlatformError(`the Argo CD application may only render Argo CD objects (its project allows nothing else), got ${o.group}/${o.kind}`);
+      }
+    }
+    const argoKinds = ARGO_KINDS.map((kind) => ({ group: ARGO_GROUP, kind }));
+    if (destinations.some((d) => d.namespace === props.argocdNamespace)) {
+      throw new ConfigError([{
+        environment: env, file: context.source, application: rendered.find((a) => destinationOf(a) === props.argocdNamespace)?.appName ?? '', field: 'namespace',
+        message: `deploys into Argo CD's namespace '${props.argocdNamespace}', which only the bootstrap project may do`,
+        value: props.argocdNamespace,
+        fix: "deploy applications into the platform's own namespaces",
+      }], "an application deploys into Argo CD's namespace");
+    }
     new ArgoProject(this, 'Project', {
       name: props.project,
       namespace: props.argocdNamespace,
@@ -135,16 +163,30 @@ export class AppOfApps extends Construct {
       sourceRepos: repos,
       destinations,
       clusterResourceWhitelist: clusterKinds,
+      // Applications must never create Applications or projects: only the root, through the bootstrap project.
+      namespaceResourceBlacklist: argoKinds,
+    });
+    const bootstrapProject = `${props.project}-bootstrap`;
+    new ArgoProject(this, 'BootstrapProject', {
+      name: bootstrapProject,
+      namespace: props.argocdNamespace,
+      description: `${context.platform} ${env}: the root Application, which manages the Argo CD objects of ${env}/${self.appName}`,
+      sourceRepos: [props.repoURL],
+      destinations: [{ server: props.server, namespace: props.argocdNamespace }],
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: argoKinds,
     });
 
     new ArgoApplication(this, 'Root', {
       name: `${env}-root`,
       application: self.appName,
-      project: props.project,
+      project: bootstrapProject,
       namespace: props.argocdNamespace,
       source: { type: 'directory', repoURL: props.repoURL, targetRevision: props.branch, path: `${env}/${self.appName}` },
       server: props.server,
       destinationNamespace: props.argocdNamespace,
+      // Deleting the root must never cascade to the whole environment: the Applications it manages stay.
+      cascadeDelete: false,
     });
 
     const mode = props.mode ?? 'applications';
@@ -163,6 +205,8 @@ export class AppOfApps extends Construct {
         syncWave: this.waves.get(app.appName),
         skipDryRunOnMissingResource: skipDryRun.has(app),
         serverSideApply: app.serverSideApply,
+        // Deleting an operator chart's Application must not delete its CRDs (and every custom resource with them).
+        cascadeDelete: app.helm === undefined,
         annotations: app.helm && app.helm.images.length > 0 ? { [IMAGES_ANNOTATION]: [...app.helm.images].sort().join(',') } : undefined,
       });
     }
@@ -178,6 +222,7 @@ export class AppOfApps extends Construct {
         exclude: [`${env}/${self.appName}`],
         server: props.server,
         destinationNamespace: props.argocdNamespace,
+        environment: env,
       });
     }
 

@@ -21,6 +21,8 @@ export interface ArgoApplicationSetProps {
   readonly server: string;
   /** Destination namespace of generated Applications (objects carry their own namespaces). */
   readonly destinationNamespace: string;
+  /** The environment (the `environment` label of generated Applications). */
+  readonly environment: string;
   /**
    * Namespace of the ApplicationSet (Argo CD's namespace).
    * @default 'argocd'
@@ -64,7 +66,7 @@ export class ArgoApplicationSet extends Construct {
         template: {
           metadata: {
             name: `${props.namePrefix}-{{.path.basename}}`,
-            labels: { application: '{{.path.basename}}' },
+            labels: { environment: props.environment, application: '{{.path.basename}}' },
             finalizers: [RESOURCES_FINALIZER],
           },
           spec: {
@@ -74,10 +76,13 @@ export class ArgoApplicationSet extends Construct {
             syncPolicy: {
               automated: { prune: true, selfHeal: true },
               syncOptions: ['CreateNamespace=true', 'SkipDryRunOnMissingResource=true'],
-              retry: { limit: SYNC_RETRY.limit, backoff: { ...SYNC_RETRY.backoff } },
+              retry: { limit: SYNC_RETRY.limit, refresh: SYNC_RETRY.refresh, backoff: { ...SYNC_RETRY.backoff } },
             },
           },
         },
+        // Deleting the ApplicationSet (or switching an environment back to generated Applications) deletes the
+        // Applications it generated, but never the resources they deployed.
+        syncPolicy: { preserveResourcesOnDeletion: true },
       },
     });
   }

@@ -68,17 +68,28 @@ export interface ArgoApplicationProps {
    * @default {}
    */
   readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * Deleting the Application deletes its resources (the `resources-finalizer.argocd.argoproj.io` finalizer).
+   * Off for the root (deleting it must not take the whole environment along) and for operator charts
+   * (deleting them would delete their CRDs, and with them every custom resource of the cluster).
+   * @default true
+   */
+  readonly cascadeDelete?: boolean;
 }
 
-/** Retry policy of every Application: exponential backoff from 5 s, doubling, capped at 3 minutes, 5 tries. */
-export const SYNC_RETRY = { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } } as const;
+/**
+ * Retry policy of every Application: exponential backoff from 5 s, doubling, capped at 3 minutes, 5 tries;
+ * each retry syncs the newest revision of the branch (`refresh`), so a fix pushed meanwhile is picked up.
+ */
+export const SYNC_RETRY = { limit: 5, refresh: true, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } } as const;
 
 /** The finalizer that makes deleting an Application delete its resources (cascading). */
 export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
 /**
  * An Argo CD `Application` (`argoproj.io/v1alpha1`): automated sync with prune and self-heal,
- * `CreateNamespace=true`, retry with exponential backoff, the resources finalizer, and a sync wave.
+ * `CreateNamespace=true`, retry with exponential backoff, the resources finalizer (unless `cascadeDelete` is
+ * off), and a sync wave.
  *
  * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#applications
  */
@@ -125,7 +136,7 @@ export class ArgoApplication extends Construct {
         namespace: props.namespace ?? 'argocd',
         labels: { ...componentLabels({ name: 'argocd-application', instance: props.name, component: 'gitops' }), application: props.application },
         ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-        finalizers: [RESOURCES_FINALIZER],
+        ...((props.cascadeDelete ?? true) ? { finalizers: [RESOURCES_FINALIZER] } : {}),
       },
       spec: {
         project: props.project,
@@ -137,7 +148,7 @@ export class ArgoApplication extends Construct {
         syncPolicy: {
           automated: { prune: true, selfHeal: true },
           syncOptions: [...this.syncOptions],
-          retry: { limit: SYNC_RETRY.limit, backoff: { ...SYNC_RETRY.backoff } },
+          retry: { limit: SYNC_RETRY.limit, refresh: SYNC_RETRY.refresh, backoff: { ...SYNC_RETRY.backoff } },
         },
       },
     });

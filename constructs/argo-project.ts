@@ -21,6 +21,16 @@ export interface ArgoProjectProps {
   /** Cluster-scoped kinds Applications may create (nothing else cluster-scoped is allowed). */
   readonly clusterResourceWhitelist: readonly GroupKind[];
   /**
+   * Namespaced kinds Applications may create (nothing else is allowed).
+   * @default - every namespaced kind not in `namespaceResourceBlacklist`
+   */
+  readonly namespaceResourceWhitelist?: readonly GroupKind[];
+  /**
+   * Namespaced kinds Applications may not create.
+   * @default - none
+   */
+  readonly namespaceResourceBlacklist?: readonly GroupKind[];
+  /**
    * @default - none
    */
   readonly description?: string;
@@ -67,6 +77,8 @@ export class ArgoProject extends Construct {
         sourceRepos: [...new Set(props.sourceRepos)].sort(),
         destinations,
         clusterResourceWhitelist: uniqueGroupKinds(props.clusterResourceWhitelist),
+        ...(props.namespaceResourceWhitelist ? { namespaceResourceWhitelist: uniqueGroupKinds(props.namespaceResourceWhitelist) } : {}),
+        ...(props.namespaceResourceBlacklist ? { namespaceResourceBlacklist: uniqueGroupKinds(props.namespaceResourceBlacklist) } : {}),
       },
     });
   }

@@ -15,6 +15,7 @@ import {
 import { componentLabels } from './lib/labels';
 import { joinName } from './lib/names';
 import { quantityProblem, ResourceSettings } from './lib/resources';
+import { requireConfirmedDeletion } from './lib/retention';
 import { PropsValidator } from './lib/validation';
 import { IVolumeProvider } from './volume-provider';
 
@@ -205,7 +206,7 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
       componentLabels({ name: 'kafka', instance, component: 'messaging', version: this.version });
     const replicationCap = Math.min(3, this.brokers);
 
-    new strimzi.Kafka(this, 'Resource', {
+    const kafka = new strimzi.Kafka(this, 'Resource', {
       metadata: { name: this.clusterName, namespace: this.namespace, labels: labels(this.clusterName) },
       spec: {
         kafka: {
@@ -235,6 +236,7 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
         },
       },
     });
+    requireConfirmedDeletion(kafka);
 
     const pools = layout.mode === 'dual-role'
       ? [{ pool: 'dual-role', roles: [strimzi.KafkaNodePoolSpecRoles.CONTROLLER, strimzi.KafkaNodePoolSpecRoles.BROKER], replicas: layout.nodes, firstId: 0 }]
@@ -246,7 +248,7 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
       const poolName = pool;
       // Pods are <cluster>-<pool>-<id>: the name must stay a valid DNS label.
       joinName(this.clusterName, poolName, String(firstId + replicas - 1));
-      new strimzi.KafkaNodePool(this, `Pool-${pool}`, {
+      const nodePool = new strimzi.KafkaNodePool(this, `Pool-${pool}`, {
         metadata: {
           name: poolName,
           namespace: this.namespace,
@@ -275,6 +277,7 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
           },
         },
       });
+      requireConfirmedDeletion(nodePool);
       for (let id = firstId; id < firstId + replicas; id++) {
         props.storage.registerClaim(this, {
           namespace: this.namespace,

@@ -3,6 +3,7 @@ import * as strimzi from '../imports/kafka.strimzi.io';
 import { kafkaTopicNameProblem, replicationProblems } from './lib/kafka-rules';
 import { componentLabels } from './lib/labels';
 import { dnsLabelProblem } from './lib/names';
+import { requireConfirmedDeletion } from './lib/retention';
 import { PropsValidator } from './lib/validation';
 
 /** Topic-level Kafka configuration (`retention.ms`, `cleanup.policy`, ...). */
@@ -102,7 +103,7 @@ export class KafkaTopic extends Construct {
     }
     check.throwIfInvalid();
 
-    new strimzi.KafkaTopic(this, 'Resource', {
+    const resource = new strimzi.KafkaTopic(this, 'Resource', {
       metadata: {
         name: this.resourceName,
         namespace: props.cluster.namespace,
@@ -118,5 +119,7 @@ export class KafkaTopic extends Construct {
         config: { ...this.config, 'min.insync.replicas': this.minInsyncReplicas },
       },
     });
+    // The topic operator deletes the topic, and its messages, with the resource.
+    requireConfirmedDeletion(resource);
   }
 }

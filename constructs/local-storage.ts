@@ -5,6 +5,7 @@ import * as k8s from './lib/k8s';
 import { componentLabels } from './lib/labels';
 import { dnsSubdomainProblem, joinName } from './lib/names';
 import { quantityProblem } from './lib/resources';
+import { requireConfirmedDeletion } from './lib/retention';
 import { PropsValidator } from './lib/validation';
 import { IVolumeProvider, VolumeClaimRequest } from './volume-provider';
 
@@ -119,7 +120,7 @@ export class LocalStorage extends Construct implements IVolumeProvider {
     const node = this.nodes[replica % this.nodes.length] as string;
     const ownerKey = `${claim.namespace}/${claim.owner.instance}`;
     this.replicaNodes.set(ownerKey, [...(this.replicaNodes.get(ownerKey) ?? []), node]);
-    new k8s.KubePersistentVolume(this, `Volume-${name}`, {
+    const volume = new k8s.KubePersistentVolume(this, `Volume-${name}`, {
       metadata: {
         name,
         labels: componentLabels({ name: 'local-volume', instance: name, component: 'storage', version: claim.owner.version }),
@@ -139,5 +140,6 @@ export class LocalStorage extends Construct implements IVolumeProvider {
         },
       },
     });
+    requireConfirmedDeletion(volume);
   }
 }

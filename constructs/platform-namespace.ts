@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from './lib/k8s';
 import { componentLabels } from './lib/labels';
+import { requireConfirmedDeletion } from './lib/retention';
 import { PropsValidator } from './lib/validation';
 
 /** Pod Security Standards level enforced in a namespace. */
@@ -41,7 +42,7 @@ export class PlatformNamespace extends Construct {
     check.check(chartNamespace === undefined, 'scope', 'renders cluster-scoped objects, so its chart must not have a namespace', chartNamespace, 'create it in an application chart without a namespace');
     check.throwIfInvalid();
 
-    new k8s.KubeNamespace(this, 'Resource', {
+    const namespace = new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: this.name,
         labels: {
@@ -55,5 +56,7 @@ export class PlatformNamespace extends Construct {
         },
       },
     });
+    // Deleting a namespace deletes everything in it.
+    requireConfirmedDeletion(namespace);
   }
 }

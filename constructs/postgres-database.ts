@@ -12,6 +12,7 @@ import { execProbe, ProbeSchedule } from './lib/probes';
 import { quantityProblem, ResourceSettings } from './lib/resources';
 import { PropsValidator } from './lib/validation';
 import { renderClientNetworkPolicy, renderPodTemplate, renderService } from './lib/workload';
+import { CONFIRM_DELETION, requireConfirmedDeletion, SYNC_OPTIONS_ANNOTATION } from './lib/retention';
 import { IVolumeProvider } from './volume-provider';
 
 /** How PostgreSQL runs: a single-instance StatefulSet, or a CloudNativePG `Cluster`. */
@@ -239,8 +240,9 @@ export class PostgresDatabase extends Construct {
       metadata: {
         name: secretName,
         labels: componentLabels(this.identity),
-        // The generated password exists only in the cluster: never let a sync prune (and so regenerate) it.
-        annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false' },
+        // The generated password exists only in the cluster: deleting it (and so regenerating a password the
+        // retained data directory does not know) waits for a person's confirmation.
+        annotations: { [SYNC_OPTIONS_ANNOTATION]: CONFIRM_DELETION },
       },
       spec: {
         refreshPolicy: eso.ExternalSecretSpecRefreshPolicy.CREATED_ONCE,
@@ -276,7 +278,7 @@ export class PostgresDatabase extends Construct {
     image: string,
     credentials: PostgresCredentials,
   ): void {
-    new cnpg.Cluster(this, 'Cluster', {
+    const cluster = new cnpg.Cluster(this, 'Cluster', {
       metadata: { name: this.name, labels: componentLabels(this.identity) },
       spec: {
         instances,
@@ -305,5 +307,7 @@ export class PostgresDatabase extends Construct {
         },
       },
     });
+    // Deleting a Cluster deletes its volume claims: only with a person's confirmation.
+    requireConfirmedDeletion(cluster);
   }
 }

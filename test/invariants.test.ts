@@ -4,6 +4,7 @@
 import { isClusterScoped } from '../constructs/lib/kinds';
 import { REQUIRED_LABELS } from '../constructs/lib/labels';
 import { dnsLabelProblem } from '../constructs/lib/names';
+import { CONFIRM_DELETION, SYNC_OPTIONS_ANNOTATION } from '../constructs/lib/retention';
 import { literalSecretProblem } from '../constructs/lib/secrets';
 import { allObjects, environments, Json, Manifest } from './helpers';
 
@@ -129,6 +130,16 @@ describe.each(environments.map((env) => [env.name, env] as const))('%s', (_name,
         expect({ object: `${o.kind}/${o.metadata.name}`, claim: (claim.metadata as Json).name, version: labels['app.kubernetes.io/version'] })
           .toEqual({ object: `${o.kind}/${o.metadata.name}`, claim: (claim.metadata as Json).name, version: undefined });
       }
+    }
+  });
+
+  test('Argo CD never deletes data on its own: namespaces, volumes, databases, Kafka and credentials need a confirmation', () => {
+    const dataKinds = new Set(['Namespace', 'PersistentVolume', 'Cluster', 'Kafka', 'KafkaNodePool', 'KafkaTopic', 'ExternalSecret']);
+    const stateful = objects.filter((o) => dataKinds.has(o.kind));
+    expect(stateful.length).toBeGreaterThan(5);
+    for (const o of stateful) {
+      expect({ object: `${o.kind}/${o.metadata.name}`, options: o.metadata.annotations?.[SYNC_OPTIONS_ANNOTATION] })
+        .toEqual({ object: `${o.kind}/${o.metadata.name}`, options: CONFIRM_DELETION });
     }
   });
 

@@ -141,9 +141,10 @@ describe.each(environments.map((env) => [env.name, env] as const))('%s', (_name,
       expect(wave('namespaces')).toBe(0);
     });
 
-    test('the AppProject allows exactly what the environment renders', () => {
-      const project = argo.find((o) => o.kind === 'AppProject') as Manifest;
-      const all = objects.map((o) => o.object);
+    test('the AppProject allows exactly what the environment renders, and nothing of Argo CD', () => {
+      const project = argo.find((o) => o.kind === 'AppProject' && o.metadata.name === `${env.platform}-${env.name}`) as Manifest;
+      // Everything but the Argo CD directory, which only the root Application (bootstrap project) deploys.
+      const all = objects.filter((o) => o.application !== 'argocd').map((o) => o.object);
       const server = env.gitops.destinationServer;
       const clusterKinds = new Set(['/Namespace']);
       const namespaces = new Set<string>();
@@ -152,7 +153,8 @@ describe.each(environments.map((env) => [env.name, env] as const))('%s', (_name,
         else namespaces.add(String(o.metadata.namespace));
       }
       const repos = new Set<string>();
-      for (const a of applications) {
+      for (const a of applications.filter((x) => x.metadata.name !== `${env.name}-root`)) {
+        expect(at(a, 'spec.project')).toBe(project.metadata.name);
         repos.add(at(a, 'spec.source.repoURL') as string);
         namespaces.add(at(a, 'spec.destination.namespace') as string);
       }
@@ -166,6 +168,30 @@ describe.each(environments.map((env) => [env.name, env] as const))('%s', (_name,
       expect(new Set((at(project, 'spec.clusterResourceWhitelist') as Json[]).map((k) => `${String(k.group)}/${String(k.kind)}`))).toEqual(clusterKinds);
       expect(new Set((at(project, 'spec.destinations') as Json[]).map((d) => `${String(d.server)} ${String(d.namespace)}`))).toEqual(new Set([...namespaces].map((n) => `${server} ${n}`)));
       expect(new Set(at(project, 'spec.sourceRepos') as string[])).toEqual(repos);
+      expect(namespaces.has(env.gitops.argocdNamespace)).toBe(false);
+      expect(at(project, 'spec.namespaceResourceBlacklist')).toEqual([{ group: 'argoproj.io', kind: 'Application' }, { group: 'argoproj.io', kind: 'ApplicationSet' }, { group: 'argoproj.io', kind: 'AppProject' }]);
+    });
+
+    test('the root Application has a project of its own, allowed only Argo CD objects in Argo CD\'s namespace', () => {
+      const root = applications.find((a) => a.metadata.name === `${env.name}-root`) as Manifest;
+      const bootstrap = argo.find((o) => o.kind === 'AppProject' && o.metadata.name === at(root, 'spec.project')) as Manifest;
+      expect(bootstrap.metadata.name).toBe(`${env.platform}-${env.name}-bootstrap`);
+      expect(bootstrap.spec).toEqual({
+        description: expect.any(String) as unknown,
+        sourceRepos: [env.gitops.repoURL],
+        destinations: [{ server: env.gitops.destinationServer, namespace: env.gitops.argocdNamespace }],
+        clusterResourceWhitelist: [],
+        namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'Application' }, { group: 'argoproj.io', kind: 'ApplicationSet' }, { group: 'argoproj.io', kind: 'AppProject' }],
+      });
+      // Everything the root deploys is an Argo CD object in Argo CD's namespace.
+      for (const o of argo) expect([o.apiVersion, o.metadata.namespace]).toEqual(['argoproj.io/v1alpha1', env.gitops.argocdNamespace]);
+    });
+
+    test('deleting the root or an operator chart never cascades; deleting a rendered application does', () => {
+      for (const a of applications) {
+        const cascades = a.metadata.name !== `${env.name}-root` && at(a, 'spec.source.chart') === undefined;
+        expect({ app: a.metadata.name, finalizers: at(a, 'metadata.finalizers') }).toEqual({ app: a.metadata.name, finalizers: cascades ? ['resources-finalizer.argocd.argoproj.io'] : undefined });
+      }
     });
 
     test('custom resources whose CRDs come from another Application skip the dry run', () => {

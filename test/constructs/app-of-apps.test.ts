@@ -8,7 +8,7 @@ import { renderApp } from '../../tools/synth/render';
 import { at, findObject, findObjects, Json, Manifest } from '../helpers';
 
 const context: PlatformContext = { environment: 'dev', source: 'environments/dev.ts', stage: 'development', platform: 'shop', imagePullPolicy: 'IfNotPresent' };
-const props: AppOfAppsProps = { repoURL: 'https://git.example.com/rendered.git', branch: 'rendered', server: 'https://kubernetes.default.svc', argocdNamespace: 'argocd', project: 'shop-dev' };
+const props: AppOfAppsProps = { repoURL: 'https://git.example.com/rendered.git', branch: 'rendered', server: 'https://kubernetes.default.svc', argocdNamespace: 'argocd', project: 'shop-dev', defaultNamespace: 'shop' };
 
 /** An application rendering one ConfigMap (so it has a directory). */
 function app(scope: App, name: string, namespace: string | undefined = 'shop'): ApplicationChart {
@@ -40,7 +40,7 @@ describe('AppOfApps', () => {
     app(scope, 'web');
     argocd(scope);
     const objects = argoObjects(scope);
-    expect(findObjects(objects, 'AppProject').map((p) => p.metadata.name)).toEqual(['shop-dev']);
+    expect(findObjects(objects, 'AppProject').map((p) => p.metadata.name)).toEqual(['shop-dev-bootstrap', 'shop-dev']);
     const apps = findObjects(objects, 'Application');
     expect(apps.map((a) => [a.metadata.name, at(a, 'spec.source.path')])).toEqual([
       ['dev-api', 'dev/api'],
@@ -65,7 +65,7 @@ describe('AppOfApps', () => {
       syncPolicy: {
         automated: { prune: true, selfHeal: true },
         syncOptions: ['CreateNamespace=true'],
-        retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
+        retry: { limit: 5, refresh: true, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
       },
     });
   });
@@ -159,16 +159,17 @@ describe('AppOfApps', () => {
     app(scope, 'api');
     new HelmApplication(scope, 'operator', { context, namespace: 'operators', repoURL: 'https://charts.example.com', chart: 'op', version: '2.0.0', clusterScopedKinds: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }] });
     argocd(scope);
-    const project = findObject(argoObjects(scope), 'AppProject');
+    const project = findObject(argoObjects(scope), 'AppProject', 'shop-dev');
     expect(project.spec).toEqual({
       description: expect.any(String) as unknown,
       sourceRepos: ['https://charts.example.com', 'https://git.example.com/rendered.git'],
+      // The cluster-scoped storage application gets the default namespace; Argo CD's own is never a destination.
       destinations: [
-        { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
         { server: 'https://kubernetes.default.svc', namespace: 'operators' },
         { server: 'https://kubernetes.default.svc', namespace: 'shop' },
       ],
       clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }],
+      namespaceResourceBlacklist: [{ group: 'argoproj.io', kind: 'Application' }, { group: 'argoproj.io', kind: 'ApplicationSet' }, { group: 'argoproj.io', kind: 'AppProject' }],
     });
     expect(project.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-1' });
   });
@@ -187,6 +188,21 @@ describe('AppOfApps', () => {
     });
     expect(at(set, 'spec.template.spec.source')).toEqual({ repoURL: 'https://git.example.com/rendered.git', targetRevision: 'rendered', path: '{{.path.path}}' });
     expect((at(set, 'spec.template.metadata') as Json).name).toBe('dev-{{.path.basename}}');
+  });
+
+  test("an application deploying into Argo CD's namespace is refused (only the root may)", () => {
+    const scope = newApp();
+    app(scope, 'api', 'argocd');
+    expect(() => argocd(scope)).toThrow(/application 'api', field 'namespace': deploys into Argo CD's namespace 'argocd', which only the bootstrap project may do/);
+  });
+
+  test('ApplicationSet mode keeps the environment label and never deletes workloads with the set', () => {
+    const scope = newApp();
+    app(scope, 'api');
+    argocd(scope, { mode: 'applicationset' });
+    const set = findObject(argoObjects(scope), 'ApplicationSet', 'dev-apps');
+    expect(at(set, 'spec.template.metadata.labels')).toEqual({ environment: 'dev', application: '{{.path.basename}}' });
+    expect(at(set, 'spec.syncPolicy')).toEqual({ preserveResourcesOnDeletion: true });
   });
 
   test('applications rendering nothing get no Application', () => {

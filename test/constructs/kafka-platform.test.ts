@@ -24,9 +24,10 @@ describe('KafkaPlatform', () => {
       { name: 'plain', port: 9092, type: 'internal', tls: false },
       { name: 'tls', port: 9093, type: 'internal', tls: true },
     ]);
-    // KRaft only: no ZooKeeper section, no legacy annotations.
+    // KRaft only: no ZooKeeper section, no legacy annotations (strimzi.io/kraft, strimzi.io/node-pools); Argo CD
+    // asks before it deletes the cluster.
     expect(at(cr, 'spec.zookeeper')).toBeUndefined();
-    expect(cr.metadata.annotations).toBeUndefined();
+    expect(cr.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Prune=confirm,Delete=confirm' });
     expect(at(cr, 'spec.entityOperator.topicOperator')).toBeDefined();
     const pool = findObject(objects, 'KafkaNodePool', 'dual-role');
     expect(pool.apiVersion).toBe('kafka.strimzi.io/v1');
@@ -49,9 +50,9 @@ describe('KafkaPlatform', () => {
     const broker = findObject(objects, 'KafkaNodePool', 'broker');
     expect(at(controller, 'spec.roles')).toEqual(['controller']);
     expect(at(broker, 'spec.roles')).toEqual(['broker']);
-    expect(controller.metadata.annotations).toEqual({ 'strimzi.io/next-node-ids': '[0-2]' });
+    expect(controller.metadata.annotations).toEqual({ 'strimzi.io/next-node-ids': '[0-2]', 'argocd.argoproj.io/sync-options': 'Prune=confirm,Delete=confirm' });
     // Brokers start at a fixed id, so adding controllers never renumbers them (their claims are named by id).
-    expect(broker.metadata.annotations).toEqual({ 'strimzi.io/next-node-ids': '[100-103]' });
+    expect(broker.metadata.annotations).toEqual({ 'strimzi.io/next-node-ids': '[100-103]', 'argocd.argoproj.io/sync-options': 'Prune=confirm,Delete=confirm' });
     expect(at(findObject(objects, 'Kafka'), 'spec.kafka.config')).toEqual({
       'auto.create.topics.enable': false,
       'default.replication.factor': 3,

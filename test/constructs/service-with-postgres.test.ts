@@ -220,7 +220,7 @@ describe('ServiceWithPostgres', () => {
       expect(at(es, 'spec.refreshPolicy')).toBe('CreatedOnce');
       expect(at(es, 'spec.dataFrom.0.sourceRef.generatorRef')).toEqual({ apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'Password', name: 'identity-service-postgres-password' });
       expect(at(es, 'spec.target.template.data')).toEqual({ username: 'identity', password: '{{ .password }}' });
-      expect(at(es, 'metadata.annotations')).toEqual({ 'argocd.argoproj.io/sync-options': 'Prune=false' });
+      expect(at(es, 'metadata.annotations')).toEqual({ 'argocd.argoproj.io/sync-options': 'Prune=confirm,Delete=confirm' });
       expect(findObject(objects, 'Password', 'identity-service-postgres-password').spec).toEqual(expect.objectContaining({ length: 32, symbols: 0 }));
     });
 
