@@ -15,8 +15,47 @@ import {
 import { isPlainObject } from '../constructs/lib/merge';
 import { dnsSubdomainProblem } from '../constructs/lib/names';
 import { ProblemCollector } from '../constructs/lib/validation';
+import { closest } from '../constructs/lib/suggest';
+import type { ImageSettings } from '../constructs/lib/images';
+import type { ResourceSettings } from '../constructs/lib/resources';
 import { APP_NAMES, IMAGE_NAMES, SERVICE_NAMES } from './catalog';
-import type { EnvironmentConfig, WorkloadOverride } from './types';
+import type {
+  DynamicStorageSettings, EnvironmentConfig, FrontendSettings, GitOpsSettings, HelmChartSettings, IngressSettings, KafkaNodePools,
+  KafkaSettings, LocalStorageSettings, PostgresSettings, RedisSettings, ServiceSettings, WorkloadOverride, WorkloadSettings,
+} from './types';
+
+/** The keys of `T`, listed exhaustively: the compiler refuses a missing or an extra one. */
+function keysOf<T>(keys: { readonly [K in keyof Required<T>]: true }): readonly string[] {
+  return Object.keys(keys);
+}
+
+type NodePoolsOf<M extends KafkaNodePools['mode']> = Extract<KafkaNodePools, { readonly mode: M }>;
+
+/** Every setting an environment may contain, per object (checked at run time: tsx does not type-check). */
+const KEYS = {
+  environment: keysOf<EnvironmentConfig>({
+    name: true, source: true, stage: true, platform: true, namespace: true, externalNamespaces: true, images: true, imagePullPolicy: true,
+    registryMirror: true, workloadDefaults: true, apps: true, ingress: true, storage: true, postgres: true, redis: true, kafka: true,
+    operators: true, gitops: true,
+  }),
+  image: keysOf<ImageSettings>({ repository: true, tag: true, digest: true }),
+  workload: keysOf<WorkloadSettings>({ replicas: true, resources: true, env: true }),
+  resources: keysOf<ResourceSettings>({ requests: true, limits: true }),
+  quantities: keysOf<ResourceSettings['requests']>({ cpu: true, memory: true }),
+  frontend: keysOf<FrontendSettings>({ replicas: true, resources: true, env: true, hosts: true }),
+  service: keysOf<ServiceSettings>({ replicas: true, resources: true, env: true, nodePort: true }),
+  ingress: keysOf<IngressSettings>({ className: true, clusterIssuer: true }),
+  localStorage: keysOf<LocalStorageSettings>({ mode: true, storageClassName: true, nodes: true, root: true }),
+  dynamicStorage: keysOf<DynamicStorageSettings>({ mode: true, storageClassName: true }),
+  postgres: keysOf<PostgresSettings>({ engine: true, credentials: true, instances: true, storageSize: true, resources: true }),
+  redis: keysOf<RedisSettings>({ resources: true }),
+  kafka: keysOf<KafkaSettings>({ version: true, nodePools: true, storageSize: true, topicReplicas: true, topicPartitions: true, minInsyncReplicas: true, metrics: true, resources: true }),
+  dualRolePools: keysOf<NodePoolsOf<'dual-role'>>({ mode: true, nodes: true }),
+  separatePools: keysOf<NodePoolsOf<'separate'>>({ mode: true, controllers: true, brokers: true }),
+  operators: keysOf<EnvironmentConfig['operators']>({ strimzi: true, cloudnativePg: true }),
+  chart: keysOf<HelmChartSettings>({ repoURL: true }),
+  gitops: keysOf<GitOpsSettings>({ repoURL: true, branch: true, argocdNamespace: true, destinationServer: true, mode: true }),
+} as const;
 
 /** Which application a field belongs to, for error messages. */
 export function applicationOfField(field: string): string {
@@ -259,5 +298,50 @@ export function validateEnvironment(env: EnvironmentConfig): void {
   c.url('gitops.destinationServer', gitops?.destinationServer, ['https'], 'https://kubernetes.default.svc');
   c.oneOf('gitops.mode', gitops?.mode, ['applications', 'applicationset']);
 
+  checkKeys(c, env);
+
   c.throwIfInvalid(`${env.source}: ${c.count} problem${c.count === 1 ? '' : 's'} in environment '${String(env.name)}'`);
+}
+
+/** Report every key of `value` (an object at `field`) that is not in `allowed`, with a spelling hint. */
+function unknownKeys(c: ProblemCollector, field: string, value: unknown, allowed: readonly string[], what = 'setting'): void {
+  if (!isPlainObject(value)) return;
+  for (const key of Object.keys(value)) {
+    if (allowed.includes(key)) continue;
+    const similar = closest(key, allowed);
+    const path = field === '' ? key : `${field}.${key}`;
+    c.add(path, `is not a ${what}${field === '' ? ' of an environment' : ` of ${field}`} (a typo is silently ignored otherwise)`, value[key],
+      `${similar !== undefined ? `rename it to '${similar}'` : 'remove it'}; allowed here: ${allowed.join(', ')}`);
+  }
+}
+
+/** Unknown keys anywhere in the environment: `apps['identty-service']`, `registryMirorr`, `replica`. */
+function checkKeys(c: ProblemCollector, env: EnvironmentConfig): void {
+  unknownKeys(c, '', env, KEYS.environment);
+  if (isPlainObject(env.images)) {
+    for (const name of IMAGE_NAMES) unknownKeys(c, `images.${name}`, env.images[name], KEYS.image);
+  }
+  const resources = (field: string, value: unknown): void => {
+    unknownKeys(c, field, value, KEYS.resources);
+    if (isPlainObject(value)) for (const kind of KEYS.resources) unknownKeys(c, `${field}.${kind}`, value[kind], KEYS.quantities);
+  };
+  unknownKeys(c, 'workloadDefaults', env.workloadDefaults, KEYS.workload);
+  resources('workloadDefaults.resources', env.workloadDefaults?.resources);
+  unknownKeys(c, 'apps', env.apps, APP_NAMES, 'application');
+  for (const app of APP_NAMES) {
+    unknownKeys(c, `apps.${app}`, env.apps?.[app], app === 'frontend' ? KEYS.frontend : KEYS.service);
+    resources(`apps.${app}.resources`, env.apps?.[app]?.resources);
+  }
+  unknownKeys(c, 'ingress', env.ingress, KEYS.ingress);
+  unknownKeys(c, 'storage', env.storage, env.storage?.mode === 'dynamic' ? KEYS.dynamicStorage : KEYS.localStorage);
+  unknownKeys(c, 'postgres', env.postgres, KEYS.postgres);
+  resources('postgres.resources', env.postgres?.resources);
+  unknownKeys(c, 'redis', env.redis, KEYS.redis);
+  resources('redis.resources', env.redis?.resources);
+  unknownKeys(c, 'kafka', env.kafka, KEYS.kafka);
+  unknownKeys(c, 'kafka.nodePools', env.kafka?.nodePools, env.kafka?.nodePools?.mode === 'separate' ? KEYS.separatePools : KEYS.dualRolePools);
+  resources('kafka.resources', env.kafka?.resources);
+  unknownKeys(c, 'operators', env.operators, KEYS.operators);
+  for (const op of KEYS.operators) unknownKeys(c, `operators.${op}`, (env.operators as Record<string, unknown> | undefined)?.[op], KEYS.chart);
+  unknownKeys(c, 'gitops', env.gitops, KEYS.gitops);
 }

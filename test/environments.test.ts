@@ -29,6 +29,15 @@ describe('deepMerge (the layering rule)', () => {
     expect(merged).toEqual({ a: { b: 1, c: 20 }, list: [9], keep: 'base' });
   });
 
+  test('a variant whose mode changes replaces the object below (its keys belong to the other mode)', () => {
+    type Pools = { mode: 'dual-role'; nodes: number } | { mode: 'separate'; controllers: number; brokers: number };
+    const base = { pools: { mode: 'dual-role', nodes: 1 } as Pools };
+    expect(deepMerge(base, { pools: { mode: 'separate', controllers: 3, brokers: 3 } })).toEqual({ pools: { mode: 'separate', controllers: 3, brokers: 3 } });
+    // The same mode still merges key by key.
+    expect(deepMerge(base, { pools: { mode: 'dual-role', nodes: 3 } })).toEqual({ pools: { mode: 'dual-role', nodes: 3 } });
+    expect(deepMerge(base, { pools: { nodes: 3 } as Partial<Pools> })).toEqual({ pools: { mode: 'dual-role', nodes: 3 } });
+  });
+
   test('never mutates its inputs', () => {
     const input = { a: { b: 1 } };
     deepMerge(input, { a: { b: 2 } });
@@ -118,6 +127,32 @@ describe('defineEnvironment', () => {
         'environments/dev.ts | user-service | apps.user-service.replicas | must be an integer between 1 and 100',
         'environments/dev.ts | kafka | kafka.metrics | must be true or false',
       ]);
+    });
+
+    test('unknown settings are refused with a spelling hint (a typo would otherwise be ignored)', () => {
+      const overrides = {
+        name: 'dev', stage: 'development', registryMirorr: 'mirror.internal:5000',
+        apps: { 'identty-service': { replicas: 2 }, 'user-service': { replica: 0 }, frontend: { nodePort: 30080 } },
+        kafka: { nodePools: { mode: 'separate', controllers: 3, brokers: 3, nodes: 3 } },
+        operators: { strimzi: { version: '1.2.0' } },
+      } as unknown as Overrides;
+      expect(problemsOf(overrides)).toEqual([
+        "environments/dev.ts | every application | registryMirorr | is not a setting of an environment (a typo is silently ignored otherwise)",
+        "environments/dev.ts | every application | apps.identty-service | is not a application of apps (a typo is silently ignored otherwise)",
+        "environments/dev.ts | frontend | apps.frontend.nodePort | is not a setting of apps.frontend (a typo is silently ignored otherwise)",
+        "environments/dev.ts | user-service | apps.user-service.replica | is not a setting of apps.user-service (a typo is silently ignored otherwise)",
+        "environments/dev.ts | kafka | kafka.nodePools.nodes | is not a setting of kafka.nodePools (a typo is silently ignored otherwise)",
+        "environments/dev.ts | strimzi-operator | operators.strimzi.version | is not a setting of operators.strimzi (a typo is silently ignored otherwise)",
+      ]);
+    });
+
+    test('an unknown setting names the closest one in its fix', () => {
+      try {
+        testEnvironment({ name: 'dev', stage: 'development', apps: { 'user-service': { replica: 0 } } } as unknown as Overrides);
+        throw new Error('expected a ConfigError');
+      } catch (e) {
+        expect((e as ConfigError).problems[0]?.fix).toBe("rename it to 'replicas'; allowed here: replicas, resources, env, nodePort");
+      }
     });
 
     test('every problem is reported at once', () => {

@@ -2,8 +2,14 @@
  * Deep merge used for layering configuration: base, then environment, then per-application override.
  *
  * Plain objects merge key by key, arrays (and every other value) replace, and `undefined` in an override
- * leaves the base value alone. Inputs are never mutated.
+ * leaves the base value alone. A variant of a tagged union (an object with a `mode`) whose `mode` changes
+ * replaces the object below instead of merging into it: the keys of the other mode do not belong to it
+ * (`{ mode: 'dual-role', nodes: 1 }` under `{ mode: 'separate', controllers: 3, brokers: 3 }`). Inputs are
+ * never mutated.
  */
+
+/** The key that tags the variants of a union in configuration objects. */
+const VARIANT_KEY = 'mode';
 
 /** Recursively optional, for override layers. Arrays are replaced whole, so their elements stay complete. */
 export type DeepPartial<T> = T extends readonly (infer _U)[]
@@ -30,7 +36,7 @@ export function deepMerge<T>(base: T, ...overrides: ReadonlyArray<DeepPartial<T>
 
 function mergeTwo(base: unknown, override: unknown): unknown {
   if (override === undefined) return cloneValue(base);
-  if (isPlainObject(base) && isPlainObject(override)) {
+  if (isPlainObject(base) && isPlainObject(override) && !(VARIANT_KEY in override && override[VARIANT_KEY] !== undefined && override[VARIANT_KEY] !== base[VARIANT_KEY])) {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(base)) out[key] = cloneValue(base[key]);
     for (const key of Object.keys(override)) out[key] = mergeTwo(base[key], override[key]);

@@ -15,11 +15,10 @@ import { EnvironmentConfig } from '../../environments/types';
 import { synthCommand } from '../../tools/cli/synth';
 import { CommandIO } from '../../tools/cli/run';
 import { listFiles } from '../../tools/synth/output';
-import { NODE_TSX } from '../support/project';
+import { copyProject, NODE_TSX, removeTempDirs } from '../support/project';
 import { testEnvironment } from '../helpers';
 
 const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, '../..');
 
 /** Every file under `dir` with its content hash: equal trees have equal snapshots. */
 function tree(dir: string): Record<string, string> {
@@ -30,15 +29,6 @@ function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `platform-synth-${prefix}-`));
 }
 
-/** A copy of the project's source (node_modules linked), as a user's fresh clone would have it. */
-function copyProject(): string {
-  const dir = tempDir('project');
-  for (const entry of ['main.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml', 'constructs', 'charts', 'environments', 'imports', 'tools']) {
-    fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
-  }
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  return dir;
-}
 
 function capture(): CommandIO & { text: () => string } {
   const lines: string[] = [];
@@ -79,21 +69,31 @@ describe('npm run synth (real command on a fresh copy of the project)', () => {
     expect(tree(path.join(project, 'dist'))).toEqual(first);
   });
 
-  test('a typo\'d environment value fails with the file, application and field, and dist/ is unchanged', async () => {
-    const prod = path.join(project, 'environments/prod.ts');
-    const original = fs.readFileSync(prod, 'utf8');
-    fs.writeFileSync(prod, original.replace("'user-service': { tag: 'v1.0.0' }", "'user-service': { tag: 'latest' }"));
+  test.each([
+    ['latest as a prod tag', 'environments/prod.ts', "'user-service': { tag: 'v1.0.0' }", "'user-service': { tag: 'latest' }",
+      "environments/prod.ts (environment 'prod'), application 'user-service', field 'images.user-service.tag': 'latest' is a floating tag"],
+    ['replicas: 0', 'environments/prod.ts', 'replicas: 3,', 'replicas: 0,',
+      "environments/prod.ts (environment 'prod'), application 'every application', field 'workloadDefaults.replicas': must be an integer between 1 and 100 (got 0)"],
+    ['an invalid host name', 'environments/dev.ts', "'dev.healthxcape.com'", "'dev_healthxcape.com'",
+      "environments/dev.ts (environment 'dev'), application 'frontend', field 'apps.frontend.hosts[0]': is not a valid host name"],
+  ])('a typo\'d environment value (%s) fails with the file, application and field, and dist/ is unchanged', async (_what, file, search, replacement, message) => {
+    const full = path.join(project, file);
+    const original = fs.readFileSync(full, 'utf8');
+    expect(original).toContain(search);
+    fs.writeFileSync(full, original.replace(search, replacement));
     try {
       const failure = await run(process.execPath, [...NODE_TSX, 'main.ts'], { cwd: project }).then(() => undefined, (e: { code: number; stderr: string; stdout: string }) => e);
       expect(failure?.code).toBe(1);
-      expect(failure?.stderr).toContain("environments/prod.ts (environment 'prod'), application 'user-service', field 'images.user-service.tag': 'latest' is a floating tag");
+      expect(failure?.stderr).toContain(message);
       expect(failure?.stderr).not.toMatch(/^\s+at /m);
       expect(tree(path.join(project, 'dist'))).toEqual(first);
     } finally {
-      fs.writeFileSync(prod, original);
+      fs.writeFileSync(full, original);
     }
   });
 });
+
+afterAll(removeTempDirs);
 
 describe('synth (in process)', () => {
   test('removing an application removes its directory, stale files disappear', async () => {
