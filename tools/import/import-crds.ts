@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as YAML from 'yaml';
+import { PlatformError } from '../../constructs/lib/errors';
 import { canonicalJson, cloneJson, isJsonObject, JsonObject, stripDescriptions } from './json-schema';
 import { buildKubernetesSchemaBundle, isKubernetesSchemaBundle, KUBERNETES_SCHEMA_MODULE, renderKubernetesSchemaBundle, resolveKubernetesDefinitions } from './kubernetes-schemas';
 
@@ -128,12 +129,7 @@ export interface ImportResult {
 }
 
 /** Error with a user-facing message (what was wrong, the value, the fix). */
-export class ImportError extends Error {
-  public constructor(message: string) {
-    super(message);
-    this.name = 'ImportError';
-  }
-}
+export class ImportError extends PlatformError {}
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -320,7 +316,7 @@ export function listFilesRecursive(dir: string): string[] {
 export function resolveSource(url: string, fromDir: string, files?: readonly string[]): string {
   const root = path.resolve(fromDir);
   if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new ImportError(`--from directory "${fromDir}" (resolved to ${root}) does not exist or is not a directory. Fix: pass the folder holding the CRD copies, e.g. --from ../shared/crds.`);
+    throw new ImportError(`--from directory "${fromDir}" (resolved to ${root}) does not exist or is not a directory. Fix: pass the folder holding the CRD copies, e.g. --from ../shared (its crds/ and schemas/ folders).`);
   }
   const base = urlBasename(url);
   const all = files ?? listFilesRecursive(root);
@@ -365,7 +361,7 @@ export async function fetchSource(url: string, fetchImpl: typeof fetch = fetch):
   } catch (err: unknown) {
     const cause = err instanceof Error && err.cause !== undefined ? ` (${errorMessage(err.cause)})` : '';
     throw new ImportError(
-      `download failed for ${url}: ${errorMessage(err)}${cause}. Fix: check network access, or use local copies with --from <dir> (e.g. npm run import -- --from ../shared/crds).`,
+      `download failed for ${url}: ${errorMessage(err)}${cause}. Fix: check network access, or use local copies with --from <dir> (e.g. npm run import -- --from ../shared).`,
     );
   }
   if (!res.ok) {
@@ -925,7 +921,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     return 0;
   } catch (err: unknown) {
     console.error(`error: ${errorMessage(err)}`);
-    if (!(err instanceof ImportError) && err instanceof Error && err.stack !== undefined) {
+    // Errors of ours carry the fix in their message; only unexpected ones get a stack trace.
+    if (!(err instanceof PlatformError) && err instanceof Error && err.stack !== undefined) {
       console.error(err.stack);
     }
     console.error('imports/ was left unchanged.');
