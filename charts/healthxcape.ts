@@ -10,7 +10,12 @@ import { LocalStorageChart } from './local-storage';
 import { NamespacesChart } from './namespaces';
 import { cloudnativePgOperator, strimziOperator } from './operators';
 
-/** The three NestJS backends of the reference platform. */
+/**
+ * The three NestJS backends of the reference platform. Health paths follow each service's global route
+ * prefix: `/identity/health` is confirmed by the reference documents (the `wget` check of identity-service),
+ * `/profiles/health` is the path user-service registers with Consul there; `/blog/health` follows the same
+ * convention and is not confirmed by them: check it against blog-service before relying on it in production.
+ */
 export const BACKEND_SERVICES: readonly BackendServiceSpec[] = [
   {
     name: 'identity-service',

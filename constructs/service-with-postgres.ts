@@ -15,8 +15,8 @@ import { Runtime, RUNTIME_PRESETS } from './lib/runtimes';
 import { RunAsUser, runAsUserProblem } from './lib/security';
 import { PropsValidator } from './lib/validation';
 import { IHttpBackend, renderDeployment, renderDisruptionBudget, renderPodTemplate, renderService } from './lib/workload';
-import { PostgresDatabase, PostgresDatabaseProps } from './postgres-database';
-import { Redis, RedisProps } from './redis';
+import { POSTGRES_PORT, PostgresDatabase, PostgresDatabaseProps } from './postgres-database';
+import { Redis, REDIS_PORT, RedisProps } from './redis';
 
 /** HTTP paths of the health probes. */
 export interface HealthCheck {
@@ -28,6 +28,12 @@ export interface HealthCheck {
   readonly readinessPath?: string;
   /** @default - `path` */
   readonly startupPath?: string;
+  /**
+   * Container port the probes call, for services that answer health checks on a management port of their own
+   * (Spring Boot's actuator, for example). It is declared on the container as `health`, not on the Service.
+   * @default - the service port
+   */
+  readonly port?: number;
 }
 
 /** Kafka client settings, rendered as the `KAFKA_*` environment contract. */
@@ -189,14 +195,16 @@ export class ServiceWithPostgres extends Construct implements IHttpBackend {
       const problem = probeTimingsProblem(timings);
       if (problem) check.add(`probes.${probe}`, problem, timings, 'fix the probe timings');
     }
+    const healthPort = health.port ?? this.port;
+    if (health.port !== undefined) check.port('healthCheck.port', health.port);
     const userProblem = runAsUserProblem(user);
     if (userProblem) check.add('runAsUser', userProblem, user, 'run as a non-root user, e.g. { uid: 1000, gid: 1000, fsGroup: 1000 }');
     if (props.nodePort !== undefined) check.integer('nodePort', props.nodePort, 30000, 32767, "choose a port in the node-port range 30000-32767, or remove 'nodePort'");
-    if (this.port === 5432) {
-      check.add('port', `port ${this.port} clashes with the database port 5432`, this.port, 'the application and its PostgreSQL must listen on different ports; use e.g. 3000');
+    if (this.port === POSTGRES_PORT) {
+      check.add('port', `port ${this.port} clashes with the database port ${POSTGRES_PORT}`, this.port, 'the application and its PostgreSQL must listen on different ports; use e.g. 3000');
     }
-    if (props.redis && this.port === 6379) {
-      check.add('port', `port ${this.port} clashes with the Redis port 6379`, this.port, 'use a different application port, e.g. 3000');
+    if (props.redis && this.port === REDIS_PORT) {
+      check.add('port', `port ${this.port} clashes with the Redis port ${REDIS_PORT}`, this.port, 'use a different application port, e.g. 3000');
     }
     check.envVars('env', userEnv, GENERATED_ENV);
     const kafkaEnv = this.kafkaEnvironment(props.kafka, check);
@@ -233,6 +241,7 @@ export class ServiceWithPostgres extends Construct implements IHttpBackend {
     });
     const checksum = createHash('sha256').update(JSON.stringify(sortedConfig)).digest('hex').slice(0, 16);
 
+    const probePort = healthPort !== this.port ? 'health' : 'http';
     const paths = {
       liveness: health.livenessPath ?? health.path,
       readiness: health.readinessPath ?? health.path,
@@ -247,16 +256,16 @@ export class ServiceWithPostgres extends Construct implements IHttpBackend {
         name: this.name,
         image: imageReference(props.image, context.registryMirror),
         imagePullPolicy: context.imagePullPolicy,
-        ports: [{ name: 'http', containerPort: this.port }],
+        ports: [{ name: 'http', containerPort: this.port }, ...(healthPort !== this.port ? [{ name: 'health', containerPort: healthPort }] : [])],
         envFrom: [{ configMapRef: { name: configName } }],
         envRefs: [
           { name: 'DATABASE_USER', valueFrom: { secretKeyRef: { name: this.database.credentials.secretName, key: this.database.credentials.usernameKey } } },
           { name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: this.database.credentials.secretName, key: this.database.credentials.passwordKey } } },
         ],
         resources,
-        startupProbe: httpProbe(paths.startup, 'http', probes.startup),
-        livenessProbe: httpProbe(paths.liveness, 'http', probes.liveness),
-        readinessProbe: httpProbe(paths.readiness, 'http', probes.readiness),
+        startupProbe: httpProbe(paths.startup, probePort, probes.startup),
+        livenessProbe: httpProbe(paths.liveness, probePort, probes.liveness),
+        readinessProbe: httpProbe(paths.readiness, probePort, probes.readiness),
         writablePaths: props.writablePaths ?? preset.writablePaths,
       }],
     });

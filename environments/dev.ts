@@ -1,4 +1,8 @@
-/** Development: the air-gapped reference cluster, one node, local volumes, services reachable on node ports. */
+/**
+ * Development: the reference cluster's single worker node, local volumes, services reachable on node ports
+ * 30083-30085, dev host names with Let's Encrypt's staging issuer. It pulls from the upstream registries and
+ * chart repositories (no mirror); with `IfNotPresent`, images copied onto the node are used as they are.
+ */
 import { base } from './base';
 import { defineEnvironment } from './types';
 

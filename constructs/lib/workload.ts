@@ -116,8 +116,22 @@ export interface DeploymentOptions {
   readonly template: k8s.PodTemplateSpec;
 }
 
-/** Render a Deployment with an explicit, stable selector and a zero-downtime rolling update. */
+/**
+ * Render a Deployment with an explicit, stable selector and a zero-downtime rolling update. With more than one
+ * replica, pods are spread over nodes (`ScheduleAnyway`: a preference, so a small cluster still schedules them),
+ * counting only pods of the same revision during a rollout (`matchLabelKeys: pod-template-hash`).
+ */
 export function renderDeployment(scope: IConstruct, id: string, options: DeploymentOptions): k8s.KubeDeployment {
+  const spread: k8s.TopologySpreadConstraint[] = options.replicas > 1 ? [{
+    maxSkew: 1,
+    topologyKey: 'kubernetes.io/hostname',
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: selectorLabels(options.identity) },
+    matchLabelKeys: ['pod-template-hash'],
+  }] : [];
+  const template: k8s.PodTemplateSpec = spread.length === 0 || options.template.spec === undefined
+    ? options.template
+    : { ...options.template, spec: { ...options.template.spec, topologySpreadConstraints: spread } };
   return new k8s.KubeDeployment(scope, id, {
     metadata: { name: options.name, labels: componentLabels(options.identity) },
     spec: {
@@ -128,7 +142,7 @@ export function renderDeployment(scope: IConstruct, id: string, options: Deploym
         type: 'RollingUpdate',
         rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) },
       },
-      template: options.template,
+      template,
     },
   });
 }

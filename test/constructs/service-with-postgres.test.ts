@@ -35,7 +35,7 @@ describe('ServiceWithPostgres', () => {
     const kafka = kafkaIn(app);
     const all: Required<ServiceWithPostgresProps> = {
       image: { repository: 'org/identity', tag: 'v9.9.9' },
-      healthCheck: { path: '/h', livenessPath: '/live', readinessPath: '/ready', startupPath: '/start' },
+      healthCheck: { path: '/h', livenessPath: '/live', readinessPath: '/ready', startupPath: '/start', port: 8081 },
       database: { ...database(), databaseName: 'ident', username: 'ident_app', size: '3Gi' },
       name: 'ident',
       runtime: 'python',
@@ -62,6 +62,9 @@ describe('ServiceWithPostgres', () => {
     expect(at(container, 'livenessProbe.httpGet.path')).toBe('/live');
     expect(at(container, 'readinessProbe.httpGet.path')).toBe('/ready');
     expect(at(container, 'startupProbe.httpGet.path')).toBe('/start');
+    // A separate management port: declared on the container, called by every probe, not exposed by the Service.
+    expect(at(container, 'ports')).toEqual([{ name: 'http', containerPort: 4000, protocol: 'TCP' }, { name: 'health', containerPort: 8081, protocol: 'TCP' }]);
+    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) expect(at(container, `${probe}.httpGet.port`)).toBe('health');
     expect(at(container, 'livenessProbe.periodSeconds')).toBe(20);
     expect(at(container, 'resources.limits.memory')).toBe('1Gi');
     expect(at(container, 'resources.requests.cpu')).toBe('100m'); // python preset, not overridden
@@ -166,6 +169,19 @@ describe('ServiceWithPostgres', () => {
     expect(data.KAFKA_TOPIC_USER_EVENTS).toBe('user.events');
     // The service's application is synced after the Kafka application.
     expect(chart.dependencies.map((d) => d.appName)).toEqual(['kafka-platform-kafka']);
+  });
+
+  test('more than one replica: pods spread over nodes as a preference, per revision', () => {
+    const { chart } = applicationChart('identity');
+    new ServiceWithPostgres(chart, 'identity-service', { image, healthCheck: { path: '/h' }, database: database(), replicas: 3 });
+    new ServiceWithPostgres(chart, 'single', { image, healthCheck: { path: '/h' }, database: database(), replicas: 1 });
+    const objects = synth(chart);
+    expect(at(findObject(objects, 'Deployment', 'identity-service'), 'spec.template.spec.topologySpreadConstraints')).toEqual([{
+      maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'identity-service', 'app.kubernetes.io/instance': 'identity-service' } },
+      matchLabelKeys: ['pod-template-hash'],
+    }]);
+    expect(at(findObject(objects, 'Deployment', 'single'), 'spec.template.spec.topologySpreadConstraints')).toBeUndefined();
   });
 
   test('a settings change rolls the pods (config checksum on the pod template)', () => {
@@ -283,6 +299,7 @@ describe('ServiceWithPostgres', () => {
       ['replicas < 1', { replicas: 0 }, /'replicas' must be an integer >= 1 \(got 0\)/],
       ['a port clash between app and database', { port: 5432 }, /port 5432 clashes with the database port 5432/],
       ['a port clash between app and Redis', { port: 6379, redis: { image: { repository: 'redis', tag: '7' } } }, /port 6379 clashes with the Redis port 6379/],
+      ['a health-check port out of range', { healthCheck: { path: '/h', port: 70000 } }, /'healthCheck.port' must be an integer between 1 and 65535 \(got 70000\)/],
       ['a node port outside the range', { nodePort: 8080 }, /'nodePort' must be an integer between 30000 and 32767 \(got 8080\)/],
       ['a health path without /', { healthCheck: { path: 'health' } }, /'healthCheck.path' must start with '\/'/],
       ['a generated variable set by hand', { env: { DATABASE_HOST: 'db.example.com' } }, /'DATABASE_HOST' is set by the construct from typed references/],
