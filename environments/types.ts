@@ -179,7 +179,10 @@ export interface EnvironmentConfig {
   readonly images: Readonly<Record<ImageName, ImageSettings>>;
   /** Pull policy of every container (`IfNotPresent` or `Never` on air-gapped nodes). */
   readonly imagePullPolicy: PullPolicy;
-  /** Registry host replacing every image's registry. @default - images are pulled from their own registries */
+  /**
+   * Registry (host, optional path) every image is pulled through, upstream registry kept in the path
+   * (`<mirror>/docker.io/library/postgres`). @default - images are pulled from their own registries
+   */
   readonly registryMirror?: string;
   /** Defaults for every application workload. */
   readonly workloadDefaults: WorkloadSettings;

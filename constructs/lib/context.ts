@@ -29,7 +29,11 @@ export interface PlatformContext {
   readonly platform: string;
   /** Pull policy of every container. */
   readonly imagePullPolicy: PullPolicy;
-  /** Registry host that replaces every image's registry (air-gapped clusters). */
+  /**
+   * Registry (host, optional path) every image is pulled through, upstream registry kept in the path
+   * (`<mirror>/quay.io/strimzi/operator`), for air-gapped clusters.
+   * @default - images are pulled from their own registries
+   */
   readonly registryMirror?: string;
   /** Namespaces the platform references but does not render (Argo CD's own, for example). */
   readonly externalNamespaces?: readonly string[];
