@@ -90,6 +90,16 @@ export async function isShallow(repo: string): Promise<boolean> {
   return (await gitOutput(['rev-parse', '--is-shallow-repository'], { cwd: repo })) === 'true';
 }
 
+/**
+ * The boundary commits of a shallow repository (`.git/shallow`): present, but their parents were not fetched,
+ * so `git rev-list` shows them as if they had none. Empty when `repo` has its full history.
+ */
+export async function shallowCommits(repo: string): Promise<Set<string>> {
+  const file = path.resolve(repo, await gitOutput(['rev-parse', '--git-path', 'shallow'], { cwd: repo }));
+  if (!fs.existsSync(file)) return new Set();
+  return new Set(fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== ''));
+}
+
 /** A remote's URL with any user name, password or token removed (`https://x:TOKEN@host/r` becomes `https://host/r`). */
 export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');

@@ -5,17 +5,23 @@
  * Algorithm (one attempt per iteration, at most `maxAttempts`):
  *
  * 1. `git ls-remote` the branch B and the notes ref N (`refs/notes/hydrator.metadata`, Argo CD's); fetch
- *    exactly those heads (depth 1) into a fresh temporary repository, or start an orphan branch.
- * 2. Ordering: the published source P is the `drySha` of the note on B's head when there is one (a newer
- *    source with identical manifests, recorded without a commit), else the root `hydrator.metadata`'s.
- *    Proceed when P is missing, equal to our source S, or an ancestor of S. When S is an ancestor of P a
- *    newer source is already published: stop without error (exit 0). Otherwise (diverged, unknown commit,
- *    shallow clone) fail.
+ *    exactly those heads (depth 1; N's tree holds every note) into a fresh temporary repository, or start an
+ *    orphan branch.
+ * 2. Ordering: the published source P is the newest record on B's first-parent history (`publishedRecord`):
+ *    walking down from the head, the first commit that carries a note (`{"drySha"}`: a newer source with
+ *    identical manifests recorded without a commit, or the publisher's own commit) or whose root
+ *    `hydrator.metadata` differs from its parent's (a publisher commit) gives P. Commits people pushed on top
+ *    (CODEOWNERS, docs) carry neither and are skipped; the history is deepened as far as the walk needs.
+ *    The nearest record is the newest: each was written only after checking it is newer than the one below,
+ *    with leases on both refs. Proceed when P is missing, equal to our source S, or an ancestor of S. When S
+ *    is an ancestor of P a newer source is already published: stop without error (exit 0). Otherwise
+ *    (diverged, unknown commit, shallow clone) fail.
  * 3. Apply the rendered tree on top of B's head (foreign files stay).
  *    - Manifests changed: commit, note the commit with `{"drySha": S}`, and push branch and notes in one
  *      atomic push, each with `--force-with-lease=<ref>:<head we fetched>` (empty: must not exist).
- *    - Manifests unchanged: no commit (as Argo CD); when S is newer than P, note B's head with S and push
- *      the notes ref with its lease, so that an older source cannot overwrite S's manifests later.
+ *    - Manifests unchanged: no commit (as Argo CD); when S is newer than P, note B's head with S and push the
+ *      notes in one atomic push with both leases (B pushed to the head it already has), so that the note
+ *      never attaches to a head that moved and an older source cannot overwrite S's manifests later.
  * 4. A refused push when B or N moved meanwhile: wait a little and start again from 1 on the new heads
  *    (foreign files added meanwhile are kept). Any other push failure is an error.
  */
@@ -24,12 +30,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PlatformError } from '../../constructs/lib/errors';
 import {
-  commitExists, fallbackIdentity, git, GitError, GitResult, gitOutput, isAncestor, isShallow, redactUrl, shortSha, SourceRevision, sourceRevision,
+  commitExists, fallbackIdentity, git, GitError, GitResult, gitOutput, isAncestor, isShallow, redactUrl, shallowCommits, shortSha,
+  SourceRevision, sourceRevision,
 } from '../git';
 import { BuildFunction, outputFiles, renderEnvironments } from '../synth';
 import { validateEnvironments, ValidationReport } from '../validate';
 import {
-  applyRenderedTree, BranchChanges, groupByPath, hasChanges, HYDRATE_COMMANDS, HydrationSource, publishedDrySha,
+  applyRenderedTree, BranchChanges, groupByPath, hasChanges, HYDRATE_COMMANDS, HydrationSource, METADATA_FILE, rootMetadataDrySha,
 } from './layout';
 
 export * from './layout';
@@ -144,9 +151,16 @@ export async function publishRendered(options: PublishOptions): Promise<PublishO
         await git(['checkout', '-q', '--orphan', options.branch], { cwd: clone });
       } else {
         await git(['checkout', '-q', '--detach', expected], { cwd: clone });
-        // A note on the head records a newer source whose manifests were identical (no commit was made).
-        published = (await noteDrySha(clone, expected, log)) ?? publishedDrySha(clone);
-        log(`branch '${options.branch}' of ${shownRepo} is at ${shortSha(expected)}${published ? `, published from source ${shortSha(published)}${published.endsWith('-dirty') ? '-dirty' : ''}` : ''}`);
+        const record = await publishedRecord(clone, expected, expectedNotes !== undefined, options.branch, log);
+        if (record === 'moved') {
+          log(`'${options.branch}' moved while fetching its history; starting again (attempt ${attempt + 1} of ${maxAttempts})`);
+          continue;
+        }
+        published = record?.drySha;
+        const where = record && record.commit !== expected
+          ? ` (recorded on ${shortSha(record.commit)}, ${record.depth} commit${record.depth === 1 ? '' : 's'} below the head)`
+          : '';
+        log(`branch '${options.branch}' of ${shownRepo} is at ${shortSha(expected)}${published ? `, published from source ${shortSha(published)}${published.endsWith('-dirty') ? '-dirty' : ''}${where}` : ''}`);
         if (published !== undefined) {
           const order = await compareWithPublished(source, published, options, log);
           if (order === 'superseded') return { status: 'superseded', publishedDrySha: published };
@@ -160,15 +174,19 @@ export async function publishRendered(options: PublishOptions): Promise<PublishO
       ];
       const changes = applyRenderedTree(clone, desired, hydration);
       let push: GitResult;
+      let pushArgs: string[];
       let commit: string | undefined;
       if (!hasChanges(changes)) {
         log(`nothing to publish: the manifests on '${options.branch}' are identical to this render (${changes.unchanged.length} applications unchanged)`);
-        if (published === drySha) return { status: 'unchanged', recorded: false };
-        // Record our source without a commit, so that an older source cannot replace it later.
-        await addNote(clone, expected as string, drySha, identity);
-        push = await git(['push', '--porcelain', leases[1] as string, 'origin', `${NOTES_REF}:${NOTES_REF}`], { cwd: clone, allowFailure: true });
+        // (No branch and nothing rendered: there is no commit to record our source on.)
+        if (published === drySha || expected === undefined) return { status: 'unchanged', recorded: false };
+        // Record our source without a commit, so that an older source cannot replace it later. The branch is
+        // "pushed" to the head it already has: its lease makes the note fail with the branch if the head moved.
+        await addNote(clone, expected, drySha, identity);
+        pushArgs = ['push', '--atomic', '--porcelain', ...leases, 'origin', `${expected}:${branchRef}`, `${NOTES_REF}:${NOTES_REF}`];
+        push = await git(pushArgs, { cwd: clone, allowFailure: true });
         if (push.code === 0) {
-          log(`recorded source ${shortSha(drySha)} as published in ${NOTES_REF} (on ${shortSha(expected as string)}), so that older sources cannot replace it`);
+          log(`recorded source ${shortSha(drySha)} as published in ${NOTES_REF} (on ${shortSha(expected)}), so that older sources cannot replace it`);
           return { status: 'unchanged', recorded: true };
         }
       } else {
@@ -180,7 +198,8 @@ export async function publishRendered(options: PublishOptions): Promise<PublishO
         commit = await gitOutput(['rev-parse', 'HEAD'], { cwd: clone });
         await addNote(clone, commit, drySha, identity);
         // Branch and notes move together or not at all.
-        push = await git(['push', '--atomic', '--porcelain', ...leases, 'origin', `HEAD:${branchRef}`, `${NOTES_REF}:${NOTES_REF}`], { cwd: clone, allowFailure: true });
+        pushArgs = ['push', '--atomic', '--porcelain', ...leases, 'origin', `HEAD:${branchRef}`, `${NOTES_REF}:${NOTES_REF}`];
+        push = await git(pushArgs, { cwd: clone, allowFailure: true });
         if (push.code === 0) {
           log(expected === undefined
             ? `created branch '${options.branch}' at ${shortSha(commit)}`
@@ -191,7 +210,7 @@ export async function publishRendered(options: PublishOptions): Promise<PublishO
 
       const now = await remoteRefs(clone, [branchRef, NOTES_REF]);
       if (now.get(branchRef) === expected && now.get(NOTES_REF) === expectedNotes) {
-        throw new GitError(['push', ...leases, 'origin', `HEAD:${branchRef}`, `${NOTES_REF}:${NOTES_REF}`], clone, push,
+        throw new GitError(pushArgs, clone, push,
           `Neither the branch nor ${NOTES_REF} moved, so this is not a race with another publisher: check the credentials and the branch protection of ${shownRepo} (publish pushes ${branchRef} and ${NOTES_REF}, atomically).`);
       }
       if (attempt < maxAttempts) {
@@ -210,6 +229,71 @@ export async function publishRendered(options: PublishOptions): Promise<PublishO
 
 /** Git notes ref recording which source a rendered commit corresponds to (Argo CD's namespace). */
 export const NOTES_REF = 'refs/notes/hydrator.metadata';
+
+/** Where the branch records the newest source published on it. */
+export interface PublishedRecord {
+  readonly drySha: string;
+  /** The commit carrying the record. */
+  readonly commit: string;
+  /** `note`: its git note; `metadata`: the root `hydrator.metadata` that commit wrote. */
+  readonly from: 'note' | 'metadata';
+  /** First-parent steps from the head to `commit` (0: the head). */
+  readonly depth: number;
+}
+
+/** Commits fetched per step when the walk in `publishedRecord` reaches the shallow boundary (then doubled). */
+const DEEPEN_STEP = 16;
+
+/**
+ * The newest source recorded on the first-parent history of `head` (checked out in `clone`, fetched with
+ * `refs/remotes/origin/<branch>`): walking down from the head, the first commit with a note we understand, or
+ * whose root `hydrator.metadata` is present and differs from its first parent's (a commit publish made; a
+ * parentless commit with one counts too). Commits in between are other people's (no note, metadata untouched).
+ * Deepens a shallow fetch as far as needed. `undefined`: nothing was ever published on this history;
+ * `'moved'`: the branch moved while deepening (start over).
+ */
+export async function publishedRecord(clone: string, head: string, hasNotes: boolean, branch: string, log: (line: string) => void): Promise<PublishedRecord | undefined | 'moved'> {
+  const tracking = `refs/remotes/origin/${branch}`;
+  const noted = new Set<string>();
+  if (hasNotes) {
+    for (const line of (await gitOutput(['notes', `--ref=${NOTES_REF}`, 'list'], { cwd: clone })).split('\n')) {
+      const annotated = line.split(' ')[1];
+      if (annotated) noted.add(annotated);
+    }
+  }
+  const metadataBlob = async (commit: string): Promise<string | undefined> => {
+    const result = await git(['rev-parse', '--verify', '-q', `${commit}:${METADATA_FILE}`], { cwd: clone, allowFailure: true });
+    return result.code === 0 ? result.stdout.trim() : undefined;
+  };
+
+  let checked = 0;
+  let step = DEEPEN_STEP;
+  for (;;) {
+    const chain = (await gitOutput(['rev-list', '--first-parent', head], { cwd: clone })).split('\n').filter((l) => l !== '');
+    const boundary = await shallowCommits(clone);
+    for (; checked < chain.length; checked++) {
+      const commit = chain[checked] as string;
+      if (noted.has(commit)) {
+        const drySha = await noteDrySha(clone, commit, log);
+        if (drySha !== undefined) return { drySha, commit, from: 'note', depth: checked };
+      }
+      const parent = chain[checked + 1];
+      if (parent === undefined && boundary.has(commit)) break; // its parent is not fetched yet
+      const blob = await metadataBlob(commit);
+      if (blob !== undefined && (parent === undefined || blob !== (await metadataBlob(parent)))) {
+        const drySha = rootMetadataDrySha(await gitOutput(['cat-file', 'blob', blob], { cwd: clone }), shortSha(commit));
+        if (drySha !== undefined) return { drySha, commit, from: 'metadata', depth: checked };
+      }
+      if (parent === undefined) return undefined; // the root commit: nothing was ever published
+    }
+    await git(['fetch', '-q', '--no-tags', `--deepen=${step}`, 'origin', `+refs/heads/${branch}:${tracking}`], { cwd: clone });
+    if ((await gitOutput(['rev-parse', tracking], { cwd: clone })) !== head) return 'moved';
+    if ((await shallowCommits(clone)).has(chain[checked] as string)) {
+      throw new PlatformError(`git fetch --deepen=${step} did not fetch the parent of ${shortSha(chain[checked] as string)} on '${branch}', so publish cannot tell which source the branch was published from; check that the repository serves shallow fetches (a dumb HTTP server does not), or fetch it over another protocol`);
+    }
+    step *= 2;
+  }
+}
 
 /** The `drySha` of the note on `commit`, or `undefined` when there is none (or it is not ours to read). */
 async function noteDrySha(clone: string, commit: string, log: (line: string) => void): Promise<string | undefined> {

@@ -236,19 +236,28 @@ export function applyRenderedTree(checkout: string, desired: ReadonlyMap<string,
 export function publishedDrySha(checkout: string): string | undefined {
   const file = path.join(checkout, METADATA_FILE);
   if (!fs.existsSync(file)) return undefined;
+  return rootMetadataDrySha(fs.readFileSync(file, 'utf8'));
+}
+
+/**
+ * The `drySha` of a root `hydrator.metadata`'s content (`where` names the commit it was read from in errors),
+ * or `undefined` when it has none. Throws when the file is not what publish writes.
+ */
+export function rootMetadataDrySha(content: string, where?: string): string | undefined {
+  const file = `the branch's root ${METADATA_FILE}${where ? ` (as of commit ${where})` : ''}`;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    parsed = JSON.parse(content);
   } catch (e) {
-    throw new PlatformError(`the branch's root ${METADATA_FILE} is not valid JSON (${(e as Error).message}); it is owned by publish: delete or fix it on the branch, then publish again`);
+    throw new PlatformError(`${file} is not valid JSON (${(e as Error).message}); it is owned by publish: delete or fix it on the branch, then publish again`);
   }
   if (parsed === null || typeof parsed !== 'object') {
-    throw new PlatformError(`the branch's root ${METADATA_FILE} must be a JSON object with a "drySha", got ${JSON.stringify(parsed)}; delete or fix it on the branch, then publish again`);
+    throw new PlatformError(`${file} must be a JSON object with a "drySha", got ${JSON.stringify(parsed)}; delete or fix it on the branch, then publish again`);
   }
   const drySha = (parsed as Record<string, unknown>).drySha;
   if (drySha === undefined) return undefined;
   if (typeof drySha !== 'string' || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?(?:-dirty)?$/.test(drySha)) {
-    throw new PlatformError(`the branch's root ${METADATA_FILE} has "drySha": ${JSON.stringify(drySha)}, expected a full commit SHA; fix it on the branch, then publish again`);
+    throw new PlatformError(`${file} has "drySha": ${JSON.stringify(drySha)}, expected a full commit SHA; fix it on the branch, then publish again`);
   }
   return drySha;
 }
