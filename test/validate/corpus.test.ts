@@ -214,6 +214,26 @@ const CASES: readonly CorpusCase[] = [
     expected: [/^ERROR \[ref\/storage\] dev\/identity-service PersistentVolumeClaim\/healthxcape\/uploads spec\.storageClassName: claim 'healthxcape\/uploads' .* uses the no-provisioner StorageClass 'local-storage', but no PersistentVolume is reserved for it/],
   },
   {
+    title: 'PVC of a misspelt StorageClass',
+    build: platform('staging', addObject('identity-service', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'uploads', labels }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'local-pth', resources: { requests: { storage: '5Gi' } } } })),
+    expected: [/^ERROR \[ref\/storage\] staging\/identity-service PersistentVolumeClaim\/healthxcape\/uploads spec\.storageClassName: claim 'healthxcape\/uploads' of PersistentVolumeClaim\/uploads uses StorageClass 'local-pth', which is neither rendered in this environment nor provided by the cluster \(known classes: local-path\), so it would stay Pending \(got "local-pth"\)\. Fix: use 'local-path'/],
+  },
+  {
+    title: 'Deployment selector that does not match its pods',
+    build: platform('prod', patch('frontend', 'Deployment', 'frontend', JsonPatch.replace('/spec/selector/matchLabels/app.kubernetes.io~1instance', 'web'))),
+    expected: [/^ERROR \[schema\/structure\] prod\/frontend Deployment\/healthxcape\/frontend spec\.selector\.matchLabels: selector does not match the pod template's labels \(app\.kubernetes\.io\/instance=web: template has "frontend"\), so the API server refuses the Deployment/],
+  },
+  {
+    title: 'volume mount of a volume the pod does not declare',
+    build: platform('dev', patch('frontend', 'Deployment', 'frontend', JsonPatch.replace(`${CONTAINER}/volumeMounts/0/name`, 'temp'))),
+    expected: [/^ERROR \[schema\/structure\] dev\/frontend Deployment\/healthxcape\/frontend spec\.template\.spec\.containers\[0\]\.volumeMounts\[0\]\.name: container 'frontend' mounts volume 'temp', which the pod does not declare/],
+  },
+  {
+    title: 'Argo CD Application reading the rendered tree from another branch',
+    build: platform('prod', patch('argocd', 'Application', 'prod-kafka', JsonPatch.replace('/spec/source/targetRevision', 'main'))),
+    expected: [/^ERROR \[ref\/argocd-path\] prod\/argocd Application\/argocd\/prod-kafka spec\.source\.targetRevision: reads the rendered tree of 'prod' at "main", but it is published to branch 'rendered' \(gitops\.branch\)/],
+  },
+  {
     title: 'local PersistentVolume smaller than its claim',
     build: platform('dev', rewrite('local-storage', 'PersistentVolume', 'healthxcape-data-blog-service-postgres-0', (pv) => {
       (pv.spec as Json).capacity = { storage: '100Mi' };

@@ -79,6 +79,10 @@ export interface TestEnvironmentOptions {
   readonly name?: string;
   readonly stage?: Stage;
   readonly externalNamespaces?: readonly string[];
+  /** StorageClasses the cluster provides (`undefined`: the environment declares none, unrendered classes pass). */
+  readonly externalStorageClasses?: readonly string[];
+  /** Repository and branch of the rendered manifests. */
+  readonly renderedSource?: PlatformContext['renderedSource'];
 }
 
 /** A rendered environment with the given objects per application (the `shop` Namespace is added). */
@@ -90,6 +94,8 @@ export function environment(apps: Readonly<Record<string, readonly Obj[]>>, opti
     platform: 'shop',
     imagePullPolicy: 'IfNotPresent',
     externalNamespaces: options.externalNamespaces ?? ['argocd'],
+    ...(options.externalStorageClasses !== undefined ? { externalStorageClasses: options.externalStorageClasses } : {}),
+    ...(options.renderedSource !== undefined ? { renderedSource: options.renderedSource } : {}),
   };
   const all: Record<string, readonly Obj[]> = { namespaces: [namespace()], ...apps };
   return {

@@ -142,6 +142,19 @@ describe('policy/probes', () => {
     ]);
   });
 
+  test('native sidecars (init containers that keep running) need probes; plain init containers do not', () => {
+    const d = workload((pod) => {
+      pod.initContainers = [
+        container('proxy', { restartPolicy: 'Always', livenessProbe: undefined, readinessProbe: undefined }),
+        container('migrate', { livenessProbe: undefined, readinessProbe: undefined }),
+      ];
+    });
+    expect(check('policy/probes', [d])).toEqual([
+      ['spec.template.spec.initContainers[0].livenessProbe', "long-running sidecar 'proxy' has no livenessProbe"],
+      ['spec.template.spec.initContainers[0].readinessProbe', "long-running sidecar 'proxy' has no readinessProbe"],
+    ]);
+  });
+
   test('Jobs need no probes', () => {
     const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: meta('migrate'), spec: { template: { spec: podSpec({ restartPolicy: 'Never', containers: [container('migrate', { livenessProbe: undefined, readinessProbe: undefined, ports: [] })] }) } } };
     expect(findings(validate({ web: [job] }), 'policy/probes')).toEqual([]);

@@ -137,6 +137,40 @@ describe('ref/storage', () => {
     ]);
   });
 
+  describe('every claim names a StorageClass that exists', () => {
+    const declared = { externalStorageClasses: ['gp3'] };
+
+    test("rendered classes and the cluster's declared classes pass", () => {
+      expect(findings(validate({ db: [claim('data', 'gp3'), claim('cache', 'local')], storage: [localClass, volume('shop-cache', 'cache')] }, declared), 'ref/storage')).toEqual([]);
+    });
+
+    test('a misspelt class is an error naming the known classes and the closest one', () => {
+      const [finding, ...rest] = findings(validate({ db: [claim('data', 'local-storge')], storage: [{ ...localClass, metadata: meta('local-storage', null) }] }, declared), 'ref/storage');
+      expect(rest).toEqual([]);
+      expect([finding?.kind, finding?.path, finding?.value, finding?.fix]).toEqual(['PersistentVolumeClaim', 'spec.storageClassName', 'local-storge', "use 'local-storage'"]);
+      expect(finding?.message).toBe("claim 'shop/data' of PersistentVolumeClaim/data uses StorageClass 'local-storge', which is neither rendered in this environment nor provided by the cluster (known classes: gp3, local-storage), so it would stay Pending");
+    });
+
+    test("a claim without class gets the cluster's default class, which the environment does not declare", () => {
+      const noClass = changed(claim('data', 'gp3'), (c) => { delete (c.spec as Obj).storageClassName; });
+      const pool = {
+        apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaNodePool', metadata: meta('broker', 'shop', { labels: { 'strimzi.io/cluster': 'events' }, annotations: { 'strimzi.io/next-node-ids': '[0-0]' } }),
+        spec: { replicas: 1, roles: ['broker'], storage: { type: 'persistent-claim', size: '1Gi' }, resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } },
+      };
+      expect(findings(validate({ db: [noClass], kafka: [pool] }, declared), 'ref/storage').map((f) => [f.kind, f.path, f.message])).toEqual([
+        ['PersistentVolumeClaim', 'spec.storageClassName', "claim 'shop/data' of PersistentVolumeClaim/data names no StorageClass, so it gets the cluster's default class, which this environment does not declare (known classes: gp3)"],
+        ['KafkaNodePool', 'spec.storage.class', "claim 'shop/data-events-broker-0' of KafkaNodePool/broker names no StorageClass, so it gets the cluster's default class, which this environment does not declare (known classes: gp3)"],
+      ]);
+    });
+
+    test('a local PersistentVolume without node affinity is an error (the API server refuses it)', () => {
+      const loose = changed(volume('shop-data', 'data'), (v) => { delete (v.spec as Obj).nodeAffinity; });
+      expect(findings(validate({ db: [claim('data', 'local')], storage: [localClass, loose] }, declared), 'ref/storage').map((f) => [f.name, f.path])).toEqual([
+        ['shop-data', 'spec.nodeAffinity'],
+      ]);
+    });
+  });
+
   test('node ids of Strimzi pools are read from strimzi.io/next-node-ids', () => {
     expect(nodeIds('[0-2]', 3)).toEqual([0, 1, 2]);
     expect(nodeIds('[3, 7-8]', 3)).toEqual([3, 7, 8]);
@@ -193,6 +227,16 @@ describe('ref/argocd-path and ref/argocd-project', () => {
     const helm = application('', { source: { repoURL: 'https://charts.example.com', chart: 'thing', targetRevision: '1.0.0' } });
     expect(findings(validate({ web: [deployment(), service()], argocd: [other] }), 'ref/argocd-path')).toEqual([]);
     expect(findings(validate({ web: [deployment(), service()], argocd: [helm] }), 'ref/argocd-path')).toEqual([]);
+  });
+
+  test('a rendered directory must be read from the rendered repository and branch', () => {
+    const renderedSource = { repoURL: 'https://git.example.com/rendered.git', branch: 'rendered' };
+    const typo = application('test/web', { source: { repoURL: 'https://git.example.com/renderd.git', targetRevision: 'main', path: 'test/web' } });
+    expect(findings(validate({ web: [deployment(), service()], argocd: [application('test/web')] }, { renderedSource }), 'ref/argocd-path')).toEqual([]);
+    expect(findings(validate({ web: [deployment(), service()], argocd: [typo] }, { renderedSource }), 'ref/argocd-path').map((f) => [f.path, f.value, f.fix])).toEqual([
+      ['spec.source.repoURL', 'https://git.example.com/renderd.git', "use repoURL 'https://git.example.com/rendered.git' (the Argo CD constructs take it from the environment's gitops settings)"],
+      ['spec.source.targetRevision', 'main', "use targetRevision 'rendered'"],
+    ]);
   });
 
   test('ApplicationSet git directories must match rendered application directories', () => {

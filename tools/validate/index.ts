@@ -12,12 +12,14 @@ import { checkMetadata } from './metadata';
 import { checkPolicies } from './policies';
 import { checkReferences, IndexedObject } from './references';
 import { SchemaRegistry } from './schema';
+import { checkStructure } from './structure';
 
 export type { EnvironmentSummary, ExemptedFinding, Finding, Severity } from './findings';
 export { ValidationFailedError, ValidationReport } from './findings';
 export { REFERENCE_RULES } from './references';
 export { SCHEMA_RULES, SchemaRegistry } from './schema';
 export { METADATA_RULE } from './metadata';
+export { STRUCTURE_RULE } from './structure';
 
 /** Rule id of problems with exemption annotations themselves. */
 export const EXEMPTION_RULE = 'policy/exemption';
@@ -44,6 +46,7 @@ function validateEnvironment(env: RenderedEnvironment, schemas: SchemaRegistry, 
       for (const issue of schemas.check(object)) report.error(issue.rule, issue.path, issue.message, issue.value, issue.fix);
       checkMetadata(object, report);
       if (isRecord(object)) {
+        checkStructure(object, report);
         checkPolicies(object, report, { stage: env.context.stage });
         indexed.push({ application: application.name, object, report });
       }

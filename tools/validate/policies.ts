@@ -248,13 +248,15 @@ function probePort(probe: JsonRecord): { field: string; port: unknown } | undefi
 function checkProbes(containers: readonly ContainerRef[], report: ObjectReporter): void {
   const rule = 'policy/probes';
   for (const c of containers) {
-    if (c.list !== 'containers') continue;
+    // Native sidecars (init containers with restartPolicy Always) run as long as the pod: they need probes too.
+    const sidecar = c.list === 'initContainers' && c.container.restartPolicy === 'Always';
+    if (c.list !== 'containers' && !sidecar) continue;
     const ports = portsOf(c.container);
     for (const probeName of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
       const probe = c.container[probeName];
       if (probe === undefined) {
         if (probeName !== 'startupProbe') {
-          report.error(rule, `${c.path}.${probeName}`, `long-running container '${c.name}' has no ${probeName}`, undefined,
+          report.error(rule, `${c.path}.${probeName}`, `long-running ${sidecar ? 'sidecar' : 'container'} '${c.name}' has no ${probeName}`, undefined,
             exemptFix(rule, `add a ${probeName} (httpGet on the health path, tcpSocket or exec)`));
         }
         continue;

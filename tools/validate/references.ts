@@ -11,6 +11,7 @@ import { apiGroupOf, isClusterScoped } from '../../constructs/lib/kinds';
 import { parseQuantity } from '../../constructs/lib/resources';
 import type { ObjectReporter } from './findings';
 import { at, child, isRecord, JsonRecord, list, num, record, str, stringMap } from './json';
+import { closest } from '../../constructs/lib/suggest';
 import { ContainerRef, containersOf, DeclaredPort, podTemplateOf, PodTemplate, portsOf } from './pods';
 
 /** Rule ids of cross-resource findings (not exemptable: the references are simply broken). */
@@ -42,7 +43,7 @@ export interface IndexedObject {
 /** What the checks need to know about the environment. */
 export interface ReferenceContext {
   readonly environment: string;
-  readonly context: Pick<PlatformContext, 'externalNamespaces'>;
+  readonly context: Pick<PlatformContext, 'externalNamespaces' | 'externalStorageClasses' | 'renderedSource'>;
   /** Names of the application directories rendered in this environment. */
   readonly applicationDirectories: readonly string[];
 }
@@ -64,7 +65,8 @@ interface TemplateEntry {
 interface Claim {
   readonly namespace: string;
   readonly name: string;
-  readonly storageClass: string;
+  /** `undefined`: no class named (the cluster's default class applies). */
+  readonly storageClass: string | undefined;
   readonly size: unknown;
   readonly entry: Entry;
   /** Field that names the StorageClass. */
@@ -254,6 +256,7 @@ export function checkReferences(env: ReferenceContext, objects: readonly Indexed
     }
   }
   for (const { e, vars } of kafkaClients) checkKafkaClient(e, vars, kafkas, topics);
+  checkStorageClasses(claims, storageClasses, env.context.externalStorageClasses);
   checkStorage(claims, volumes, storageClasses);
 }
 
@@ -367,8 +370,7 @@ function claimsOf(e: Entry): Claim[] {
   const out: Claim[] = [];
   switch (`${e.group}/${e.kind}`) {
     case '/PersistentVolumeClaim': {
-      const cls = str(spec.storageClassName);
-      if (cls) out.push({ namespace: ns, name: e.name, storageClass: cls, size: at(spec, 'resources', 'requests', 'storage'), entry: e, path: 'spec.storageClassName' });
+      out.push({ namespace: ns, name: e.name, storageClass: str(spec.storageClassName), size: at(spec, 'resources', 'requests', 'storage'), entry: e, path: 'spec.storageClassName' });
       break;
     }
     case 'apps/StatefulSet': {
@@ -376,7 +378,7 @@ function claimsOf(e: Entry): Claim[] {
       list(spec.volumeClaimTemplates).forEach((t, i) => {
         const cls = str(at(t, 'spec', 'storageClassName'));
         const name = str(at(t, 'metadata', 'name'));
-        if (!cls || name === undefined) return;
+        if (name === undefined) return;
         for (let ordinal = 0; ordinal < replicas; ordinal++) {
           out.push({ namespace: ns, name: `${name}-${e.name}-${ordinal}`, storageClass: cls, size: at(t, 'spec', 'resources', 'requests', 'storage'), entry: e, path: `spec.volumeClaimTemplates[${i}].spec.storageClassName` });
         }
@@ -394,7 +396,7 @@ function claimsOf(e: Entry): Claim[] {
       const ids = nodeIds(at(e.object, 'metadata', 'annotations', 'strimzi.io/next-node-ids'), replicas);
       for (const { v, prefix, path } of volumes) {
         const cls = str(v.class);
-        if (v.type !== 'persistent-claim' || !cls) continue;
+        if (v.type !== 'persistent-claim') continue;
         if (ids === undefined) {
           // Claim names depend on node ids Strimzi assigns; only a no-provisioner class needs them (checked later).
           out.push({ namespace: ns, name: '', storageClass: cls, size: v.size, entry: e, path });
@@ -409,8 +411,8 @@ function claimsOf(e: Entry): Claim[] {
       const instances = num(spec.instances) ?? 1;
       for (const [field, suffix] of [['storage', ''], ['walStorage', '-wal']] as const) {
         const storage = record(spec[field]);
+        if (Object.keys(storage).length === 0) continue; // no walStorage
         const cls = str(storage.storageClass) ?? str(at(storage, 'pvcTemplate', 'storageClassName'));
-        if (!cls) continue;
         const size = storage.size ?? at(storage, 'pvcTemplate', 'resources', 'requests', 'storage');
         const path = storage.storageClass !== undefined ? `spec.${field}.storageClass` : `spec.${field}.pvcTemplate.storageClassName`;
         for (let serial = 1; serial <= instances; serial++) out.push({ namespace: ns, name: `${e.name}-${serial}${suffix}`, storageClass: cls, size, entry: e, path });
@@ -423,12 +425,38 @@ function claimsOf(e: Entry): Claim[] {
   return out;
 }
 
+/**
+ * Every claim names a StorageClass that exists: rendered here, or declared as provided by the cluster
+ * (`externalStorageClasses`; when the environment declares none at all, classes it does not render are
+ * assumed to exist). A claim without class gets the cluster's default class, which an environment that
+ * declares its classes does not know of.
+ */
+function checkStorageClasses(claims: readonly Claim[], storageClasses: ReadonlyMap<string, Entry>, external: readonly string[] | undefined): void {
+  if (external === undefined) return;
+  const known = [...storageClasses.keys(), ...external];
+  for (const c of claims) {
+    const owner = c.name === '' ? `${c.entry.kind}/${c.entry.name}` : `claim '${c.namespace}/${c.name}' of ${c.entry.kind}/${c.entry.name}`;
+    if (c.storageClass === undefined) {
+      c.entry.report.error(R.storage, c.path, `${owner} names no StorageClass, so it gets the cluster's default class, which this environment does not declare (known classes: ${describe(known)})`, undefined,
+        `set the class of the environment's storage (${describe(known)})`);
+    } else if (!storageClasses.has(c.storageClass) && !external.includes(c.storageClass)) {
+      const similar = closest(c.storageClass, known);
+      c.entry.report.error(R.storage, c.path, `${owner} uses StorageClass '${c.storageClass}', which is neither rendered in this environment nor provided by the cluster (known classes: ${describe(known)}), so it would stay Pending`, c.storageClass,
+        similar !== undefined ? `use '${similar}'` : `use one of ${describe(known)}, or declare the cluster's class as the environment's dynamic storage`);
+    }
+  }
+}
+
 function checkStorage(claims: readonly Claim[], volumes: readonly Entry[], storageClasses: ReadonlyMap<string, Entry>): void {
   const isLocal = (cls: unknown): boolean => typeof cls === 'string' && str(storageClasses.get(cls)?.object.provisioner) === NO_PROVISIONER;
   const volumesByClaim = new Map<string, Entry[]>();
   for (const v of volumes) {
     const ref = record(at(v.object, 'spec', 'claimRef'));
     const name = str(ref.name);
+    if (isLocal(at(v.object, 'spec', 'storageClassName')) && !isRecord(at(v.object, 'spec', 'nodeAffinity', 'required'))) {
+      v.report.error(R.storage, 'spec.nodeAffinity', `local PersistentVolume of the no-provisioner class '${String(at(v.object, 'spec', 'storageClassName'))}' has no required node affinity, so the API server refuses it (a local volume lives on one node)`, undefined,
+        "pin it to its node with spec.nodeAffinity.required on kubernetes.io/hostname (the LocalStorage construct does)");
+    }
     if (name === undefined) {
       if (isLocal(at(v.object, 'spec', 'storageClassName'))) {
         v.report.error(R.storage, 'spec.claimRef', `PersistentVolume of the no-provisioner class '${String(at(v.object, 'spec', 'storageClassName'))}' is not reserved for a claim`, undefined,
@@ -610,9 +638,24 @@ function checkApplication(e: Entry, env: ReferenceContext, directories: Readonly
     const normalized = normalizePath(dir);
     // Paths into another repository are not ours to check; the rendered repository holds only <env>/<app>.
     const inRenderedTree = normalized.split('/')[0] === env.environment || renderedRepos.has(str(source.repoURL) ?? '');
+    if (inRenderedTree) checkRenderedSource(e, path, source.repoURL, source.targetRevision, env);
     if (!inRenderedTree || directories.has(normalized)) continue;
     e.report.error(R.argocdPath, `${path}.path`, `'${dir}' is not a rendered application directory of environment '${env.environment}' (directories: ${describe(directories)})`, dir,
       `point the Application at ${env.environment}/<application> of an application that renders objects`);
+  }
+}
+
+/** A source inside the rendered tree must read the environment's rendered repository and branch. */
+function checkRenderedSource(e: Entry, path: string, repoURL: unknown, revision: unknown, env: ReferenceContext, revisionField = 'targetRevision'): void {
+  const expected = env.context.renderedSource;
+  if (expected === undefined) return;
+  if (repoURL !== expected.repoURL) {
+    e.report.error(R.argocdPath, `${path}.repoURL`, `reads the rendered tree of '${env.environment}' from ${JSON.stringify(repoURL)}, but it is published to ${expected.repoURL} (gitops.repoURL)`, repoURL,
+      `use repoURL '${expected.repoURL}' (the Argo CD constructs take it from the environment's gitops settings)`);
+  }
+  if (revision !== expected.branch) {
+    e.report.error(R.argocdPath, `${path}.${revisionField}`, `reads the rendered tree of '${env.environment}' at ${JSON.stringify(revision)}, but it is published to branch '${expected.branch}' (gitops.branch)`, revision,
+      `use ${revisionField} '${expected.branch}'`);
   }
 }
 
@@ -638,7 +681,10 @@ function renderedRepositories(applications: readonly Entry[], environment: strin
 }
 
 function checkApplicationSet(e: Entry, env: ReferenceContext): void {
+  const template = record(at(e.object, 'spec', 'template', 'spec', 'source'));
+  if (typeof template.path === 'string' && template.chart === undefined) checkRenderedSource(e, 'spec.template.spec.source', template.repoURL, template.targetRevision, env);
   list(at(e.object, 'spec', 'generators')).forEach((g, i) => {
+    if (isRecord(record(g).git)) checkRenderedSource(e, `spec.generators[${i}].git`, at(g, 'git', 'repoURL'), at(g, 'git', 'revision'), env, 'revision');
     list(at(g, 'git', 'directories')).forEach((d, j) => {
       const pattern = str(record(d).path);
       if (pattern === undefined || record(d).exclude === true || pattern.includes('{{')) return;

@@ -24,6 +24,7 @@ import Ajv, { ErrorObject } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone';
 import { PlatformError } from '../../constructs/lib/errors';
 import { apiGroupOf } from '../../constructs/lib/kinds';
+import { closest } from '../../constructs/lib/suggest';
 import { child, isRecord, JsonRecord, record } from './json';
 import { KubernetesSchemaBundle } from '../import/kubernetes-schemas';
 
@@ -225,35 +226,6 @@ const AJV_OPTIONS = {
 
 function createAjv(): Ajv {
   return new Ajv({ ...AJV_OPTIONS, code: { ...AJV_OPTIONS.code } });
-}
-
-/** Levenshtein distance, for "did you mean" hints on short field names. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j] as number;
-      row[j] = Math.min(current + 1, (row[j - 1] as number) + 1, previous + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length] as number;
-}
-
-/** The closest of `candidates` to `word`, when close enough to be a typo. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = distance(word, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 function describeList(items: readonly string[], max = 12): string {
