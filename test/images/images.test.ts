@@ -94,6 +94,14 @@ test('`images --env prod` lists exactly the images in dist/prod/, sorted and uni
     'registry.healthxcape.internal:5000/ghcr.io/cloudnative-pg/cloudnative-pg:1.30.0',
   ]));
   expect(fromSource.stdout.split('\n').filter((l) => l !== '')).toEqual(expected);
+  // The operators' images are declared by the product itself (an annotation), so check them independently: the
+  // Kafka image the operator starts is Strimzi's release plus the Kafka version of the rendered Kafka resource,
+  // and the operator images are the releases of the charts the Applications deploy.
+  const yamlOf = (file: string): Record<string, unknown> => parseAllDocuments(fs.readFileSync(path.join(dist, 'prod', file), 'utf8'))[0]?.toJS() as Record<string, unknown>;
+  const kafkaVersion = ((yamlOf('kafka/Kafka.platform-kafka.yaml').spec as Record<string, Record<string, string>>).kafka as Record<string, string>).version;
+  const chartOf = (app: string): string => ((yamlOf(`argocd/Application.prod-${app}.yaml`).spec as Record<string, Record<string, string>>).source as Record<string, string>).targetRevision as string;
+  expect(expected).toContain(`registry.healthxcape.internal:5000/quay.io/strimzi/kafka:${chartOf('strimzi-operator')}-kafka-${kafkaVersion}`);
+  expect(expected).toContain(`registry.healthxcape.internal:5000/quay.io/strimzi/operator:${chartOf('strimzi-operator')}`);
   // Reading the rendered tree gives the same list.
   expect(fromDir).toMatchObject({ code: 0, stdout: fromSource.stdout });
 });
