@@ -214,24 +214,70 @@ const CASES: readonly CorpusCase[] = [
     expected: [/^ERROR \[ref\/storage\] dev\/identity-service PersistentVolumeClaim\/healthxcape\/uploads spec\.storageClassName: claim 'healthxcape\/uploads' .* uses the no-provisioner StorageClass 'local-storage', but no PersistentVolume is reserved for it/],
   },
   {
-    title: 'PVC of a misspelt StorageClass',
+    title: 'PVC of a misspelt StorageClass (staging: the cluster provides local-path)',
     build: platform('staging', addObject('identity-service', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'uploads', labels }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'local-pth', resources: { requests: { storage: '5Gi' } } } })),
-    expected: [/^ERROR \[ref\/storage\] staging\/identity-service PersistentVolumeClaim\/healthxcape\/uploads spec\.storageClassName: claim 'healthxcape\/uploads' of PersistentVolumeClaim\/uploads uses StorageClass 'local-pth', which is neither rendered in this environment nor provided by the cluster \(known classes: local-path\), so it would stay Pending \(got "local-pth"\)\. Fix: use 'local-path'/],
+    expected: [/^ERROR \[ref\/storage\] staging\/identity-service PersistentVolumeClaim\/healthxcape\/uploads spec\.storageClassName: claim 'healthxcape\/uploads' of PersistentVolumeClaim\/uploads uses StorageClass 'local-pth', which is neither rendered in this environment nor provided by the cluster \(rendered: none; provided by the cluster: local-path\), so it would stay Pending \(got "local-pth"\)\. Fix: use 'local-path'/],
+  },
+  {
+    title: 'PVC of a misspelt StorageClass (prod: local-storage is rendered)',
+    build: platform('prod', addObject('identity-service', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'uploads', labels }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'local-storge', resources: { requests: { storage: '5Gi' } } } })),
+    expected: [/^ERROR \[ref\/storage\] prod\/identity-service PersistentVolumeClaim\/healthxcape\/uploads spec\.storageClassName: claim 'healthxcape\/uploads' of PersistentVolumeClaim\/uploads uses StorageClass 'local-storge', which is neither rendered in this environment nor provided by the cluster \(rendered: local-storage; provided by the cluster: none\), so it would stay Pending \(got "local-storge"\)\. Fix: use 'local-storage'/],
+  },
+  {
+    title: 'StatefulSet claim template without StorageClass where the environment declares its classes',
+    build: platform('dev', patch('user-service', 'StatefulSet', 'user-service-postgres', JsonPatch.remove('/spec/volumeClaimTemplates/0/spec/storageClassName'))),
+    expected: [/^ERROR \[ref\/storage\] dev\/user-service StatefulSet\/healthxcape\/user-service-postgres spec\.volumeClaimTemplates\[0\]\.spec\.storageClassName: claim template 'data' of StatefulSet\/user-service-postgres names no StorageClass, so it gets the cluster's default class, which this environment does not declare \(rendered: local-storage; provided by the cluster: none; none is marked default\).*Fix: set the StorageClass to 'local-storage'/],
+  },
+  {
+    title: 'local PersistentVolume without node affinity',
+    build: platform('dev', rewrite('local-storage', 'PersistentVolume', 'healthxcape-data-blog-service-postgres-0', (pv) => {
+      delete (pv.spec as Json).nodeAffinity;
+    })),
+    expected: [/^ERROR \[ref\/storage\] dev\/local-storage PersistentVolume\/healthxcape-data-blog-service-postgres-0 spec\.nodeAffinity: local PersistentVolume of the no-provisioner class 'local-storage' has no required node affinity, so the API server refuses it/],
   },
   {
     title: 'Deployment selector that does not match its pods',
     build: platform('prod', patch('frontend', 'Deployment', 'frontend', JsonPatch.replace('/spec/selector/matchLabels/app.kubernetes.io~1instance', 'web'))),
-    expected: [/^ERROR \[schema\/structure\] prod\/frontend Deployment\/healthxcape\/frontend spec\.selector\.matchLabels: selector does not match the pod template's labels \(app\.kubernetes\.io\/instance=web: template has "frontend"\), so the API server refuses the Deployment/],
+    expected: [/^ERROR \[schema\/structure\] prod\/frontend Deployment\/healthxcape\/frontend spec\.selector\.matchLabels: selector does not match template labels \(app\.kubernetes\.io\/instance=web: template has "frontend"\), so the API server refuses the Deployment/],
   },
   {
     title: 'volume mount of a volume the pod does not declare',
     build: platform('dev', patch('frontend', 'Deployment', 'frontend', JsonPatch.replace(`${CONTAINER}/volumeMounts/0/name`, 'temp'))),
-    expected: [/^ERROR \[schema\/structure\] dev\/frontend Deployment\/healthxcape\/frontend spec\.template\.spec\.containers\[0\]\.volumeMounts\[0\]\.name: container 'frontend' mounts volume 'temp', which the pod does not declare/],
+    expected: [/^ERROR \[schema\/structure\] dev\/frontend Deployment\/healthxcape\/frontend spec\.template\.spec\.containers\[0\]\.volumeMounts\[0\]\.name: container 'frontend' mounts volume 'temp', which the pod does not declare \(volumes: .*tmp.*\) \(got "temp"\)/],
+  },
+  {
+    title: 'two containers of one pod with the same name',
+    build: platform('prod', rewrite('frontend', 'Deployment', 'frontend', (d) => {
+      const pod = ((d.spec as Json).template as Json).spec as Json;
+      const { livenessProbe: _l, readinessProbe: _r, ports: _p, ...init } = (pod.containers as Json[])[0] as Json;
+      pod.initContainers = [init];
+    })),
+    expected: [/^ERROR \[schema\/structure\] prod\/frontend Deployment\/healthxcape\/frontend spec\.template\.spec\.initContainers\[0\]\.name: container name 'frontend' is used twice in the pod \(also spec\.template\.spec\.containers\[0\]\); the API server refuses the pod template/],
+  },
+  {
+    title: 'native sidecar without probes',
+    build: platform('staging', rewrite('frontend', 'Deployment', 'frontend', (d) => {
+      const pod = ((d.spec as Json).template as Json).spec as Json;
+      const { livenessProbe: _l, readinessProbe: _r, ports: _p, ...sidecar } = (pod.containers as Json[])[0] as Json;
+      pod.initContainers = [{ ...sidecar, name: 'log-shipper', restartPolicy: 'Always' }];
+    })),
+    expected: [
+      /^ERROR \[policy\/probes\] staging\/frontend Deployment\/healthxcape\/frontend spec\.template\.spec\.initContainers\[0\]\.livenessProbe: long-running sidecar 'log-shipper' has no livenessProbe/,
+      /^ERROR \[policy\/probes\] staging\/frontend Deployment\/healthxcape\/frontend spec\.template\.spec\.initContainers\[0\]\.readinessProbe: long-running sidecar 'log-shipper' has no readinessProbe/,
+    ],
   },
   {
     title: 'Argo CD Application reading the rendered tree from another branch',
     build: platform('prod', patch('argocd', 'Application', 'prod-kafka', JsonPatch.replace('/spec/source/targetRevision', 'main'))),
-    expected: [/^ERROR \[ref\/argocd-path\] prod\/argocd Application\/argocd\/prod-kafka spec\.source\.targetRevision: reads the rendered tree of 'prod' at "main", but it is published to branch 'rendered' \(gitops\.branch\)/],
+    expected: [/^ERROR \[ref\/argocd-path\] prod\/argocd Application\/argocd\/prod-kafka spec\.source\.targetRevision: reads the rendered tree of 'prod' at "main", but the rendered tree of 'prod' is published to branch 'rendered' \(gitops\.branch\) \(got "main"\)\. Fix: use targetRevision 'rendered'/],
+  },
+  {
+    title: 'Argo CD Application with a misspelt rendered repository',
+    build: platform('dev', rewrite('argocd', 'Application', 'dev-frontend', (a) => {
+      const source = (a.spec as Json).source as Json;
+      source.repoURL = `${String(source.repoURL)}x`;
+    })),
+    expected: [/^ERROR \[ref\/argocd-path\] dev\/argocd Application\/argocd\/dev-frontend spec\.source\.repoURL: reads the rendered tree of 'dev' from ".*x", but it is published to .* \(gitops\.repoURL\).*Fix: use repoURL '/],
   },
   {
     title: 'local PersistentVolume smaller than its claim',

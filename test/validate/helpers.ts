@@ -79,7 +79,7 @@ export interface TestEnvironmentOptions {
   readonly name?: string;
   readonly stage?: Stage;
   readonly externalNamespaces?: readonly string[];
-  /** StorageClasses the cluster provides (`undefined`: the environment declares none, unrendered classes pass). */
+  /** StorageClasses the cluster provides (`undefined`: none, so only rendered classes exist and classless claims pass). */
   readonly externalStorageClasses?: readonly string[];
   /** Repository and branch of the rendered manifests. */
   readonly renderedSource?: PlatformContext['renderedSource'];

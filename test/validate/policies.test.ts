@@ -155,6 +155,16 @@ describe('policy/probes', () => {
     ]);
   });
 
+  test("a native sidecar's probes must target ports it declares", () => {
+    const d = workload((pod) => {
+      pod.initContainers = [container('proxy', { restartPolicy: 'Always', ports: [{ name: 'admin', containerPort: 15000 }] })];
+    });
+    expect(check('policy/probes', [d])).toEqual([
+      ['spec.template.spec.initContainers[0].livenessProbe.httpGet.port', "livenessProbe of container 'proxy' targets port \"http\", which the container does not declare (declared: admin (15000))"],
+      ['spec.template.spec.initContainers[0].readinessProbe.httpGet.port', "readinessProbe of container 'proxy' targets port \"http\", which the container does not declare (declared: admin (15000))"],
+    ]);
+  });
+
   test('Jobs need no probes', () => {
     const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: meta('migrate'), spec: { template: { spec: podSpec({ restartPolicy: 'Never', containers: [container('migrate', { livenessProbe: undefined, readinessProbe: undefined, ports: [] })] }) } } };
     expect(findings(validate({ web: [job] }), 'policy/probes')).toEqual([]);

@@ -86,10 +86,6 @@ describe('ref/ingress-backend', () => {
 });
 
 describe('ref/storage', () => {
-  test('a claim of a class the environment does not render is provided by the cluster', () => {
-    expect(findings(validate({ db: [claim('data', 'gp3')] }), 'ref/storage')).toEqual([]);
-  });
-
   test('a no-provisioner claim with a reserved volume of enough capacity passes', () => {
     expect(findings(validate({ db: [claim('data', 'local')], storage: [localClass, volume('shop-data', 'data', '2Gi')] }), 'ref/storage')).toEqual([]);
   });
@@ -139,34 +135,75 @@ describe('ref/storage', () => {
 
   describe('every claim names a StorageClass that exists', () => {
     const declared = { externalStorageClasses: ['gp3'] };
+    const resources = { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } };
+    const pool = (storage: Obj): Obj => ({
+      apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaNodePool', metadata: meta('broker', 'shop', { labels: { 'strimzi.io/cluster': 'events' }, annotations: { 'strimzi.io/next-node-ids': '[0-0]' } }),
+      spec: { replicas: 1, roles: ['broker'], storage, resources },
+    });
+    const statefulSet = (replicas: number, storageClassName: string): Obj => ({
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: meta('pg'),
+      spec: {
+        replicas, serviceName: 'pg', selector: { matchLabels: { app: 'pg' } },
+        template: { metadata: { labels: { app: 'pg' } }, spec: podSpec({ containers: [container('pg')] }) },
+        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName, resources: { requests: { storage: '1Gi' } } } }],
+      },
+    });
+    const noClass = changed(claim('data', 'gp3'), (c) => { delete (c.spec as Obj).storageClassName; });
 
     test("rendered classes and the cluster's declared classes pass", () => {
       expect(findings(validate({ db: [claim('data', 'gp3'), claim('cache', 'local')], storage: [localClass, volume('shop-cache', 'cache')] }, declared), 'ref/storage')).toEqual([]);
     });
 
-    test('a misspelt class is an error naming the known classes and the closest one', () => {
-      const [finding, ...rest] = findings(validate({ db: [claim('data', 'local-storge')], storage: [{ ...localClass, metadata: meta('local-storage', null) }] }, declared), 'ref/storage');
+    test('a misspelt class is an error naming the existing classes and the closest one', () => {
+      // GIVEN a production environment that renders 'local-storage' and declares no cluster classes
+      const [finding, ...rest] = findings(validate({ db: [claim('data', 'local-storge')], storage: [{ ...localClass, metadata: meta('local-storage', null) }] }), 'ref/storage');
+      // THEN exactly one finding, with the closest class as the fix
       expect(rest).toEqual([]);
       expect([finding?.kind, finding?.path, finding?.value, finding?.fix]).toEqual(['PersistentVolumeClaim', 'spec.storageClassName', 'local-storge', "use 'local-storage'"]);
-      expect(finding?.message).toBe("claim 'shop/data' of PersistentVolumeClaim/data uses StorageClass 'local-storge', which is neither rendered in this environment nor provided by the cluster (known classes: gp3, local-storage), so it would stay Pending");
+      expect(finding?.message).toBe("claim 'shop/data' of PersistentVolumeClaim/data uses StorageClass 'local-storge', which is neither rendered in this environment nor provided by the cluster (rendered: local-storage; provided by the cluster: none), so it would stay Pending");
+    });
+
+    test('a class neither rendered nor declared is an error even when the environment declares no classes', () => {
+      expect(findings(validate({ db: [claim('data', 'gp3')] }), 'ref/storage').map((f) => [f.path, f.fix])).toEqual([
+        ['spec.storageClassName', "render the StorageClass 'gp3', or, if the cluster provides it, declare it (environment storage { mode: 'dynamic', storageClassName: 'gp3' } sets externalStorageClasses)"],
+      ]);
+    });
+
+    test('claim templates, JBOD volumes and CloudNativePG WAL storage are checked once per field, whatever the replicas', () => {
+      const jbod = pool({ type: 'jbod', volumes: [{ id: 0, type: 'persistent-claim', size: '1Gi', class: 'gp3' }, { id: 1, type: 'persistent-claim', size: '1Gi', class: 'gp2' }] });
+      const cluster = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: meta('db'), spec: { instances: 3, storage: { size: '1Gi', storageClass: 'gp3' }, walStorage: { size: '1Gi', storageClass: 'gp-3' }, resources } };
+      expect(findings(validate({ db: [statefulSet(3, 'gp4'), cluster], pg: [changed(statefulSet(0, 'fast'), (s) => { (s.metadata as Obj).name = 'idle'; })], kafka: [jbod] }, declared), 'ref/storage').map((f) => [f.name, f.path, f.message.replace(/,? which is neither.*$/, ''), f.fix])).toEqual([
+        ['pg', 'spec.volumeClaimTemplates[0].spec.storageClassName', "claim template 'data' of StatefulSet/pg uses StorageClass 'gp4'", "use 'gp3'"],
+        ['db', 'spec.walStorage.storageClass', "walStorage of Cluster/db uses StorageClass 'gp-3'", "use 'gp3'"],
+        ['idle', 'spec.volumeClaimTemplates[0].spec.storageClassName', "claim template 'data' of StatefulSet/idle uses StorageClass 'fast'", expect.stringMatching(/^use one of gp3, or/)],
+        ['broker', 'spec.storage.volumes[1].class', "JBOD volume 1 of KafkaNodePool/broker uses StorageClass 'gp2'", "use 'gp3'"],
+      ]);
     });
 
     test("a claim without class gets the cluster's default class, which the environment does not declare", () => {
-      const noClass = changed(claim('data', 'gp3'), (c) => { delete (c.spec as Obj).storageClassName; });
-      const pool = {
-        apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaNodePool', metadata: meta('broker', 'shop', { labels: { 'strimzi.io/cluster': 'events' }, annotations: { 'strimzi.io/next-node-ids': '[0-0]' } }),
-        spec: { replicas: 1, roles: ['broker'], storage: { type: 'persistent-claim', size: '1Gi' }, resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } },
-      };
-      expect(findings(validate({ db: [noClass], kafka: [pool] }, declared), 'ref/storage').map((f) => [f.kind, f.path, f.message])).toEqual([
-        ['PersistentVolumeClaim', 'spec.storageClassName', "claim 'shop/data' of PersistentVolumeClaim/data names no StorageClass, so it gets the cluster's default class, which this environment does not declare (known classes: gp3)"],
-        ['KafkaNodePool', 'spec.storage.class', "claim 'shop/data-events-broker-0' of KafkaNodePool/broker names no StorageClass, so it gets the cluster's default class, which this environment does not declare (known classes: gp3)"],
+      expect(findings(validate({ db: [noClass], kafka: [pool({ type: 'persistent-claim', size: '1Gi' })] }, declared), 'ref/storage').map((f) => [f.kind, f.path, f.message, f.fix])).toEqual([
+        ['PersistentVolumeClaim', 'spec.storageClassName', "claim 'shop/data' of PersistentVolumeClaim/data names no StorageClass, so it gets the cluster's default class, which this environment does not declare (rendered: none; provided by the cluster: gp3; none is marked default): whatever class is the default would provision it, or it stays Pending if there is none", "set the StorageClass to 'gp3'"],
+        ['KafkaNodePool', 'spec.storage.class', expect.stringMatching(/^storage of KafkaNodePool\/broker names no StorageClass, so it gets the cluster's default class/), "set the StorageClass to 'gp3'"],
+      ]);
+      // a rendered no-provisioner class declares the environment's classes too
+      expect(findings(validate({ db: [noClass], storage: [localClass] }), 'ref/storage').map((f) => f.path)).toEqual(['spec.storageClassName']);
+    });
+
+    test('a claim without class passes when the environment declares no classes or renders the default class; "" asks for no class', () => {
+      expect(findings(validate({ db: [noClass] }), 'ref/storage')).toEqual([]);
+      expect(findings(validate({ db: [claim('data', '')] }, declared), 'ref/storage')).toEqual([]);
+      // the rendered default class applies: a no-provisioner default needs its reserved volume
+      const defaultLocal = changed(localClass, (c) => { (c.metadata as Obj).annotations = { 'storageclass.kubernetes.io/is-default-class': 'true' }; });
+      expect(findings(validate({ db: [noClass], storage: [defaultLocal, volume('shop-data', 'data')] }, declared), 'ref/storage')).toEqual([]);
+      expect(findings(validate({ db: [noClass], storage: [defaultLocal] }, declared), 'ref/storage').map((f) => f.message)).toEqual([
+        expect.stringMatching(/^claim 'shop\/data' \(of PersistentVolumeClaim\/data\) uses the no-provisioner StorageClass 'local', but no PersistentVolume is reserved for it/),
       ]);
     });
 
     test('a local PersistentVolume without node affinity is an error (the API server refuses it)', () => {
       const loose = changed(volume('shop-data', 'data'), (v) => { delete (v.spec as Obj).nodeAffinity; });
-      expect(findings(validate({ db: [claim('data', 'local')], storage: [localClass, loose] }, declared), 'ref/storage').map((f) => [f.name, f.path])).toEqual([
-        ['shop-data', 'spec.nodeAffinity'],
+      expect(findings(validate({ db: [claim('data', 'local')], storage: [localClass, loose] }, declared), 'ref/storage').map((f) => [f.name, f.path, f.message])).toEqual([
+        ['shop-data', 'spec.nodeAffinity', "local PersistentVolume of the no-provisioner class 'local' has no required node affinity, so the API server refuses it (a local volume lives on one node)"],
       ]);
     });
   });
@@ -251,6 +288,45 @@ describe('ref/argocd-path and ref/argocd-project', () => {
     expect(findings(validate({ web: [deployment(), service()], argocd: [appSet('prod/*')] }), 'ref/argocd-path').map((f) => [f.path, f.message])).toEqual([
       ['spec.generators[0].git.directories[0].path', "'prod/*' matches no rendered application directory of environment 'test'"],
     ]);
+  });
+
+  test('a rendered directory without targetRevision reads HEAD, not the rendered branch', () => {
+    const renderedSource = { repoURL: 'https://git.example.com/rendered.git', branch: 'rendered' };
+    const head = application('test/web', { source: { repoURL: 'https://git.example.com/rendered.git', path: 'test/web' } });
+    expect(findings(validate({ web: [deployment(), service()], argocd: [head] }, { renderedSource }), 'ref/argocd-path').map((f) => [f.path, f.message])).toEqual([
+      ['spec.source.targetRevision', "has no targetRevision, so Argo CD reads HEAD (the repository's default branch), but the rendered tree of 'test' is published to branch 'rendered' (gitops.branch)"],
+    ]);
+  });
+
+  test('ApplicationSet git generators (also inside matrix generators) and their template read the rendered repository and branch', () => {
+    // GIVEN an ApplicationSet whose nested git generator reads the rendered tree at 'main' from a misspelt repository
+    const renderedSource = { repoURL: 'https://git.example.com/rendered.git', branch: 'rendered' };
+    const appSet = {
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'ApplicationSet', metadata: meta('test', 'argocd'),
+      spec: {
+        generators: [{ matrix: { generators: [{ clusters: {} }, { git: { repoURL: 'https://git.example.com/renderd.git', revision: 'main', directories: [{ path: 'test/*' }] } }] } }],
+        template: { metadata: { name: 'test-{{.path.basename}}' }, spec: { project: 'default', source: { repoURL: 'https://git.example.com/rendered.git', targetRevision: 'HEAD', path: '{{.path.path}}' }, destination: { server: 'https://kubernetes.default.svc', namespace: 'shop' } } },
+      },
+    };
+    // WHEN / THEN every wrong field is reported
+    expect(findings(validate({ web: [deployment(), service()], argocd: [appSet] }, { renderedSource }), 'ref/argocd-path').map((f) => [f.path, f.message])).toEqual([
+      ['spec.generators[0].matrix.generators[1].git.repoURL', "reads the rendered tree of 'test' from \"https://git.example.com/renderd.git\", but it is published to https://git.example.com/rendered.git (gitops.repoURL)"],
+      ['spec.generators[0].matrix.generators[1].git.revision', "reads the rendered tree of 'test' at \"main\", but the rendered tree of 'test' is published to branch 'rendered' (gitops.branch)"],
+      ['spec.template.spec.source.targetRevision', "reads the rendered tree of 'test' at \"HEAD\", but the rendered tree of 'test' is published to branch 'rendered' (gitops.branch)"],
+    ]);
+  });
+
+  test('ApplicationSets over other repositories and Helm chart sources are not checked against the rendered source', () => {
+    const renderedSource = { repoURL: 'https://git.example.com/rendered.git', branch: 'rendered' };
+    const appSet = {
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'ApplicationSet', metadata: meta('addons', 'argocd'),
+      spec: {
+        generators: [{ git: { repoURL: 'https://git.example.com/config.git', revision: 'main', files: [{ path: 'addons/*.json' }] } }],
+        template: { metadata: { name: 'addon-{{.name}}' }, spec: { project: 'default', source: { repoURL: 'https://git.example.com/config.git', targetRevision: 'main', path: 'addons/{{.name}}' }, destination: { server: 'https://kubernetes.default.svc', namespace: 'shop' } } },
+      },
+    };
+    const helm = application('', { source: { repoURL: 'https://charts.example.com', chart: 'thing', targetRevision: '1.0.0' } });
+    expect(findings(validate({ web: [deployment(), service()], argocd: [appSet, helm] }, { renderedSource }), 'ref/argocd-path')).toEqual([]);
   });
 
   test('a project that is not rendered is an error when the environment renders AppProjects', () => {

@@ -62,6 +62,17 @@ interface TemplateEntry {
   readonly ports: readonly DeclaredPort[];
 }
 
+/** One field that names the StorageClass of claims (once per field, however many claims it creates). */
+interface ClassUse {
+  readonly entry: Entry;
+  /** Field that names (or would name) the StorageClass. */
+  readonly path: string;
+  /** `undefined`: no class named (the cluster's default class applies); `''`: explicitly no class. */
+  readonly storageClass: string | undefined;
+  /** What names it, for messages: `claim 'shop/data' of PersistentVolumeClaim/data`. */
+  readonly what: string;
+}
+
 interface Claim {
   readonly namespace: string;
   readonly name: string;
@@ -165,6 +176,7 @@ export function checkReferences(env: ReferenceContext, objects: readonly Indexed
   const topics = new Map<string, Set<string>>();
   const projects = new Set<string>();
   const claims: Claim[] = [];
+  const classUses: ClassUse[] = [];
   const applications: Entry[] = [];
 
   for (const e of entries) {
@@ -218,11 +230,11 @@ export function checkReferences(env: ReferenceContext, objects: readonly Indexed
       default:
         break;
     }
-    claims.push(...claimsOf(e));
+    claimsOf(e, claims, classUses);
   }
 
   // ---- Checks (one pass each) ----
-  const renderedRepos = renderedRepositories(applications, env.environment);
+  const renderedRepos = renderedRepositories(applications, env);
   const directories = new Set(env.applicationDirectories.map((d) => `${env.environment}/${d}`));
   const external = new Set(env.context.externalNamespaces ?? []);
   const kafkaClients: { e: Entry; vars: KafkaVars }[] = [];
@@ -244,7 +256,7 @@ export function checkReferences(env: ReferenceContext, objects: readonly Indexed
         checkApplication(e, env, directories, namespaces, external, projects, renderedRepos);
         break;
       case 'argoproj.io/ApplicationSet':
-        checkApplicationSet(e, env);
+        checkApplicationSet(e, env, renderedRepos);
         break;
       default:
         break;
@@ -256,8 +268,8 @@ export function checkReferences(env: ReferenceContext, objects: readonly Indexed
     }
   }
   for (const { e, vars } of kafkaClients) checkKafkaClient(e, vars, kafkas, topics);
-  checkStorageClasses(claims, storageClasses, env.context.externalStorageClasses);
-  checkStorage(claims, volumes, storageClasses);
+  const defaultClass = checkStorageClasses(classUses, storageClasses, env.context.externalStorageClasses ?? []);
+  checkStorage(claims, volumes, storageClasses, defaultClass);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -364,13 +376,16 @@ function checkIngress(e: Entry, services: ReadonlyMap<string, Entry>, servicesBy
 // Storage: claims, StorageClasses, local PersistentVolumes
 // ---------------------------------------------------------------------------------------------
 
-function claimsOf(e: Entry): Claim[] {
+/** Collect the claims `e` creates (one per claim name) and the fields naming their StorageClass (one per field). */
+function claimsOf(e: Entry, out: Claim[], uses: ClassUse[]): void {
   const ns = e.namespace ?? '';
   const spec = record(e.object.spec);
-  const out: Claim[] = [];
+  const owner = `${e.kind}/${e.name}`;
   switch (`${e.group}/${e.kind}`) {
     case '/PersistentVolumeClaim': {
-      out.push({ namespace: ns, name: e.name, storageClass: str(spec.storageClassName), size: at(spec, 'resources', 'requests', 'storage'), entry: e, path: 'spec.storageClassName' });
+      const cls = str(spec.storageClassName);
+      uses.push({ entry: e, path: 'spec.storageClassName', storageClass: cls, what: `claim '${ns}/${e.name}' of ${owner}` });
+      out.push({ namespace: ns, name: e.name, storageClass: cls, size: at(spec, 'resources', 'requests', 'storage'), entry: e, path: 'spec.storageClassName' });
       break;
     }
     case 'apps/StatefulSet': {
@@ -379,8 +394,10 @@ function claimsOf(e: Entry): Claim[] {
         const cls = str(at(t, 'spec', 'storageClassName'));
         const name = str(at(t, 'metadata', 'name'));
         if (name === undefined) return;
+        const path = `spec.volumeClaimTemplates[${i}].spec.storageClassName`;
+        uses.push({ entry: e, path, storageClass: cls, what: `claim template '${name}' of ${owner}` });
         for (let ordinal = 0; ordinal < replicas; ordinal++) {
-          out.push({ namespace: ns, name: `${name}-${e.name}-${ordinal}`, storageClass: cls, size: at(t, 'spec', 'resources', 'requests', 'storage'), entry: e, path: `spec.volumeClaimTemplates[${i}].spec.storageClassName` });
+          out.push({ namespace: ns, name: `${name}-${e.name}-${ordinal}`, storageClass: cls, size: at(t, 'spec', 'resources', 'requests', 'storage'), entry: e, path });
         }
       });
       break;
@@ -390,13 +407,14 @@ function claimsOf(e: Entry): Claim[] {
       const cluster = str(at(e.object, 'metadata', 'labels', 'strimzi.io/cluster')) ?? '';
       const storage = record(spec.storage);
       const volumes = storage.type === 'jbod'
-        ? list(storage.volumes).map(record).map((v, i) => ({ v, prefix: `data-${String(v.id ?? i)}`, path: `spec.storage.volumes[${i}].class` }))
-        : [{ v: storage, prefix: 'data', path: 'spec.storage.class' }];
+        ? list(storage.volumes).map(record).map((v, i) => ({ v, prefix: `data-${String(v.id ?? i)}`, path: `spec.storage.volumes[${i}].class`, what: `JBOD volume ${String(v.id ?? i)} of ${owner}` }))
+        : [{ v: storage, prefix: 'data', path: 'spec.storage.class', what: `storage of ${owner}` }];
       const replicas = num(spec.replicas) ?? 0;
       const ids = nodeIds(at(e.object, 'metadata', 'annotations', 'strimzi.io/next-node-ids'), replicas);
-      for (const { v, prefix, path } of volumes) {
+      for (const { v, prefix, path, what } of volumes) {
         const cls = str(v.class);
         if (v.type !== 'persistent-claim') continue;
+        uses.push({ entry: e, path, storageClass: cls, what });
         if (ids === undefined) {
           // Claim names depend on node ids Strimzi assigns; only a no-provisioner class needs them (checked later).
           out.push({ namespace: ns, name: '', storageClass: cls, size: v.size, entry: e, path });
@@ -414,7 +432,8 @@ function claimsOf(e: Entry): Claim[] {
         if (Object.keys(storage).length === 0) continue; // no walStorage
         const cls = str(storage.storageClass) ?? str(at(storage, 'pvcTemplate', 'storageClassName'));
         const size = storage.size ?? at(storage, 'pvcTemplate', 'resources', 'requests', 'storage');
-        const path = storage.storageClass !== undefined ? `spec.${field}.storageClass` : `spec.${field}.pvcTemplate.storageClassName`;
+        const path = storage.storageClass !== undefined || storage.pvcTemplate === undefined ? `spec.${field}.storageClass` : `spec.${field}.pvcTemplate.storageClassName`;
+        uses.push({ entry: e, path, storageClass: cls, what: `${field} of ${owner}` });
         for (let serial = 1; serial <= instances; serial++) out.push({ namespace: ns, name: `${e.name}-${serial}${suffix}`, storageClass: cls, size, entry: e, path });
       }
       break;
@@ -422,32 +441,43 @@ function claimsOf(e: Entry): Claim[] {
     default:
       break;
   }
-  return out;
 }
+
+/** Annotations that make a StorageClass the cluster's default (GA and the older beta one). */
+const DEFAULT_CLASS_ANNOTATIONS = ['storageclass.kubernetes.io/is-default-class', 'storageclass.beta.kubernetes.io/is-default-class'];
 
 /**
- * Every claim names a StorageClass that exists: rendered here, or declared as provided by the cluster
- * (`externalStorageClasses`; when the environment declares none at all, classes it does not render are
- * assumed to exist). A claim without class gets the cluster's default class, which an environment that
- * declares its classes does not know of.
+ * Every field naming a StorageClass names one that exists: rendered here or provided by the cluster
+ * (`externalStorageClasses`). A claim without class gets the cluster's default class: fine when a rendered
+ * class is the default, or when the environment declares no classes at all (dynamic storage the platform
+ * knows nothing about); an error when the environment renders a no-provisioner class or declares external
+ * classes, since the claim would silently land on a class the environment does not declare. `''` asks for no
+ * class (only pre-created volumes without class bind) and is left alone. Returns the rendered default class.
  */
-function checkStorageClasses(claims: readonly Claim[], storageClasses: ReadonlyMap<string, Entry>, external: readonly string[] | undefined): void {
-  if (external === undefined) return;
-  const known = [...storageClasses.keys(), ...external];
-  for (const c of claims) {
-    const owner = c.name === '' ? `${c.entry.kind}/${c.entry.name}` : `claim '${c.namespace}/${c.name}' of ${c.entry.kind}/${c.entry.name}`;
-    if (c.storageClass === undefined) {
-      c.entry.report.error(R.storage, c.path, `${owner} names no StorageClass, so it gets the cluster's default class, which this environment does not declare (known classes: ${describe(known)})`, undefined,
-        `set the class of the environment's storage (${describe(known)})`);
-    } else if (!storageClasses.has(c.storageClass) && !external.includes(c.storageClass)) {
-      const similar = closest(c.storageClass, known);
-      c.entry.report.error(R.storage, c.path, `${owner} uses StorageClass '${c.storageClass}', which is neither rendered in this environment nor provided by the cluster (known classes: ${describe(known)}), so it would stay Pending`, c.storageClass,
-        similar !== undefined ? `use '${similar}'` : `use one of ${describe(known)}, or declare the cluster's class as the environment's dynamic storage`);
+function checkStorageClasses(uses: readonly ClassUse[], storageClasses: ReadonlyMap<string, Entry>, external: readonly string[]): string | undefined {
+  const externalSet = new Set(external);
+  const rendered = [...storageClasses.keys()];
+  const defaultClass = rendered.find((name) => DEFAULT_CLASS_ANNOTATIONS.some((a) => str(at(storageClasses.get(name)?.object, 'metadata', 'annotations', a)) === 'true'));
+  const declaresClasses = external.length > 0 || [...storageClasses.values()].some((c) => str(c.object.provisioner) === NO_PROVISIONER);
+  const classes = `rendered: ${describe(rendered)}; provided by the cluster: ${describe(external)}`;
+  const known = [...rendered, ...external];
+  for (const u of uses) {
+    if (u.storageClass === '') continue;
+    if (u.storageClass === undefined) {
+      if (defaultClass !== undefined || !declaresClasses) continue;
+      u.entry.report.error(R.storage, u.path, `${u.what} names no StorageClass, so it gets the cluster's default class, which this environment does not declare (${classes}; none is marked default): whatever class is the default would provision it, or it stays Pending if there is none`, undefined,
+        known.length === 1 ? `set the StorageClass to '${known[0] ?? ''}'` : `set the StorageClass explicitly to one of ${describe(known)}`);
+    } else if (!storageClasses.has(u.storageClass) && !externalSet.has(u.storageClass)) {
+      const similar = closest(u.storageClass, known);
+      u.entry.report.error(R.storage, u.path, `${u.what} uses StorageClass '${u.storageClass}', which is neither rendered in this environment nor provided by the cluster (${classes}), so ${u.entry.kind === 'PersistentVolumeClaim' ? 'it' : 'its claims'} would stay Pending`, u.storageClass,
+        similar !== undefined ? `use '${similar}'`
+          : `${known.length > 0 ? `use one of ${describe(known)}` : `render the StorageClass '${u.storageClass}'`}, or, if the cluster provides it, declare it (environment storage { mode: 'dynamic', storageClassName: '${u.storageClass}' } sets externalStorageClasses)`);
     }
   }
+  return defaultClass;
 }
 
-function checkStorage(claims: readonly Claim[], volumes: readonly Entry[], storageClasses: ReadonlyMap<string, Entry>): void {
+function checkStorage(claims: readonly Claim[], volumes: readonly Entry[], storageClasses: ReadonlyMap<string, Entry>, defaultClass: string | undefined): void {
   const isLocal = (cls: unknown): boolean => typeof cls === 'string' && str(storageClasses.get(cls)?.object.provisioner) === NO_PROVISIONER;
   const volumesByClaim = new Map<string, Entry[]>();
   for (const v of volumes) {
@@ -465,11 +495,15 @@ function checkStorage(claims: readonly Claim[], volumes: readonly Entry[], stora
       continue;
     }
     const k = key(str(ref.namespace), name);
-    volumesByClaim.set(k, [...(volumesByClaim.get(k) ?? []), v]);
+    const bucket = volumesByClaim.get(k);
+    if (bucket) bucket.push(v);
+    else volumesByClaim.set(k, [v]);
   }
 
   const claimed = new Set<string>();
-  for (const c of claims) {
+  for (const claim of claims) {
+    // A claim without class gets the rendered default class (the API server's admission fills it in).
+    const c = claim.storageClass === undefined && defaultClass !== undefined ? { ...claim, storageClass: defaultClass } : claim;
     if (!isLocal(c.storageClass)) continue; // dynamic provisioning, or a class provided by the cluster
     const owner = `${c.entry.kind}/${c.entry.name}`;
     if (c.name === '') {
@@ -498,7 +532,7 @@ function checkStorage(claims: readonly Claim[], volumes: readonly Entry[], stora
     const want = parseQuantity(c.size);
     if (have === undefined) {
       volume.report.error(R.storage, 'spec.capacity.storage', `is reserved for claim '${c.namespace}/${c.name}' but has no storage capacity`, capacity, `set spec.capacity.storage to at least ${String(c.size)}`);
-    } else if (want !== undefined && want !== undefined && have < want) {
+    } else if (want !== undefined && have < want) {
       volume.report.error(R.storage, 'spec.capacity.storage', `capacity ${String(capacity)} is smaller than the ${String(c.size)} claim '${c.namespace}/${c.name}' (of ${owner}) requests`, capacity, `give the volume at least ${String(c.size)}`);
     }
   }
@@ -645,18 +679,24 @@ function checkApplication(e: Entry, env: ReferenceContext, directories: Readonly
   }
 }
 
-/** A source inside the rendered tree must read the environment's rendered repository and branch. */
+/** A source inside the rendered tree must read the environment's rendered repository and branch (`renderedSource`). */
 function checkRenderedSource(e: Entry, path: string, repoURL: unknown, revision: unknown, env: ReferenceContext, revisionField = 'targetRevision'): void {
   const expected = env.context.renderedSource;
   if (expected === undefined) return;
-  if (repoURL !== expected.repoURL) {
+  if (repoURL !== expected.repoURL && !isTemplated(repoURL)) {
     e.report.error(R.argocdPath, `${path}.repoURL`, `reads the rendered tree of '${env.environment}' from ${JSON.stringify(repoURL)}, but it is published to ${expected.repoURL} (gitops.repoURL)`, repoURL,
       `use repoURL '${expected.repoURL}' (the Argo CD constructs take it from the environment's gitops settings)`);
   }
-  if (revision !== expected.branch) {
-    e.report.error(R.argocdPath, `${path}.${revisionField}`, `reads the rendered tree of '${env.environment}' at ${JSON.stringify(revision)}, but it is published to branch '${expected.branch}' (gitops.branch)`, revision,
+  if (revision !== expected.branch && !isTemplated(revision)) {
+    const found = revision === undefined || revision === '' ? `has no ${revisionField}, so Argo CD reads HEAD (the repository's default branch)` : `reads the rendered tree of '${env.environment}' at ${JSON.stringify(revision)}`;
+    e.report.error(R.argocdPath, `${path}.${revisionField}`, `${found}, but the rendered tree of '${env.environment}' is published to branch '${expected.branch}' (gitops.branch)`, revision,
       `use ${revisionField} '${expected.branch}'`);
   }
+}
+
+/** An ApplicationSet template value filled in by a generator (`{{.path.path}}`). */
+function isTemplated(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('{{');
 }
 
 function normalizePath(dir: string): string {
@@ -668,32 +708,59 @@ function directorySources(spec: JsonRecord): { source: JsonRecord; path: string 
   return sourcesOf(spec).filter(({ source }) => typeof source.path === 'string' && source.chart === undefined);
 }
 
-/** Repositories Applications of this environment read its rendered tree from. */
-function renderedRepositories(applications: readonly Entry[], environment: string): Set<string> {
+/** Repositories Applications of this environment read its rendered tree from (and the declared `renderedSource`). */
+function renderedRepositories(applications: readonly Entry[], env: ReferenceContext): Set<string> {
   const repos = new Set<string>();
+  if (env.context.renderedSource !== undefined) repos.add(env.context.renderedSource.repoURL);
   for (const a of applications) {
     for (const { source } of directorySources(record(a.object.spec))) {
       const repo = str(source.repoURL);
-      if (repo !== undefined && normalizePath(str(source.path) ?? '').split('/')[0] === environment) repos.add(repo);
+      if (repo !== undefined && normalizePath(str(source.path) ?? '').split('/')[0] === env.environment) repos.add(repo);
     }
   }
   return repos;
 }
 
-function checkApplicationSet(e: Entry, env: ReferenceContext): void {
-  const template = record(at(e.object, 'spec', 'template', 'spec', 'source'));
-  if (typeof template.path === 'string' && template.chart === undefined) checkRenderedSource(e, 'spec.template.spec.source', template.repoURL, template.targetRevision, env);
-  list(at(e.object, 'spec', 'generators')).forEach((g, i) => {
-    if (isRecord(record(g).git)) checkRenderedSource(e, `spec.generators[${i}].git`, at(g, 'git', 'repoURL'), at(g, 'git', 'revision'), env, 'revision');
-    list(at(g, 'git', 'directories')).forEach((d, j) => {
+/** The git generators of an ApplicationSet, also inside matrix and merge generators, with their paths. */
+function gitGenerators(generators: unknown, path: string, out: { git: JsonRecord; path: string }[] = []): { git: JsonRecord; path: string }[] {
+  list(generators).forEach((g, i) => {
+    const at_ = `${path}[${i}]`;
+    const generator = record(g);
+    if (isRecord(generator.git)) out.push({ git: generator.git, path: `${at_}.git` });
+    for (const combining of ['matrix', 'merge'] as const) {
+      if (isRecord(generator[combining])) gitGenerators(record(generator[combining]).generators, `${at_}.${combining}.generators`, out);
+    }
+  });
+  return out;
+}
+
+function checkApplicationSet(e: Entry, env: ReferenceContext, renderedRepos: ReadonlySet<string>): void {
+  const inEnvironment = (p: unknown): boolean => typeof p === 'string' && normalizePath(p).split('/')[0] === env.environment;
+  let readsRenderedTree = false;
+  for (const { git, path } of gitGenerators(at(e.object, 'spec', 'generators'), 'spec.generators')) {
+    const directories = list(git.directories);
+    const patterns = [...directories, ...list(git.files)].map((d) => record(d).path);
+    // Generators over other repositories are not ours to check; the rendered tree holds only <env>/<app>.
+    const inRenderedTree = renderedRepos.has(str(git.repoURL) ?? '') || patterns.some(inEnvironment);
+    if (inRenderedTree) {
+      readsRenderedTree = true;
+      checkRenderedSource(e, path, git.repoURL, git.revision, env, 'revision');
+    }
+    directories.forEach((d, j) => {
       const pattern = str(record(d).path);
       if (pattern === undefined || record(d).exclude === true || pattern.includes('{{')) return;
       const regex = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
       const matches = env.applicationDirectories.some((a) => regex.test(`${env.environment}/${a}`));
       if (!matches) {
-        e.report.error(R.argocdPath, `spec.generators[${i}].git.directories[${j}].path`, `'${pattern}' matches no rendered application directory of environment '${env.environment}'`, pattern,
+        e.report.error(R.argocdPath, `${path}.directories[${j}].path`, `'${pattern}' matches no rendered application directory of environment '${env.environment}'`, pattern,
           `use ${env.environment}/* (the rendered applications of this environment)`);
       }
     });
-  });
+  }
+  // The template's directory sources read what the generators found: in the rendered tree, the same repository and branch.
+  const template = record(at(e.object, 'spec', 'template', 'spec'));
+  for (const { source, path } of directorySources(template)) {
+    const inRenderedTree = inEnvironment(source.path) || renderedRepos.has(str(source.repoURL) ?? '') || (readsRenderedTree && isTemplated(source.path));
+    if (inRenderedTree) checkRenderedSource(e, `spec.template.${path}`, source.repoURL, source.targetRevision, env);
+  }
 }
