@@ -310,7 +310,7 @@ function unknownKeys(c: ProblemCollector, field: string, value: unknown, allowed
     if (allowed.includes(key)) continue;
     const similar = closest(key, allowed);
     const path = field === '' ? key : `${field}.${key}`;
-    c.add(path, `is not a ${what}${field === '' ? ' of an environment' : ` of ${field}`} (a typo is silently ignored otherwise)`, value[key],
+    c.add(path, `is not ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}${field === '' ? ' of an environment' : ` of ${field}`} (a typo is silently ignored otherwise)`, value[key],
       `${similar !== undefined ? `rename it to '${similar}'` : 'remove it'}; allowed here: ${allowed.join(', ')}`);
   }
 }

@@ -138,7 +138,7 @@ describe('defineEnvironment', () => {
       } as unknown as Overrides;
       expect(problemsOf(overrides)).toEqual([
         "environments/dev.ts | every application | registryMirorr | is not a setting of an environment (a typo is silently ignored otherwise)",
-        "environments/dev.ts | every application | apps.identty-service | is not a application of apps (a typo is silently ignored otherwise)",
+        "environments/dev.ts | every application | apps.identty-service | is not an application of apps (a typo is silently ignored otherwise)",
         "environments/dev.ts | frontend | apps.frontend.nodePort | is not a setting of apps.frontend (a typo is silently ignored otherwise)",
         "environments/dev.ts | user-service | apps.user-service.replica | is not a setting of apps.user-service (a typo is silently ignored otherwise)",
         "environments/dev.ts | kafka | kafka.nodePools.nodes | is not a setting of kafka.nodePools (a typo is silently ignored otherwise)",

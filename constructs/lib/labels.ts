@@ -68,7 +68,7 @@ export function componentLabels(id: ComponentIdentity): Record<string, string> {
  * `volumeClaimTemplates`): a version label there would make every image bump an update the cluster refuses.
  */
 export function stableLabels(id: ComponentIdentity): Record<string, string> {
-  return { ...selectorLabels(id), [LABELS.component]: id.component };
+  return componentLabels({ ...id, version: undefined });
 }
 
 /** Labels an application puts on all its objects: part-of, managed-by, environment and a default version. */

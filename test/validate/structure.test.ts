@@ -79,5 +79,7 @@ describe('schema/structure', () => {
     const report = validate({ web: [d, service('web', 'other')] });
     expect(findings(report, rule)).toHaveLength(1);
     expect(report.exempted).toEqual([]);
+    // ... and the attempt itself is reported: there is no policy rule of that name to exempt from.
+    expect(findings(report, 'policy/exemption').map((f) => f.path)).toEqual(['metadata.annotations["policy.platform-synth.io/exempt-structure"]']);
   });
 });
