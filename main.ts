@@ -1,23 +1,15 @@
 /**
- * Wiring only: one cdk8s App per environment (writing dist/<env>/), one chart per application inside it
- * (writing dist/<env>/<app>/). `npm run synth` runs this file; the other commands reuse `build`.
+ * The reference platform's entry point (every platform in examples/<name>/ has one of the same shape): the
+ * catalog (charts/), the environments (environments/) and the build function the commands run
+ * (`npm run synth` renders this platform; `--platform <name>` renders examples/<name>/main.ts).
  */
-import * as path from 'node:path';
-import { App } from 'cdk8s';
-import { synthCommand } from './tools/cli/synth';
+import { healthxcape } from './charts';
+import { environments } from './environments';
+import { platformBuild } from './tools/kit';
 
-/** The Apps of every environment, built one at a time (so only one environment is in memory at once). */
-export async function* build(outdir = 'dist'): AsyncGenerator<App> {
-  // Imported here rather than at the top so that a bad environment value is reported as an error message.
-  const { environments } = await import('./environments');
-  const { healthXcape } = await import('./charts');
-  for (const env of environments) {
-    const app = new App({ outdir: path.join(outdir, env.name) });
-    healthXcape(app, env);
-    yield app;
-  }
-}
+/** The platform and its environments. */
+export const platform = healthxcape;
+export { environments };
 
-if (require.main === module) {
-  void synthCommand(build, process.argv.slice(2));
-}
+/** One cdk8s App per cluster, each environment's applications in `dist/<env>/<app>/`. */
+export const build = platformBuild(healthxcape, environments);

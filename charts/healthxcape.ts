@@ -1,86 +1,92 @@
-import { App } from 'cdk8s';
-import { IApplication, isApplication } from '../constructs/lib/context';
-import { DynamicStorage, IVolumeProvider } from '../constructs/volume-provider';
-import { EnvironmentConfig } from '../environments/types';
-import { ArgoCdChart } from './argocd';
-import { BackendServiceChart, BackendServiceSpec } from './backend-service';
-import { FrontendChart } from './frontend';
-import { KafkaChart } from './kafka';
-import { LocalStorageChart } from './local-storage';
-import { NamespacesChart } from './namespaces';
-import { cloudnativePgOperator, strimziOperator } from './operators';
-
 /**
- * The three NestJS backends of the reference platform. Health paths follow each service's global route
- * prefix: `/identity/health` is confirmed by the reference documents (the `wget` check of identity-service),
- * `/profiles/health` is the path user-service registers with Consul there; `/blog/health` follows the same
- * convention and is not confirmed by them: check it against blog-service before relying on it in production.
+ * The HealthXcape platform: its catalog. One entry per application; environments (environments/*.ts) override
+ * what differs. Adding a service is one entry here (and a tag line in each environment file that runs it).
  */
-export const BACKEND_SERVICES: readonly BackendServiceSpec[] = [
-  {
-    name: 'identity-service',
-    runtime: 'node',
-    port: 3000,
-    healthCheck: { path: '/identity/health' },
-    database: 'identity',
-    redis: true,
-    kafka: { topics: { identityEvents: 'identity.events' } },
-  },
-  {
-    name: 'user-service',
-    runtime: 'node',
-    port: 3001,
-    healthCheck: { path: '/profiles/health' },
-    database: 'users',
-    redis: false,
-    kafka: { consumerGroupId: 'user-service-group', topics: { identityEvents: 'identity.events', userEvents: 'user.events' } },
-  },
-  {
-    name: 'blog-service',
-    runtime: 'node',
-    port: 3002,
-    healthCheck: { path: '/blog/health' },
-    database: 'blog',
-    redis: false,
-    kafka: { consumerGroupId: 'blog-service-group', topics: { blogEvents: 'blog.events', userEvents: 'user.events' } },
-  },
-];
+import {
+  cloudnativePgOperator, defineImages, definePlatform, frontend, kafkaPlatform, serviceWithPostgres, strimziOperator,
+} from '../tools/kit';
 
-/** The shared infrastructure applications of an environment, for the applications built on them. */
-export interface PlatformFoundation {
-  /** Where persistent volumes come from (local volumes or a dynamic provisioner). */
-  readonly storage: IVolumeProvider;
-  /** The `kafka` application. */
-  readonly kafka: KafkaChart;
-  /** The CloudNativePG operator application, when the environment uses CloudNativePG. */
-  readonly postgresOperator?: IApplication;
-}
+/** Third-party images the services share, at full versions (a major-only tag such as 15-alpine moves). */
+export const images = defineImages({
+  'postgres': { repository: 'postgres', tag: '15.17-alpine' },
+  'redis': { repository: 'redis', tag: '7.4.6-alpine' },
+  'cnpg-postgres': { repository: 'ghcr.io/cloudnative-pg/postgresql', tag: '15.17-standard-trixie' },
+});
 
-/** Storage, the Strimzi operator and Kafka, and the CloudNativePG operator when used. */
-export function platformFoundation(app: App, env: EnvironmentConfig): PlatformFoundation {
-  const storage: IVolumeProvider = env.storage.mode === 'local'
-    ? new LocalStorageChart(app, env, env.storage).storage
-    : new DynamicStorage(env.storage.storageClassName);
-  const strimzi = strimziOperator(app, env, 'kafka');
-  const kafka = new KafkaChart(app, env, storage, strimzi);
-  const postgresOperator = env.postgres.engine === 'cloudnative-pg' ? cloudnativePgOperator(app, env) : undefined;
-  return { storage, kafka, postgresOperator };
-}
+/** The Strimzi operator, in the namespace it watches. */
+const strimzi = strimziOperator({ namespace: 'kafka' });
+/** The CloudNativePG operator: run only where a database uses the cloudnative-pg engine (prod). */
+const cnpg = cloudnativePgOperator();
 
-/** The namespaces every application needs, then Argo CD's app of apps: call after every other application. */
-export function completePlatform(app: App, env: EnvironmentConfig): void {
-  new NamespacesChart(app, env, app.node.findAll().filter(isApplication));
-  new ArgoCdChart(app, env);
-}
+/** The platform's event bus: Kafka cluster `platform-kafka` (KRaft) in namespace `kafka`. */
+const kafka = kafkaPlatform({
+  name: 'platform-kafka',
+  namespace: 'kafka',
+  operator: strimzi,
+  topics: { 'identity.events': {}, 'user.events': {}, 'blog.events': {}, 'platform-dlq': {} },
+});
 
-/**
- * The HealthXcape platform for one environment: local storage, the Strimzi operator and Kafka, the three
- * backend services with their databases, the frontend, the namespaces they need, and Argo CD's app of apps.
+/** What every backend service shares: its database's images (per engine), operator and Redis image. */
+const backend = {
+  runtime: 'node',
+  databaseImages: { 'statefulset': images.postgres, 'cloudnative-pg': images['cnpg-postgres'] },
+  postgresOperator: cnpg,
+  redisImage: images.redis,
+} as const;
+
+/*
+ * The three NestJS backends. Health paths follow each service's global route prefix: `/identity/health` is
+ * confirmed by the reference documents (the `wget` check of identity-service), `/profiles/health` is the path
+ * user-service registers with Consul there; `/blog/health` follows the same convention and is not confirmed by
+ * them: check it against blog-service before relying on it in production.
  */
-export function healthXcape(app: App, env: EnvironmentConfig): void {
-  const { storage, kafka, postgresOperator } = platformFoundation(app, env);
-  const [identity, users, blog] = BACKEND_SERVICES.map((spec) =>
-    new BackendServiceChart(app, env, spec, { storage, kafka: kafka.platform, postgresOperator }).service);
-  new FrontendChart(app, env, { identity: identity!, users: users!, blog: blog! });
-  completePlatform(app, env);
-}
+const identity = serviceWithPostgres({
+  ...backend,
+  image: { repository: 'healthxcape/identity-service' },
+  port: 3000,
+  healthCheck: { path: '/identity/health' },
+  database: { databaseName: 'identity' },
+  redis: {},
+  kafka: { cluster: kafka, topics: { identityEvents: kafka.topic('identity.events') } },
+});
+
+const users = serviceWithPostgres({
+  ...backend,
+  image: { repository: 'healthxcape/user-service' },
+  port: 3001,
+  healthCheck: { path: '/profiles/health' },
+  database: { databaseName: 'users' },
+  kafka: { cluster: kafka, consumerGroupId: 'user-service-group', topics: { identityEvents: kafka.topic('identity.events'), userEvents: kafka.topic('user.events') } },
+});
+
+const blog = serviceWithPostgres({
+  ...backend,
+  image: { repository: 'healthxcape/blog-service' },
+  port: 3002,
+  healthCheck: { path: '/blog/health' },
+  database: { databaseName: 'blog' },
+  kafka: { cluster: kafka, consumerGroupId: 'blog-service-group', topics: { blogEvents: kafka.topic('blog.events'), userEvents: kafka.topic('user.events') } },
+});
+
+/** The Next.js web app on healthxcape.com, www. and auth.; it calls the backends server-side. */
+const web = frontend({
+  image: { repository: 'healthxcape/frontend' },
+  port: 3000,
+  hosts: ['healthxcape.com', 'www.healthxcape.com', 'auth.healthxcape.com'],
+  backends: { IDENTITY_API_URL: identity, USER_API_URL: users, BLOG_API_URL: blog },
+});
+
+/** The HealthXcape platform. */
+export const healthxcape = definePlatform({
+  name: 'healthxcape',
+  images,
+  apps: {
+    'strimzi-operator': strimzi,
+    'cnpg-operator': cnpg,
+    'kafka': kafka,
+    'identity-service': identity,
+    'user-service': users,
+    'blog-service': blog,
+    'frontend': web,
+  },
+});

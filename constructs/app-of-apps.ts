@@ -6,6 +6,7 @@ import { ArgoProject, ProjectDestination } from './argo-project';
 import { applicationOf, contextOf, IApplication, isApplication } from './lib/context';
 import { ConfigError, PlatformError } from './lib/errors';
 import { apiGroupOf, GroupKind, isClusterScoped } from './lib/kinds';
+import { onPrepare } from './lib/prepare';
 import { computeWaves } from './lib/waves';
 
 /** Annotation listing the images an upstream chart runs (read by `npm run images`). */
@@ -25,10 +26,7 @@ export interface AppOfAppsProps {
   readonly server: string;
   /** Argo CD's namespace (Applications and the AppProject live there). */
   readonly argocdNamespace: string;
-  /**
-   * Name of the AppProject of the applications. The root Application is in a project of its own,
-   * `<project>-bootstrap`, allowed nothing but Argo CD's own kinds in Argo CD's namespace.
-   */
+  /** Name of the AppProject of this directory's applications. */
   readonly project: string;
   /**
    * Destination namespace of applications that render only cluster-scoped objects (an Application needs one;
@@ -41,6 +39,24 @@ export interface AppOfAppsProps {
    * @default 'applications'
    */
   readonly mode?: 'applications' | 'applicationset';
+  /**
+   * This directory holds the cluster's root: a bootstrap AppProject, the root Application `<directory>-root`
+   * managing this directory, and the roots of `childDirectories`. Without it, the directory's root Application
+   * is rendered by the cluster's root (its AppOfApps lists this directory in `childDirectories`).
+   * @default true
+   */
+  readonly root?: boolean;
+  /**
+   * Directories of other environments on the same cluster (`dist/<env>/`): the root renders an Application
+   * `<env>-root` for each `<env>/argocd`, synced after the cluster's applications that environment uses.
+   * @default []
+   */
+  readonly childDirectories?: readonly string[];
+  /**
+   * Name of the bootstrap AppProject of the roots.
+   * @default '<project>-bootstrap'
+   */
+  readonly bootstrapProject?: string;
 }
 
 /** A rendered object's identity, as far as the project needs it. */
@@ -62,32 +78,39 @@ function objectsOf(app: IApplication): ObjectFacts[] {
 }
 
 /**
- * The per-environment Argo CD root: an AppProject allowing exactly what the environment renders (and no
- * Argo CD kinds, nor Argo CD's namespace), a bootstrap AppProject for the root Application alone, the root
- * Application for this application's own directory (`<env>/argocd`, it manages itself and everything else),
- * and one Application per other application, whose sync wave is its depth in the dependency graph. A broken
- * change to the applications' project can therefore always be fixed by the root, whose project is separate.
+ * The Argo CD objects of one directory of the rendered tree (`dist/<env>/`): an AppProject allowing exactly what
+ * the directory renders (and no Argo CD kinds, nor Argo CD's namespace) and one Application per other
+ * application of the directory, whose sync wave is its depth in the dependency graph. In the cluster's own
+ * directory it also renders the bootstrap AppProject, the root Application for this application's directory
+ * (`<dir>/argocd`, it manages itself and everything else) and the roots of the other environments on the
+ * cluster, so one app of apps bootstraps the whole cluster. A broken change to an applications' project can
+ * always be fixed by the root, whose project is separate.
  *
- * It must be created after every other application of the environment (a validation enforces it).
- * Dependency cycles, dependencies on applications missing from the environment and two applications
- * rendering to the same path are errors naming the applications involved.
+ * Everything is computed when the App is rendered, from the applications that exist by then: it does not matter
+ * whether they are created before or after this construct. Dependency cycles, dependencies on applications
+ * missing from the cluster and two applications rendering to the same path are errors naming the applications.
  */
 export class AppOfApps extends Construct {
-  /** Sync wave of every application, by name. */
-  public readonly waves: ReadonlyMap<string, number>;
-  /** The applications this root deploys, by name. */
-  public readonly applications: readonly IApplication[];
+  /** Sync wave of every application of the directory, by name (known once the App is rendered). */
+  public readonly waves = new Map<string, number>();
+  /** The applications of the directory this root deploys (known once the App is rendered). */
+  public readonly applications: IApplication[] = [];
 
-  public constructor(scope: Construct, id: string, props: AppOfAppsProps) {
+  public constructor(scope: Construct, id: string, private readonly props: AppOfAppsProps) {
     super(scope, id);
     const self = applicationOf(this);
+    if (self === undefined) throw new PlatformError('AppOfApps must be created inside an application (the Argo CD application chart)');
+    onPrepare(this, 'gitops', () => this.render(self));
+  }
+
+  private render(self: IApplication): void {
+    const props = this.props;
     const context = contextOf(this);
-    if (self === undefined) throw new Error('AppOfApps must be created inside an application (the Argo CD application chart)');
-    const env = context.environment;
-    const root = this.node.root;
-    // Every application of the environment, wherever it was created.
-    const apps = root.node.findAll().filter(isApplication).filter((a) => a !== self);
-    this.applications = apps;
+    const directory = context.environment;
+    const cluster = context.cluster ?? directory;
+    const all = this.node.root.node.findAll().filter(isApplication);
+    const apps = all.filter((a) => a !== self && a.context.environment === directory);
+    this.applications.push(...apps);
 
     // Two applications must never render to the same path.
     const byName = new Map<string, IApplication>();
@@ -95,8 +118,8 @@ export class AppOfApps extends Construct {
       const other = byName.get(app.appName);
       if (other) {
         throw new ConfigError([{
-          environment: env, file: context.source, application: app.appName, field: 'appName',
-          message: `applications '${other.node.path}' and '${app.node.path}' both render to ${env}/${app.appName}`,
+          environment: directory, file: context.source, application: app.appName, field: 'appName',
+          message: `applications '${other.node.path}' and '${app.node.path}' both render to ${directory}/${app.appName}`,
           value: app.appName,
           fix: 'give each application its own name',
         }], 'two applications render to the same path');
@@ -104,9 +127,9 @@ export class AppOfApps extends Construct {
       byName.set(app.appName, app);
     }
 
-    // Custom resources whose CRDs another application installs: sync after it, and skip the dry run meanwhile.
+    // Custom resources whose CRDs another application of the cluster installs: sync after it, skip the dry run meanwhile.
     const providers = new Map<string, IApplication>();
-    for (const app of apps) for (const group of app.helm?.providesApiGroups ?? []) providers.set(group, app);
+    for (const app of all) for (const group of app.helm?.providesApiGroups ?? []) providers.set(group, app);
     const skipDryRun = new Set<IApplication>();
     const facts = new Map<IApplication, ObjectFacts[]>();
     for (const app of [self, ...apps]) {
@@ -121,8 +144,11 @@ export class AppOfApps extends Construct {
       }
     }
 
-    const waveByApp = computeWaves(apps, { name: (a) => a.appName, dependencies: (a) => a.dependencies }, { environment: env, file: context.source });
-    this.waves = new Map([...waveByApp].map(([app, wave]) => [app.appName, wave]));
+    // Dependencies on the cluster's own applications are satisfied by the cluster root, which syncs them before
+    // this directory's root; any other application outside the directory cannot be ordered.
+    const inDirectory = (a: IApplication): readonly IApplication[] => a.dependencies.filter((d) => !(directory !== cluster && d.context.environment === cluster));
+    const waveByApp = computeWaves(apps, { name: (a) => a.appName, dependencies: inDirectory }, { environment: directory, file: context.source });
+    for (const [app, wave] of waveByApp) this.waves.set(app.appName, wave);
 
     const rendered = apps.filter((a) => a.helm !== undefined || (facts.get(a)?.length ?? 0) > 0);
     const destinationOf = (app: IApplication): string => app.destinationNamespace ?? props.defaultNamespace;
@@ -150,56 +176,38 @@ export class AppOfApps extends Construct {
     const argoKinds = ARGO_KINDS.map((kind) => ({ group: ARGO_GROUP, kind }));
     if (destinations.some((d) => d.namespace === props.argocdNamespace)) {
       throw new ConfigError([{
-        environment: env, file: context.source, application: rendered.find((a) => destinationOf(a) === props.argocdNamespace)?.appName ?? '', field: 'namespace',
+        environment: directory, file: context.source, application: rendered.find((a) => destinationOf(a) === props.argocdNamespace)?.appName ?? '', field: 'namespace',
         message: `deploys into Argo CD's namespace '${props.argocdNamespace}', which only the bootstrap project may do`,
         value: props.argocdNamespace,
         fix: "deploy applications into the platform's own namespaces",
       }], "an application deploys into Argo CD's namespace");
     }
-    new ArgoProject(this, 'Project', {
-      name: props.project,
-      namespace: props.argocdNamespace,
-      description: `${context.platform} ${env}: everything rendered in ${env}/ of ${props.repoURL}@${props.branch}`,
-      sourceRepos: repos,
-      destinations,
-      clusterResourceWhitelist: clusterKinds,
-      // Applications must never create Applications or projects: only the root, through the bootstrap project.
-      namespaceResourceBlacklist: argoKinds,
-    });
-    const bootstrapProject = `${props.project}-bootstrap`;
-    new ArgoProject(this, 'BootstrapProject', {
-      name: bootstrapProject,
-      namespace: props.argocdNamespace,
-      description: `${context.platform} ${env}: the root Application, which manages the Argo CD objects of ${env}/${self.appName}`,
-      sourceRepos: [props.repoURL],
-      destinations: [{ server: props.server, namespace: props.argocdNamespace }],
-      clusterResourceWhitelist: [],
-      namespaceResourceWhitelist: argoKinds,
-    });
+    if (rendered.length > 0 || props.root === false) {
+      new ArgoProject(this, 'Project', {
+        name: props.project,
+        namespace: props.argocdNamespace,
+        description: `${context.platform} ${directory}: everything rendered in ${directory}/ of ${props.repoURL}@${props.branch}`,
+        sourceRepos: repos,
+        destinations: destinations.length > 0 ? destinations : [{ server: props.server, namespace: props.defaultNamespace }],
+        clusterResourceWhitelist: clusterKinds,
+        // Applications must never create Applications or projects: only the roots, through the bootstrap project.
+        namespaceResourceBlacklist: argoKinds,
+      });
+    }
 
-    new ArgoApplication(this, 'Root', {
-      name: `${env}-root`,
-      application: self.appName,
-      project: bootstrapProject,
-      namespace: props.argocdNamespace,
-      source: { type: 'directory', repoURL: props.repoURL, targetRevision: props.branch, path: `${env}/${self.appName}` },
-      server: props.server,
-      destinationNamespace: props.argocdNamespace,
-      // Deleting the root must never cascade to the whole environment: the Applications it manages stay.
-      cascadeDelete: false,
-    });
+    if (props.root !== false) this.renderRoots(self, all, directory);
 
     const mode = props.mode ?? 'applications';
     for (const app of rendered) {
       if (mode === 'applicationset' && app.helm === undefined) continue;
       new ArgoApplication(this, `App-${app.appName}`, {
-        name: `${env}-${app.appName}`,
+        name: `${directory}-${app.appName}`,
         application: app.appName,
         project: props.project,
         namespace: props.argocdNamespace,
         source: app.helm
           ? { type: 'helm', repoURL: app.helm.repoURL, chart: app.helm.chart, targetRevision: app.helm.version, releaseName: app.helm.releaseName, values: app.helm.values }
-          : { type: 'directory', repoURL: props.repoURL, targetRevision: props.branch, path: `${env}/${app.appName}` },
+          : { type: 'directory', repoURL: props.repoURL, targetRevision: props.branch, path: `${directory}/${app.appName}` },
         server: props.server,
         destinationNamespace: destinationOf(app),
         syncWave: this.waves.get(app.appName),
@@ -212,27 +220,65 @@ export class AppOfApps extends Construct {
     }
     if (mode === 'applicationset') {
       new ArgoApplicationSet(this, 'ApplicationSet', {
-        name: `${env}-apps`,
-        namePrefix: env,
+        name: `${directory}-apps`,
+        namePrefix: directory,
         project: props.project,
         namespace: props.argocdNamespace,
         repoURL: props.repoURL,
         revision: props.branch,
-        directory: env,
-        exclude: [`${env}/${self.appName}`],
+        directory,
+        exclude: [`${directory}/${self.appName}`],
         server: props.server,
-        destinationNamespace: props.argocdNamespace,
-        environment: env,
+        destinationNamespace: props.defaultNamespace,
+        environment: directory,
       });
     }
+  }
 
-    // Applications added after this construct would get no Application: refuse them.
-    const known = new Set<IConstruct>([self, ...apps]);
-    this.node.addValidation({
-      validate: () => root.node.findAll()
-        .filter(isApplication)
-        .filter((a) => !known.has(a))
-        .map((a) => `application '${a.appName}' was added after the Argo CD application; create the Argo CD chart last so every application gets an Application`),
+  /** The bootstrap project, this directory's root and the roots of the other environments on the cluster. */
+  private renderRoots(self: IApplication, all: readonly IApplication[], directory: string): void {
+    const props = this.props;
+    const context = contextOf(this);
+    const bootstrapProject = props.bootstrapProject ?? `${props.project}-bootstrap`;
+    const children = props.childDirectories ?? [];
+    new ArgoProject(this, 'BootstrapProject', {
+      name: bootstrapProject,
+      namespace: props.argocdNamespace,
+      description: children.length === 0
+        ? `${context.platform} ${directory}: the root Application, which manages the Argo CD objects of ${directory}/${self.appName}`
+        : `${context.platform} cluster ${directory}: the root Applications, which manage the Argo CD objects of ${[directory, ...children].map((d) => `${d}/${self.appName}`).join(', ')}`,
+      sourceRepos: [props.repoURL],
+      destinations: [{ server: props.server, namespace: props.argocdNamespace }],
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: ARGO_KINDS.map((kind) => ({ group: ARGO_GROUP, kind })),
     });
+    new ArgoApplication(this, 'Root', {
+      name: `${directory}-root`,
+      application: self.appName,
+      project: bootstrapProject,
+      namespace: props.argocdNamespace,
+      source: { type: 'directory', repoURL: props.repoURL, targetRevision: props.branch, path: `${directory}/${self.appName}` },
+      server: props.server,
+      destinationNamespace: props.argocdNamespace,
+      // Deleting the root must never cascade to the whole cluster: the Applications it manages stay.
+      cascadeDelete: false,
+    });
+    for (const child of [...children].sort()) {
+      // After the cluster's applications the environment's applications use (operators, storage).
+      const used = new Set(all.filter((a) => a.context.environment === child).flatMap((a) => a.dependencies).filter((d) => d.context.environment === directory));
+      const wave = Math.max(-1, ...[...used].map((d) => this.waves.get(d.appName) ?? 0)) + 1;
+      new ArgoApplication(this, `Root-${child}`, {
+        name: `${child}-root`,
+        application: self.appName,
+        project: bootstrapProject,
+        namespace: props.argocdNamespace,
+        source: { type: 'directory', repoURL: props.repoURL, targetRevision: props.branch, path: `${child}/${self.appName}` },
+        server: props.server,
+        destinationNamespace: props.argocdNamespace,
+        syncWave: wave,
+        // Deleting an environment's root must not cascade to the environment.
+        cascadeDelete: false,
+      });
+    }
   }
 }

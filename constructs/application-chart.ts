@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DependencySet, IApplication, markApplication, PlatformContext } from './lib/context';
+import { DependencySet, IApplication, markApplication, markOptionsRoot, PlatformContext } from './lib/context';
+import type { ProblemLocation } from './lib/errors';
 import { applicationLabels } from './lib/labels';
 import { PropsValidator } from './lib/validation';
 
@@ -23,6 +24,13 @@ export interface ApplicationChartProps {
    * @default 'restricted'
    */
   readonly podSecurity?: 'restricted' | 'baseline';
+  /**
+   * Where a field of the application's options was set, for error messages (the platform kit passes the file
+   * layers the options were merged from). Constructs directly in the chart report fields relative to these
+   * options.
+   * @default - problems name the environment's source file
+   */
+  readonly locate?: (field: string) => ProblemLocation;
 }
 
 /**
@@ -42,6 +50,7 @@ export class ApplicationChart extends Chart implements IApplication {
   /** Default version label of the application's objects. */
   public readonly version: string;
   public readonly podSecurity: 'restricted' | 'baseline';
+  public readonly locate?: (field: string) => ProblemLocation;
   private readonly dependencySet = new DependencySet(this);
 
   public constructor(scope: Construct, id: string, props: ApplicationChartProps) {
@@ -56,6 +65,10 @@ export class ApplicationChart extends Chart implements IApplication {
     this.version = props.version;
     this.podSecurity = props.podSecurity ?? 'restricted';
     markApplication(this);
+    if (props.locate !== undefined) {
+      this.locate = props.locate;
+      markOptionsRoot(this);
+    }
 
     const check = new PropsValidator(this, `ApplicationChart '${id}'`);
     check.dnsLabel('id', id);

@@ -1,229 +1,135 @@
 import { Construct } from 'constructs';
-import { contextOf, recordDependency } from './lib/context';
-import { ImageSettings, imageReference, imageVersion } from './lib/images';
+import { mapChildOptions } from './lib/context';
+import { IConnectable } from './lib/connections';
 import * as k8s from './lib/k8s';
 import { ComponentIdentity, componentLabels } from './lib/labels';
-import { dnsSubdomainProblem, joinName } from './lib/names';
-import { httpProbe, probePathProblem, probeTimingsProblem, ProbeSchedule, WEB_PROBES } from './lib/probes';
-import { ResourceSettings } from './lib/resources';
-import { RunAsUser, runAsUserProblem } from './lib/security';
+import { dnsLabelSchema, dnsSubdomainSchema, hostSchema, pickOptions, uniqueList, z } from './lib/options';
+import { joinName } from './lib/names';
 import { PropsValidator } from './lib/validation';
-import { IHttpBackend, renderDeployment, renderDisruptionBudget, renderPodTemplate, renderService } from './lib/workload';
+import { Microservice, MicroserviceOptionsSchema, MicroserviceProps } from './microservice';
 
 /** TLS through cert-manager. */
-export interface FrontendTls {
+export const FrontendTlsSchema = z.strictObject({
   /** cert-manager ClusterIssuer (`cert-manager.io/cluster-issuer` annotation). */
-  readonly clusterIssuer: string;
+  clusterIssuer: dnsSubdomainSchema,
   /**
    * Secret cert-manager writes the certificate to.
    * @default '<name>-tls'
    */
-  readonly secretName?: string;
-}
+  secretName: dnsSubdomainSchema.optional(),
+});
+
+/** What an environment or a catalog entry may set on a `Frontend`. */
+export const FrontendOptionsSchema = MicroserviceOptionsSchema.extend({
+  /** Host names served by the Ingress; the first is the canonical host. */
+  hosts: uniqueList(hostSchema, 'host').optional(),
+  /**
+   * TLS through cert-manager.
+   * @default { clusterIssuer: 'letsencrypt-prod' }
+   */
+  tls: FrontendTlsSchema.partial().optional(),
+  /**
+   * IngressClass; `nginx` also gets the ssl-redirect annotation.
+   * @default 'nginx'
+   */
+  ingressClassName: dnsLabelSchema.optional(),
+});
+
+/** What an environment or a catalog entry may set on a `Frontend`. */
+export type FrontendOptions = z.infer<typeof FrontendOptionsSchema>;
 
 /** Props of `Frontend`. */
-export interface FrontendProps {
+export interface FrontendProps extends FrontendOptions {
   /** Container image. */
-  readonly image: ImageSettings;
-  /** Host names served by the Ingress; the first is the canonical host. */
-  readonly hosts: readonly string[];
-  /**
-   * Name of the Deployment, Service and Ingress.
-   * @default - the construct id
-   */
-  readonly name?: string;
-  /**
-   * Port the container listens on.
-   * @default 3000
-   */
-  readonly port?: number;
-  /**
-   * Port of the Service (the Ingress targets it).
-   * @default 80
-   */
-  readonly servicePort?: number;
-  /**
-   * HTTP path answered with 2xx by a healthy process, used by the startup, liveness and readiness probes.
-   * Next.js apps usually only answer `/`.
-   * @default '/'
-   */
-  readonly healthCheckPath?: string;
-  /**
-   * Probe timings.
-   * @default WEB_PROBES
-   */
-  readonly probes?: ProbeSchedule;
-  /**
-   * Pod replicas.
-   * @default 2
-   */
-  readonly replicas?: number;
-  /**
-   * CPU and memory requests and limits.
-   * @default - requests 100m / 128Mi, limits 500m / 256Mi
-   */
-  readonly resources?: ResourceSettings;
-  /**
-   * Extra non-secret environment variables.
-   * @default {}
-   */
-  readonly env?: Readonly<Record<string, string>>;
+  readonly image: MicroserviceProps['image'];
   /**
    * Backends whose in-cluster URL is injected, keyed by environment variable
    * (`{ IDENTITY_API_URL: identityService }`). The frontend's application is synced after theirs.
    * @default {}
    */
-  readonly backends?: Readonly<Record<string, IHttpBackend>>;
-  /**
-   * TLS through cert-manager.
-   * @default { clusterIssuer: 'letsencrypt-prod' }
-   */
-  readonly tls?: FrontendTls;
-  /**
-   * IngressClass; `nginx` also gets the ssl-redirect annotation.
-   * @default 'nginx'
-   */
-  readonly ingressClassName?: string;
-  /**
-   * Paths the process writes to. The root file system is read-only; each path gets an `emptyDir`.
-   * @default ['/tmp', '/app/.next/cache'] (Next.js writes its image cache there)
-   */
-  readonly writablePaths?: readonly string[];
-  /**
-   * User the pod runs as.
-   * @default { uid: 1000, gid: 1000, fsGroup: 1000 }
-   */
-  readonly runAsUser?: RunAsUser;
+  readonly backends?: MicroserviceProps['backends'];
 }
 
 /**
- * A web frontend: Deployment, Service and an Ingress serving several hosts with TLS from cert-manager.
+ * A web frontend: a `Microservice` (Deployment and Service, port 3000 behind Service port 80 by default, health
+ * check on `/`, `NODE_ENV=production`) and an Ingress serving several hosts with TLS from cert-manager, its
+ * backend built from the Service.
  *
- * Pods run under the Pod Security Standards "restricted" profile with a read-only root file system; the
- * selector (`name` + `instance`) is unique to this frontend, so no other workload's pods can receive its
- * traffic.
+ * Pods run under the Pod Security Standards "restricted" profile with a read-only root file system (Next.js
+ * writes its image cache to `/app/.next/cache`, which gets an `emptyDir`); the selector (`name` + `instance`) is
+ * unique to this frontend, so no other workload's pods can receive its traffic.
  */
-export class Frontend extends Construct {
+export class Frontend extends Construct implements IConnectable {
   public readonly name: string;
   public readonly port: number;
   public readonly servicePort: number;
   public readonly replicas: number;
-  public readonly healthCheckPath: string;
   public readonly hosts: readonly string[];
+  public readonly namespace: string;
   /** The pod selector identity. */
   public readonly identity: ComponentIdentity;
-  public readonly deployment: k8s.KubeDeployment;
-  public readonly service: k8s.KubeService;
+  public readonly workload: Microservice;
   public readonly ingress: k8s.KubeIngress;
 
   public constructor(scope: Construct, id: string, props: FrontendProps) {
     super(scope, id);
-    const context = contextOf(this);
     this.name = props.name ?? id;
     this.port = props.port ?? 3000;
     this.servicePort = props.servicePort ?? 80;
-    this.replicas = props.replicas ?? 2;
-    this.healthCheckPath = props.healthCheckPath ?? '/';
-    this.hosts = props.hosts;
-    const resources = props.resources ?? { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } };
-    const probes = props.probes ?? WEB_PROBES;
-    const user = props.runAsUser ?? { uid: 1000, gid: 1000, fsGroup: 1000 };
-    const tls = props.tls ?? { clusterIssuer: 'letsencrypt-prod' };
+    this.hosts = props.hosts ?? [];
+    const clusterIssuer = props.tls?.clusterIssuer ?? 'letsencrypt-prod';
     const ingressClassName = props.ingressClassName ?? 'nginx';
-    const backends = props.backends ?? {};
 
     const check = new PropsValidator(this, `Frontend '${this.name}'`);
-    check.dnsLabel('name', this.name);
-    check.port('port', this.port);
-    check.port('servicePort', this.servicePort);
-    check.integer('replicas', this.replicas, 1);
-    check.resources('resources', resources);
-    const pathProblem = probePathProblem(this.healthCheckPath);
-    if (pathProblem) check.add('healthCheckPath', `'healthCheckPath' ${pathProblem}`, this.healthCheckPath, "use the path your app answers with 2xx, e.g. '/'");
-    for (const [probe, timings] of Object.entries(probes)) {
-      const problem = probeTimingsProblem(timings);
-      if (problem) check.add(`probes.${probe}`, problem, timings, 'fix the probe timings');
-    }
-    const userProblem = runAsUserProblem(user);
-    if (userProblem) check.add('runAsUser', userProblem, user, 'run as a non-root user, e.g. { uid: 1000, gid: 1000, fsGroup: 1000 }');
-    check.check(Array.isArray(props.hosts) && props.hosts.length > 0, 'hosts', "'hosts' must list at least one host name", props.hosts, "add the host names the frontend serves, e.g. ['healthxcape.com']");
-    const seen = new Set<string>();
-    for (const host of props.hosts ?? []) {
-      const problem = dnsSubdomainProblem(host);
-      if (problem) check.add('hosts', `host '${host}' ${problem}`, host, 'use a lower-case DNS name such as www.healthxcape.com');
-      if (seen.has(host)) check.add('hosts', `host '${host}' is listed twice`, host, 'remove the duplicate');
-      seen.add(host);
-    }
-    const clusterIssuerProblem = dnsSubdomainProblem(tls.clusterIssuer);
-    if (clusterIssuerProblem) check.add('tls.clusterIssuer', `'tls.clusterIssuer' ${clusterIssuerProblem}`, tls.clusterIssuer, "name a cert-manager ClusterIssuer such as 'letsencrypt-prod'");
-    check.dnsLabel('ingressClassName', ingressClassName);
-    check.envVars('env', props.env);
-    for (const name of Object.keys(props.env ?? {})) {
-      if (name in backends) check.add(`env.${name}`, `'${name}' is set both in 'env' and in 'backends'`, name, 'remove one of them');
-    }
-    for (const [name, backend] of Object.entries(backends)) {
-      check.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), `backends.${name}`, `'${name}' is not a valid environment variable name`, name, 'use a name such as IDENTITY_API_URL');
-      check.check(typeof backend?.url === 'string', `backends.${name}`, 'backend has no url', backend, 'pass a ServiceWithPostgres (or another IHttpBackend)');
-    }
+    check.options('', FrontendOptionsSchema.pick({ hosts: true, tls: true, ingressClassName: true }), pickOptions(FrontendOptionsSchema.pick({ hosts: true, tls: true, ingressClassName: true }), props), `Frontend '${this.name}'`);
+    check.check(this.hosts.length > 0, 'hosts', "'hosts' must list at least one host name", props.hosts, "add the host names the frontend serves, e.g. ['healthxcape.com']");
     check.throwIfInvalid();
 
-    for (const backend of Object.values(backends)) recordDependency(this, backend);
-
-    this.identity = { name: this.name, instance: this.name, component: 'frontend', version: imageVersion(props.image) };
-    const env: Record<string, string> = {
-      NODE_ENV: 'production',
-      PORT: String(this.port),
-      ...Object.fromEntries(Object.entries(backends).map(([name, backend]) => [name, backend.url])),
-      ...props.env,
-    };
-
-    const template = renderPodTemplate(this, {
-      identity: this.identity,
-      user,
-      containers: [{
-        name: this.name,
-        image: imageReference(props.image, context.registryMirror),
-        imagePullPolicy: context.imagePullPolicy,
-        ports: [{ name: 'http', containerPort: this.port }],
-        env,
-        resources,
-        startupProbe: httpProbe(this.healthCheckPath, 'http', probes.startup),
-        livenessProbe: httpProbe(this.healthCheckPath, 'http', probes.liveness),
-        readinessProbe: httpProbe(this.healthCheckPath, 'http', probes.readiness),
-        writablePaths: props.writablePaths ?? ['/tmp', '/app/.next/cache'],
-      }],
-    });
-    this.deployment = renderDeployment(this, 'Deployment', { name: this.name, identity: this.identity, replicas: this.replicas, template });
-    this.service = renderService(this, 'Service', {
+    mapChildOptions(this, 'Workload', '');
+    this.workload = new Microservice(this, 'Workload', {
+      ...pickOptions(MicroserviceOptionsSchema, props),
       name: this.name,
-      identity: this.identity,
-      ports: [{ name: 'http', port: this.servicePort, targetPort: 'http' }],
+      component: props.component ?? 'frontend',
+      port: props.ports === undefined ? this.port : undefined,
+      servicePort: props.ports === undefined ? this.servicePort : undefined,
+      // The Next.js app has no /health route; it answers / (a /health probe failed it in the reference cluster).
+      healthCheck: props.healthCheck ?? { path: '/' },
+      env: { NODE_ENV: 'production', PORT: String(this.port), ...props.env },
+      writablePaths: props.writablePaths ?? ['/tmp', '/app/.next/cache'],
+      image: props.image,
+      backends: props.backends,
     });
-    if (this.replicas > 1) renderDisruptionBudget(this, 'DisruptionBudget', this.name, this.identity);
+    this.replicas = this.workload.replicas;
+    this.namespace = this.workload.namespace;
+    this.identity = this.workload.identity;
 
     this.ingress = new k8s.KubeIngress(this, 'Ingress', {
       metadata: {
         name: this.name,
         labels: componentLabels(this.identity),
         annotations: {
-          'cert-manager.io/cluster-issuer': tls.clusterIssuer,
+          'cert-manager.io/cluster-issuer': clusterIssuer,
           ...(ingressClassName === 'nginx' ? { 'nginx.ingress.kubernetes.io/ssl-redirect': 'true' } : {}),
         },
       },
       spec: {
         ingressClassName,
-        tls: [{ hosts: [...this.hosts], secretName: tls.secretName ?? joinName(this.name, 'tls') }],
+        tls: [{ hosts: [...this.hosts], secretName: props.tls?.secretName ?? joinName(this.name, 'tls') }],
         rules: this.hosts.map((host) => ({
           host,
-          http: {
-            paths: [{
-              path: '/',
-              pathType: 'Prefix',
-              backend: { service: { name: this.name, port: { name: 'http' } } },
-            }],
-          },
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: this.workload.ingressBackend('http') }] },
         })),
       },
     });
+  }
+
+  /** The frontend's Service. */
+  public get service(): k8s.KubeService {
+    return this.workload.service as k8s.KubeService;
+  }
+
+  /** Who may connect to the frontend's pods. */
+  public get connections(): Microservice['connections'] {
+    return this.workload.connections;
   }
 }

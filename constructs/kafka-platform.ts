@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as strimzi from '../imports/kafka.strimzi.io';
-import { KafkaTopic, KafkaTopicConfig, KafkaTopicOptions, topicResourceName } from './kafka-topic';
+import { KafkaTopic, KafkaTopicOptions, topicResourceName } from './kafka-topic';
 import { IApplication, recordDependency } from './lib/context';
 import {
   brokerCountProblem,
@@ -10,19 +10,34 @@ import {
   kafkaVersionProblem,
   replicationProblems,
   strimziConfigProblem,
-  SupportedKafkaVersion,
 } from './lib/kafka-rules';
 import { componentLabels } from './lib/labels';
 import { joinName } from './lib/names';
-import { quantityProblem, ResourceSettings } from './lib/resources';
+import { ResourceSettings } from './lib/resources';
+import { deepMerge } from './lib/merge';
+import { dnsLabelSchema, intSchema, pickOptions, quantitySchema, resourcesOverrideSchema, z } from './lib/options';
 import { requireConfirmedDeletion } from './lib/retention';
 import { PropsValidator } from './lib/validation';
 import { IVolumeProvider } from './volume-provider';
 
 /** How Kafka nodes are grouped: one dual-role pool, or separate controller and broker pools. */
-export type KafkaNodePoolLayout =
-  | { readonly mode: 'dual-role'; readonly nodes: number }
-  | { readonly mode: 'separate'; readonly controllers: number; readonly brokers: number };
+export const KafkaNodePoolLayoutSchema = z.discriminatedUnion('mode', [
+  z.strictObject({
+    mode: z.literal('dual-role'),
+    /** Nodes with both the controller and the broker role (1 for development, 3 for fault tolerance). */
+    nodes: z.number(),
+  }),
+  z.strictObject({
+    mode: z.literal('separate'),
+    /** Controller nodes (an odd number: 3 or 5). */
+    controllers: z.number(),
+    /** Broker nodes. */
+    brokers: z.number(),
+  }),
+]);
+
+/** How Kafka nodes are grouped. */
+export type KafkaNodePoolLayout = z.infer<typeof KafkaNodePoolLayoutSchema>;
 
 /** Addresses of the cluster's bootstrap Service (created by Strimzi as `<cluster>-kafka-bootstrap`). */
 export interface KafkaBootstrap {
@@ -45,65 +60,72 @@ export interface IKafkaCluster extends IConstruct {
   hasTopic(topic: KafkaTopic): boolean;
 }
 
-/** Props of `KafkaPlatform`. */
-export interface KafkaPlatformProps {
+/** What an environment or a catalog entry may set on a `KafkaPlatform`. */
+export const KafkaPlatformOptionsSchema = z.strictObject({
   /**
    * Name of the Strimzi `Kafka` resource; the bootstrap Service is `<name>-kafka-bootstrap`.
    * @default - the construct id
    */
-  readonly name?: string;
+  name: dnsLabelSchema.optional(),
   /**
    * Namespace of the cluster and its topics.
    * @default - the chart's namespace
    */
-  readonly namespace?: string;
+  namespace: dnsLabelSchema.optional(),
   /**
    * Kafka version; must be supported by the pinned Strimzi (1.2.0: 4.2.0, 4.2.1, 4.3.0, 4.3.1).
    * @default '4.3.1'
    */
-  readonly version?: SupportedKafkaVersion;
+  version: z.string().optional(),
   /**
    * Node pools.
    * @default { mode: 'dual-role', nodes: 1 }
    */
-  readonly nodePools?: KafkaNodePoolLayout;
-  /** Where the nodes' volumes come from (local PersistentVolumes are rendered per node). */
-  readonly storage: IVolumeProvider;
+  nodePools: KafkaNodePoolLayoutSchema.optional(),
   /**
    * Size of each node's volume.
    * @default '10Gi'
    */
-  readonly storageSize?: string;
+  storageSize: quantitySchema('storage').optional(),
   /**
    * Default replicas of topics (and `default.replication.factor`).
    * @default - min(3, brokers)
    */
-  readonly defaultReplicas?: number;
+  defaultReplicas: z.number().optional(),
   /**
    * `min.insync.replicas` of the cluster and the default of topics.
    * @default - replicas - 1 (1 for a single replica)
    */
-  readonly minInsyncReplicas?: number;
+  minInsyncReplicas: z.number().optional(),
   /**
    * Default partitions of topics.
    * @default 3
    */
-  readonly defaultPartitions?: number;
+  defaultPartitions: intSchema(1, 10000, 'set defaultPartitions to 1 or more').optional(),
   /**
    * Expose Prometheus metrics with the Strimzi metrics reporter.
    * @default false
    */
-  readonly metrics?: boolean;
+  metrics: z.boolean().optional(),
   /**
-   * Resources of each Kafka node.
+   * Resources of each Kafka node, merged over requests 250m / 1Gi and limits 1 / 2Gi.
    * @default - requests 250m / 1Gi, limits 1 / 2Gi
    */
-  readonly resources?: ResourceSettings;
+  resources: resourcesOverrideSchema.optional(),
   /**
    * Further broker configuration. Replication settings are derived from the broker count and cannot be set here.
    * @default {}
    */
-  readonly config?: Readonly<Record<string, string | number | boolean>>;
+  config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+/** What an environment or a catalog entry may set on a `KafkaPlatform`. */
+export type KafkaPlatformOptions = z.infer<typeof KafkaPlatformOptionsSchema>;
+
+/** Props of `KafkaPlatform`. */
+export interface KafkaPlatformProps extends KafkaPlatformOptions {
+  /** Where the nodes' volumes come from (local PersistentVolumes are rendered per node). */
+  readonly storage: IVolumeProvider;
   /**
    * The application delivering the Strimzi operator (and its CRDs); the cluster is synced after it.
    * @default - the operator is installed by other means
@@ -146,12 +168,14 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
   public readonly minInsyncReplicas: number;
   public readonly defaultPartitions: number;
   public readonly bootstrap: KafkaBootstrap;
+  /** The application delivering the operator, if given. */
+  public readonly operator?: IApplication;
   private readonly topicsByName = new Map<string, KafkaTopic>();
   private readonly collisionKeys = new Map<string, string>();
 
   public constructor(scope: Construct, id: string, props: KafkaPlatformProps) {
     super(scope, id);
-    const layout = props.nodePools ?? { mode: 'dual-role', nodes: 1 };
+    const layout: KafkaNodePoolLayout = props.nodePools ?? { mode: 'dual-role', nodes: 1 };
     this.clusterName = props.name ?? id;
     const namespace = props.namespace ?? Chart.of(this).namespace;
     this.version = props.version ?? DEFAULT_KAFKA_VERSION;
@@ -161,10 +185,10 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
     this.minInsyncReplicas = props.minInsyncReplicas ?? Math.max(1, this.defaultReplicas - 1);
     this.defaultPartitions = props.defaultPartitions ?? 3;
     const storageSize = props.storageSize ?? '10Gi';
-    const resources = props.resources ?? { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } };
+    const resources = deepMerge<ResourceSettings>({ requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } }, props.resources);
 
     const check = new PropsValidator(this, `KafkaPlatform '${this.clusterName}'`);
-    check.dnsLabel('name', this.clusterName);
+    check.options('', KafkaPlatformOptionsSchema, pickOptions(KafkaPlatformOptionsSchema, props), `KafkaPlatform '${this.clusterName}'`);
     check.check(namespace !== undefined, 'namespace', "'namespace' is required when the chart has no namespace", namespace, "set 'namespace' (e.g. 'kafka')");
     const versionProblem = kafkaVersionProblem(this.version);
     if (versionProblem) check.add('version', versionProblem, this.version, 'use a supported version (4.3.1 is the default), or upgrade Strimzi and re-run `npm run import`');
@@ -183,9 +207,6 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
       const field = problem.startsWith('min.insync') ? 'minInsyncReplicas' : 'defaultReplicas';
       check.add(field, problem, field === 'minInsyncReplicas' ? this.minInsyncReplicas : this.defaultReplicas, `keep replicas <= ${this.brokers} (the brokers) and min.insync.replicas < replicas`);
     }
-    check.integer('defaultPartitions', this.defaultPartitions, 1, 10000);
-    const sizeProblem = quantityProblem(storageSize, 'storage');
-    if (sizeProblem) check.add('storageSize', `'storageSize' ${sizeProblem}`, storageSize, "use a size such as '10Gi'");
     check.resources('resources', resources);
     for (const key of Object.keys(props.config ?? {})) {
       const managed = strimziConfigProblem(key);
@@ -200,6 +221,7 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
     this.namespace = namespace as string;
     const host = `${this.clusterName}-kafka-bootstrap.${this.namespace}`;
     this.bootstrap = { host, plain: `${host}:9092`, tls: `${host}:9093` };
+    this.operator = props.operator;
     if (props.operator) recordDependency(this, props.operator);
 
     const labels = (instance: string): Record<string, string> =>
@@ -307,14 +329,7 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
       check.add('addTopic', `topic '${topicName}' collides with '${clash}' (both map to the KafkaTopic resource name '${collisionKey}', and Kafka treats '.' and '_' alike in metric names)`, topicName, 'rename one of the topics');
     }
     check.throwIfInvalid();
-    const topic = new KafkaTopic(this, `Topic-${topicName}`, {
-      cluster: this,
-      topicName,
-      partitions: options.partitions ?? this.defaultPartitions,
-      replicas: options.replicas ?? this.defaultReplicas,
-      minInsyncReplicas: options.minInsyncReplicas ?? Math.min(this.minInsyncReplicas, Math.max(1, (options.replicas ?? this.defaultReplicas) - 1)),
-      config: options.config ?? ({} as KafkaTopicConfig),
-    });
+    const topic = new KafkaTopic(this, `Topic-${topicName}`, { ...options, cluster: this, topicName });
     this.topicsByName.set(topicName, topic);
     this.collisionKeys.set(collisionKey, topicName);
     return topic;

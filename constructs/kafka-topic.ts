@@ -5,6 +5,7 @@ import { componentLabels } from './lib/labels';
 import { dnsLabelProblem } from './lib/names';
 import { requireConfirmedDeletion } from './lib/retention';
 import { PropsValidator } from './lib/validation';
+import { pickOptions, z } from './lib/options';
 
 /** Topic-level Kafka configuration (`retention.ms`, `cleanup.policy`, ...). */
 export type KafkaTopicConfig = Readonly<Record<string, string | number | boolean>>;
@@ -19,39 +20,46 @@ export interface KafkaTopicCluster {
   readonly brokers: number;
   /** Kafka version (for the version label). */
   readonly version: string;
+  /** Partitions of topics that set none. */
+  readonly defaultPartitions: number;
+  /** Replicas of topics that set none. */
+  readonly defaultReplicas: number;
+  /** `min.insync.replicas` of the cluster (topics default to it, below their replicas). */
+  readonly minInsyncReplicas: number;
 }
 
-/** Options of a topic. */
-export interface KafkaTopicOptions {
+/** What a catalog entry may set on a topic. */
+export const KafkaTopicOptionsSchema = z.strictObject({
   /**
    * Partitions.
-   * @default - the platform's default partitions
+   * @default - the cluster's default partitions
    */
-  readonly partitions?: number;
+  partitions: z.number().optional(),
   /**
    * Replicas (at most the number of brokers).
-   * @default - the platform's default replicas
+   * @default - the cluster's default replicas
    */
-  readonly replicas?: number;
+  replicas: z.number().optional(),
   /**
    * `min.insync.replicas` of the topic (lower than `replicas`).
-   * @default - the platform's default
+   * @default - the cluster's, kept below the topic's replicas
    */
-  readonly minInsyncReplicas?: number;
+  minInsyncReplicas: z.number().optional(),
   /**
    * Further topic configuration.
    * @default {}
    */
-  readonly config?: KafkaTopicConfig;
-}
+  config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+
+/** What a catalog entry may set on a topic. */
+export type KafkaTopicOptions = z.infer<typeof KafkaTopicOptionsSchema>;
 
 /** Props of `KafkaTopic`. */
-export interface KafkaTopicProps extends Required<Omit<KafkaTopicOptions, 'config'>> {
+export interface KafkaTopicProps extends KafkaTopicOptions {
   readonly cluster: KafkaTopicCluster;
   /** Kafka topic name, e.g. `identity.events`. */
   readonly topicName: string;
-  /** @default {} */
-  readonly config?: KafkaTopicConfig;
 }
 
 /**
@@ -79,13 +87,14 @@ export class KafkaTopic extends Construct {
     super(scope, id);
     this.topicName = props.topicName;
     this.resourceName = topicResourceName(props.topicName ?? '');
-    this.partitions = props.partitions;
-    this.replicas = props.replicas;
-    this.minInsyncReplicas = props.minInsyncReplicas;
+    this.partitions = props.partitions ?? props.cluster.defaultPartitions;
+    this.replicas = props.replicas ?? props.cluster.defaultReplicas;
+    this.minInsyncReplicas = props.minInsyncReplicas ?? Math.min(props.cluster.minInsyncReplicas, Math.max(1, this.replicas - 1));
     this.config = props.config ?? {};
     this.cluster = props.cluster;
 
     const check = new PropsValidator(this, `KafkaTopic '${String(props.topicName)}' of cluster '${props.cluster.clusterName}'`);
+    check.options('', KafkaTopicOptionsSchema, pickOptions(KafkaTopicOptionsSchema, props), `topic '${String(props.topicName)}'`);
     const nameProblem = kafkaTopicNameProblem(props.topicName);
     if (nameProblem) {
       check.add('topicName', nameProblem, props.topicName, "use a name such as 'identity.events'");

@@ -3,32 +3,42 @@ import { Construct, IConstruct } from 'constructs';
 import { contextOf, recordDependency } from './lib/context';
 import * as k8s from './lib/k8s';
 import { componentLabels } from './lib/labels';
-import { dnsSubdomainProblem, joinName } from './lib/names';
+import { joinName } from './lib/names';
+import { dnsLabelSchema, dnsSubdomainSchema, pickOptions, uniqueList, withFix, z } from './lib/options';
+import { onPrepare } from './lib/prepare';
 import { quantityProblem } from './lib/resources';
 import { requireConfirmedDeletion } from './lib/retention';
 import { PropsValidator } from './lib/validation';
 import { IVolumeProvider, VolumeClaimRequest } from './volume-provider';
 
-/** Props of `LocalStorage`. */
-export interface LocalStorageProps {
+/** What an environment (or cluster) may set on `LocalStorage`. */
+export const LocalStorageOptionsSchema = z.strictObject({
   /**
    * Nodes (their `kubernetes.io/hostname` labels) whose disks hold the volumes. The replicas of one workload
    * go to different nodes: replica `i` of a workload is on `nodes[i % nodes.length]`. Volumes are immutable
    * once created, so changing this list moves existing volumes to other nodes only with a data migration.
    */
-  readonly nodes: readonly string[];
+  nodes: withFix(uniqueList(dnsSubdomainSchema, 'node').refine((nodes) => nodes.length > 0, { error: 'must list at least one node holding the volumes' }),
+    "copy the node names from `kubectl get nodes`, e.g. ['ip-10-1-91-144']"),
   /**
    * Name of the StorageClass.
    * @default 'local-storage'
    */
-  readonly storageClassName?: string;
+  storageClassName: dnsLabelSchema.optional(),
   /**
    * Directory on the node under which every volume gets its own directory (`<root>/<volume name>`).
    * The directories must exist on the node before the pods start (see README, "Local storage").
    * @default '/mnt/data'
    */
-  readonly root?: string;
-}
+  root: withFix(z.string().refine((root) => root.startsWith('/') && root !== '/' && !root.split('/').includes('..'), { error: 'must be an absolute directory other than / (without ..)' }),
+    "use a dedicated directory such as '/mnt/data'").optional(),
+});
+
+/** What an environment (or cluster) may set on `LocalStorage`. */
+export type LocalStorageOptions = z.infer<typeof LocalStorageOptionsSchema>;
+
+/** Props of `LocalStorage`. */
+export interface LocalStorageProps extends LocalStorageOptions {}
 
 /**
  * Local volumes on the cluster's nodes: a StorageClass without provisioner (`WaitForFirstConsumer`) and one
@@ -59,14 +69,7 @@ export class LocalStorage extends Construct implements IVolumeProvider {
     this.root = (props.root ?? '/mnt/data').replace(/\/+$/, '');
 
     const check = new PropsValidator(this, `LocalStorage '${id}'`);
-    check.dnsLabel('storageClassName', this.storageClassName);
-    check.check(this.nodes.length > 0, 'nodes', "'nodes' must list at least one node holding the volumes", props.nodes, 'copy the node names from `kubectl get nodes`');
-    this.nodes.forEach((node, i) => {
-      const problem = dnsSubdomainProblem(node);
-      if (problem) check.add(`nodes[${i}]`, `'nodes[${i}]' ${problem} (it must equal the node's kubernetes.io/hostname label)`, node, 'copy the node name from `kubectl get nodes`');
-      else if (this.nodes.indexOf(node) !== i) check.add(`nodes[${i}]`, `'nodes[${i}]' lists node '${node}' twice`, node, 'list each node once');
-    });
-    check.check(this.root.startsWith('/') && !this.root.split('/').includes('..') && this.root.length > 1, 'root', "'root' must be an absolute directory other than /", props.root, "use a dedicated directory such as '/mnt/data'");
+    check.options('', LocalStorageOptionsSchema, pickOptions(LocalStorageOptionsSchema, props), 'local storage');
     const chartNamespace = Chart.of(this).namespace;
     check.check(chartNamespace === undefined, 'scope', 'renders cluster-scoped objects, so its chart must not have a namespace', chartNamespace, 'create it in an application chart without a namespace');
     check.throwIfInvalid();
@@ -81,18 +84,21 @@ export class LocalStorage extends Construct implements IVolumeProvider {
       reclaimPolicy: 'Retain',
     });
 
-    this.node.addValidation({ validate: () => this.sharedNodeProblems() });
+    // Every claim is registered while the applications are built: check the placement once they all are.
+    onPrepare(this, 'derive', () => this.checkPlacement());
   }
 
   /** In production: workloads whose replicas' volumes share a node. */
-  private sharedNodeProblems(): string[] {
-    if (contextOf(this).stage !== 'production') return [];
-    const problems: string[] = [];
+  private checkPlacement(): void {
+    if (contextOf(this).stage !== 'production') return;
+    const check = new PropsValidator(this, 'local storage');
     for (const [key, nodes] of this.replicaNodes) {
-      if (nodes.length < 2 || new Set(nodes).size === nodes.length) continue;
-      problems.push(`the ${nodes.length} replicas of '${key}' would have their volumes on ${new Set(nodes).size} node${new Set(nodes).size === 1 ? '' : 's'} (${[...new Set(nodes)].join(', ')}), so losing one node would take several replicas down; list at least ${nodes.length} nodes in storage.nodes of the environment file, or use a dynamic provisioner`);
+      const distinct = [...new Set(nodes)];
+      if (nodes.length < 2 || distinct.length === nodes.length) continue;
+      check.add('nodes', `the ${nodes.length} replicas of '${key}' would have their volumes on ${distinct.length} node${distinct.length === 1 ? '' : 's'} (${distinct.join(', ')}), so losing one node would take several replicas down (stage 'production')`,
+        this.nodes, `list at least ${nodes.length} nodes in storage.nodes, or use a dynamic provisioner (storage: { mode: 'dynamic', storageClassName })`);
     }
-    return problems;
+    check.throwIfInvalid();
   }
 
   /** Render a PersistentVolume reserved for `claim` and make the requester's application depend on this one. */

@@ -9,9 +9,12 @@ import * as k8s from './lib/k8s';
 import { ComponentIdentity, componentLabels, selectorLabels, stableLabels } from './lib/labels';
 import { joinName } from './lib/names';
 import { execProbe, ProbeSchedule } from './lib/probes';
-import { quantityProblem, ResourceSettings } from './lib/resources';
+import { ResourceSettings } from './lib/resources';
+import { deepMerge } from './lib/merge';
+import { Connections } from './lib/connections';
+import { dnsLabelSchema, intSchema, pickOptions, quantitySchema, resourcesOverrideSchema, withFix, z } from './lib/options';
 import { PropsValidator } from './lib/validation';
-import { renderClientNetworkPolicy, renderPodTemplate, renderService } from './lib/workload';
+import { renderPodTemplate, renderService } from './lib/workload';
 import { CONFIRM_DELETION, requireConfirmedDeletion, SYNC_OPTIONS_ANNOTATION } from './lib/retention';
 import { IVolumeProvider } from './volume-provider';
 
@@ -25,58 +28,74 @@ export type PostgresEngine = 'statefulset' | 'cloudnative-pg';
  * - `generated`: an External Secrets `Password` generator creates it once in the cluster (statefulset engine).
  * - `cnpg`: CloudNativePG generates `<cluster>-app` (cloudnative-pg engine).
  */
-export type PostgresCredentials =
-  | { readonly mode: 'existing-secret'; readonly secretName?: string }
-  | { readonly mode: 'generated' }
-  | { readonly mode: 'cnpg' };
+export const PostgresCredentialsSchema = z.discriminatedUnion('mode', [
+  z.strictObject({
+    mode: z.literal('existing-secret'),
+    /** @default '<name>-credentials' */
+    secretName: dnsLabelSchema.optional(),
+  }),
+  z.strictObject({ mode: z.literal('generated') }),
+  z.strictObject({ mode: z.literal('cnpg') }),
+]);
+
+/** Where the database password comes from. */
+export type PostgresCredentials = z.infer<typeof PostgresCredentialsSchema>;
+
+/** What an environment or a catalog entry may set on a `PostgresDatabase`. */
+export const PostgresDatabaseOptionsSchema = z.strictObject({
+  /**
+   * Name of the StatefulSet (and headless Service) or CloudNativePG Cluster.
+   * @default - the construct id
+   */
+  name: dnsLabelSchema.optional(),
+  /**
+   * `statefulset`: a single-instance StatefulSet; `cloudnative-pg`: a CloudNativePG `Cluster`.
+   * @default 'statefulset'
+   */
+  engine: withFix(z.enum(['statefulset', 'cloudnative-pg']), "use 'statefulset' or 'cloudnative-pg'").optional(),
+  /**
+   * Database created at initialisation (a lower-case PostgreSQL identifier).
+   * @default - required: set by the catalog entry
+   */
+  databaseName: z.string().optional(),
+  /**
+   * Role owning the database.
+   * @default - the database name
+   */
+  username: z.string().optional(),
+  /**
+   * Where the password comes from.
+   * @default - `generated` for the statefulset engine, `cnpg` for cloudnative-pg
+   */
+  credentials: PostgresCredentialsSchema.optional(),
+  /**
+   * Size of each data volume.
+   * @default '1Gi'
+   */
+  size: quantitySchema('storage').optional(),
+  /**
+   * PostgreSQL instances (cloudnative-pg only; the statefulset engine runs exactly one).
+   * @default 1
+   */
+  instances: intSchema(1, 9, 'set instances between 1 and 9').optional(),
+  /**
+   * CPU and memory of each instance, merged over requests 100m / 256Mi and limits 500m / 512Mi.
+   * @default - requests 100m / 256Mi, limits 500m / 512Mi
+   */
+  resources: resourcesOverrideSchema.optional(),
+});
+
+/** What an environment or a catalog entry may set on a `PostgresDatabase`. */
+export type PostgresDatabaseOptions = z.infer<typeof PostgresDatabaseOptionsSchema>;
 
 /** Props of `PostgresDatabase`. */
-export interface PostgresDatabaseProps {
+export interface PostgresDatabaseProps extends PostgresDatabaseOptions {
   /** Image: `postgres:15-alpine` for the statefulset engine, a CloudNativePG operand image for `cloudnative-pg`. */
   readonly image: ImageSettings;
   /** Database created at initialisation. */
   readonly databaseName: string;
   /** Where the data volumes come from. */
   readonly storage: IVolumeProvider;
-  /**
-   * Name of the StatefulSet (and headless Service) or CloudNativePG Cluster.
-   * @default - the construct id
-   */
-  readonly name?: string;
-  /**
-   * @default 'statefulset'
-   */
-  readonly engine?: PostgresEngine;
-  /**
-   * Role owning the database.
-   * @default - the database name
-   */
-  readonly username?: string;
-  /**
-   * Where the password comes from.
-   * @default - `generated` for the statefulset engine, `cnpg` for cloudnative-pg
-   */
-  readonly credentials?: PostgresCredentials;
-  /**
-   * Size of each data volume.
-   * @default '1Gi'
-   */
-  readonly size?: string;
-  /**
-   * PostgreSQL instances (cloudnative-pg only; the statefulset engine runs exactly one).
-   * @default 1
-   */
-  readonly instances?: number;
-  /**
-   * CPU and memory of each instance.
-   * @default - requests 100m / 256Mi, limits 500m / 512Mi
-   */
-  readonly resources?: ResourceSettings;
-  /**
-   * Pods allowed to connect (a NetworkPolicy admits only them; statefulset engine).
-   * @default [] - nobody but the NetworkPolicy-exempt
-   */
-  readonly clients?: readonly ComponentIdentity[];
   /**
    * The application delivering the CloudNativePG operator; the database is synced after it.
    * @default - the operator is installed by other means
@@ -106,7 +125,7 @@ const POSTGRES_PROBES: ProbeSchedule = {
  *
  * The `statefulset` engine renders a StatefulSet (one instance, non-root, restricted security context), a
  * headless Service, a volume claim template whose volume is registered with the storage provider, and a
- * NetworkPolicy admitting only the declared clients. The `cloudnative-pg` engine renders a CloudNativePG
+ * NetworkPolicy admitting only the clients allowed through `connections`. The `cloudnative-pg` engine renders a CloudNativePG
  * `Cluster` (`postgresql.cnpg.io/v1`) and registers one volume per instance.
  */
 export class PostgresDatabase extends Construct {
@@ -119,6 +138,13 @@ export class PostgresDatabase extends Construct {
   public readonly port: number = POSTGRES_PORT;
   public readonly credentials: DatabaseCredentialsRef;
   public readonly identity: ComponentIdentity;
+  public readonly namespace: string;
+  /**
+   * Who may connect: `connections.allowFrom(service)` admits the service's pods. The statefulset engine renders
+   * a NetworkPolicy admitting nobody else; CloudNativePG clusters get none (their instances replicate with each
+   * other and the operator calls them, which a client-only policy would block).
+   */
+  public readonly connections: Connections;
 
   public constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
@@ -130,17 +156,13 @@ export class PostgresDatabase extends Construct {
     const credentials = props.credentials ?? (this.engine === 'statefulset' ? { mode: 'generated' } : { mode: 'cnpg' });
     const size = props.size ?? '1Gi';
     const instances = props.instances ?? 1;
-    const resources = props.resources ?? { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
+    const resources = deepMerge<ResourceSettings>({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } }, props.resources);
 
     const check = new PropsValidator(this, `PostgresDatabase '${this.name}'`);
-    check.dnsLabel('name', this.name);
-    check.check(this.engine === 'statefulset' || this.engine === 'cloudnative-pg', 'engine', "'engine' must be 'statefulset' or 'cloudnative-pg'", this.engine, 'pick one of the two engines');
+    check.options('', PostgresDatabaseOptionsSchema, pickOptions(PostgresDatabaseOptionsSchema, props), `PostgresDatabase '${this.name}'`);
     for (const [field, value] of [['databaseName', this.databaseName], ['username', this.username]] as const) {
       check.check(typeof value === 'string' && /^[a-z_][a-z0-9_]{0,62}$/.test(value), field, `'${field}' must be a lower-case PostgreSQL identifier (letters, digits, _; at most 63 characters)`, value, "use a name such as 'identity'");
     }
-    const sizeProblem = quantityProblem(size, 'storage');
-    if (sizeProblem) check.add('size', `'size' ${sizeProblem}`, size, "use a size such as '1Gi'");
-    check.integer('instances', instances, 1, 9);
     check.check(this.engine !== 'statefulset' || instances === 1, 'instances', 'the statefulset engine runs exactly one instance', instances, "set instances to 1, or use the 'cloudnative-pg' engine for replicas");
     check.check(!(credentials.mode === 'cnpg' && this.engine !== 'cloudnative-pg'), 'credentials', "'cnpg' credentials are generated by CloudNativePG and need the 'cloudnative-pg' engine", credentials.mode, "use 'existing-secret' or 'generated'");
     check.check(!(credentials.mode === 'generated' && this.engine === 'cloudnative-pg'), 'credentials', 'CloudNativePG generates its own credentials', credentials.mode, "use 'cnpg' (or 'existing-secret') with the cloudnative-pg engine");
@@ -160,6 +182,8 @@ export class PostgresDatabase extends Construct {
         : joinName(this.name, 'credentials');
     this.credentials = { secretName, usernameKey: 'username', passwordKey: 'password' };
     const namespace = ns as string;
+    this.namespace = namespace;
+    this.connections = new Connections(this, { name: this.name, identity: this.identity, ports: [POSTGRES_PORT], render: this.engine === 'statefulset' });
 
     if (credentials.mode === 'generated') this.renderGeneratedCredentials(secretName);
 
@@ -225,8 +249,6 @@ export class PostgresDatabase extends Construct {
       },
     });
     props.storage.registerClaim(this, { namespace, claimName: `data-${this.name}-0`, size, owner: this.identity });
-
-    renderClientNetworkPolicy(this, 'NetworkPolicy', { name: this.name, identity: this.identity, clients: props.clients ?? [], port: POSTGRES_PORT });
   }
 
   private renderGeneratedCredentials(secretName: string): void {

@@ -6,27 +6,32 @@ import { ComponentIdentity } from './lib/labels';
 import { execProbe, WEB_PROBES } from './lib/probes';
 import { parseQuantity, ResourceSettings } from './lib/resources';
 import { PropsValidator } from './lib/validation';
-import { renderClientNetworkPolicy, renderDeployment, renderPodTemplate, renderService } from './lib/workload';
+import { renderDeployment, renderPodTemplate, renderService } from './lib/workload';
+import { Connections } from './lib/connections';
+import { deepMerge } from './lib/merge';
+import { dnsLabelSchema, pickOptions, resourcesOverrideSchema, z } from './lib/options';
 
-/** Props of `Redis`. */
-export interface RedisProps {
-  /** Image, e.g. `redis:7-alpine`. */
-  readonly image: ImageSettings;
+/** What an environment or a catalog entry may set on a `Redis`. */
+export const RedisOptionsSchema = z.strictObject({
   /**
    * Name of the Deployment and Service.
    * @default - the construct id
    */
-  readonly name?: string;
+  name: dnsLabelSchema.optional(),
   /**
-   * CPU and memory.
+   * CPU and memory, merged over requests 50m / 64Mi and limits 250m / 128Mi.
    * @default - requests 50m / 64Mi, limits 250m / 128Mi
    */
-  readonly resources?: ResourceSettings;
-  /**
-   * Pods allowed to connect (a NetworkPolicy admits only them).
-   * @default []
-   */
-  readonly clients?: readonly ComponentIdentity[];
+  resources: resourcesOverrideSchema.optional(),
+});
+
+/** What an environment or a catalog entry may set on a `Redis`. */
+export type RedisOptions = z.infer<typeof RedisOptionsSchema>;
+
+/** Props of `Redis`. */
+export interface RedisProps extends RedisOptions {
+  /** Image, e.g. `redis:7-alpine`. */
+  readonly image: ImageSettings;
 }
 
 /** Redis's port. */
@@ -34,7 +39,7 @@ export const REDIS_PORT = 6379;
 
 /**
  * A Redis cache for one service: a Deployment without persistence (a cache is rebuilt, not restored), a
- * Service, and a NetworkPolicy that admits only the service's pods. Memory is capped below the container
+ * Service, and a NetworkPolicy that admits only the pods allowed through `connections`. Memory is capped below the container
  * limit with an LRU eviction policy, so a full cache evicts keys instead of being OOM-killed.
  */
 export class Redis extends Construct {
@@ -43,21 +48,26 @@ export class Redis extends Construct {
   public readonly host: string;
   public readonly port: number = REDIS_PORT;
   public readonly identity: ComponentIdentity;
+  public readonly namespace: string;
+  /** Who may connect: `connections.allowFrom(service)` admits the service's pods; the NetworkPolicy admits nobody else. */
+  public readonly connections: Connections;
 
   public constructor(scope: Construct, id: string, props: RedisProps) {
     super(scope, id);
     const context = contextOf(this);
     this.name = props.name ?? id;
-    const resources = props.resources ?? { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } };
+    const resources = deepMerge<ResourceSettings>({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } }, props.resources);
     const check = new PropsValidator(this, `Redis '${this.name}'`);
-    check.dnsLabel('name', this.name);
+    check.options('', RedisOptionsSchema, pickOptions(RedisOptionsSchema, props), `Redis '${this.name}'`);
     check.resources('resources', resources);
     const namespace = Chart.of(this).namespace;
     check.check(namespace !== undefined, 'namespace', 'Redis must be in a chart with a namespace', namespace, "give the application chart a namespace (e.g. 'healthxcape')");
     check.throwIfInvalid();
 
     this.identity = { name: 'redis', instance: this.name, component: 'cache', version: imageVersion(props.image) };
-    this.host = `${this.name}.${namespace as string}.svc`;
+    this.namespace = namespace as string;
+    this.host = `${this.name}.${this.namespace}.svc`;
+    this.connections = new Connections(this, { name: this.name, identity: this.identity, ports: [REDIS_PORT] });
     // Redis's own memory cap: 75% of the container limit, leaving room for its overhead.
     const limitBytes = parseQuantity(resources.limits.memory) ?? 128 * 2 ** 20;
     const maxMemoryMb = Math.max(16, Math.floor((limitBytes * 0.75) / 2 ** 20));
@@ -82,6 +92,5 @@ export class Redis extends Construct {
     });
     renderDeployment(this, 'Deployment', { name: this.name, identity: this.identity, replicas: 1, template });
     renderService(this, 'Service', { name: this.name, identity: this.identity, ports: [{ name: 'redis', port: REDIS_PORT, targetPort: 'redis' }] });
-    renderClientNetworkPolicy(this, 'NetworkPolicy', { name: this.name, identity: this.identity, clients: props.clients ?? [], port: REDIS_PORT });
   }
 }

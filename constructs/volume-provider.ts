@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ComponentIdentity } from './lib/labels';
+import { dnsSubdomainSchema, z } from './lib/options';
 
 /** A persistent volume claim a construct is about to create (directly or through an operator). */
 export interface VolumeClaimRequest {
@@ -29,6 +30,15 @@ export interface IVolumeProvider {
   /** Reserve storage for `claim`, created by `requester`. */
   registerClaim(requester: IConstruct, claim: VolumeClaimRequest): void;
 }
+
+/** What an environment (or cluster) sets for volumes from a dynamic provisioner. */
+export const DynamicStorageOptionsSchema = z.strictObject({
+  /** StorageClass of the provisioner (it must exist in the cluster), e.g. `gp3` or `local-path`. */
+  storageClassName: dnsSubdomainSchema,
+});
+
+/** What an environment (or cluster) sets for volumes from a dynamic provisioner. */
+export type DynamicStorageOptions = z.infer<typeof DynamicStorageOptionsSchema>;
 
 /**
  * Volumes from a dynamic provisioner that already exists in the cluster (cloud disks,

@@ -3,8 +3,8 @@
  * 30083-30085, dev host names with Let's Encrypt's staging issuer. It pulls from the upstream registries and
  * chart repositories (no mirror); with `IfNotPresent`, images copied onto the node are used as they are.
  */
+import { defineEnvironment } from '../tools/kit';
 import { base } from './base';
-import { defineEnvironment } from './types';
 
 export const dev = defineEnvironment(base, {
   name: 'dev',
@@ -16,12 +16,11 @@ export const dev = defineEnvironment(base, {
     'blog-service': { tag: 'v1.0.0' },
   },
   apps: {
-    'frontend': { hosts: ['dev.healthxcape.com', 'auth.dev.healthxcape.com'] },
+    'frontend': { hosts: ['dev.healthxcape.com', 'auth.dev.healthxcape.com'], tls: { clusterIssuer: 'letsencrypt-staging' } },
     'identity-service': { nodePort: 30083 },
     'user-service': { nodePort: 30084 },
     'blog-service': { nodePort: 30085 },
   },
-  ingress: { clusterIssuer: 'letsencrypt-staging' },
   // Local volumes on the reference cluster's single worker node.
   storage: { mode: 'local', storageClassName: 'local-storage', nodes: ['ip-10-1-91-144'], root: '/mnt/data' },
 });

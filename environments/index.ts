@@ -1,9 +1,10 @@
 /** Every environment `npm run synth` renders, in promotion order. */
+import type { EnvironmentConfig } from '../tools/kit';
 import { dev } from './dev';
 import { prod } from './prod';
 import { staging } from './staging';
-import type { EnvironmentConfig } from './types';
 
 export const environments: readonly EnvironmentConfig[] = [dev, staging, prod];
 
-export * from './types';
+export { base } from './base';
+export { dev, prod, staging };

@@ -1,6 +1,6 @@
 /** Staging: a three-node Kafka, volumes from a dynamic provisioner, pinned tags only. */
+import { defineEnvironment } from '../tools/kit';
 import { base } from './base';
-import { defineEnvironment } from './types';
 
 export const staging = defineEnvironment(base, {
   name: 'staging',
@@ -14,11 +14,7 @@ export const staging = defineEnvironment(base, {
   workloadDefaults: { replicas: 2 },
   apps: {
     frontend: { hosts: ['staging.healthxcape.com', 'auth.staging.healthxcape.com'] },
+    kafka: { nodePools: { mode: 'dual-role', nodes: 3 }, defaultReplicas: 2, minInsyncReplicas: 1 },
   },
   storage: { mode: 'dynamic', storageClassName: 'local-path' },
-  kafka: {
-    nodePools: { mode: 'dual-role', nodes: 3 },
-    topicReplicas: 2,
-    minInsyncReplicas: 1,
-  },
 });

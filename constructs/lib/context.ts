@@ -4,6 +4,7 @@
  * and constructs used in a plain cdk8s `Chart` (unit tests) get safe defaults.
  */
 import { IConstruct } from 'constructs';
+import type { ProblemLocation } from './errors';
 
 /** Life-cycle stage of an environment: staging and production refuse floating image tags. */
 export type Stage = 'development' | 'staging' | 'production';
@@ -19,8 +20,16 @@ export const PULL_POLICIES: readonly PullPolicy[] = ['Always', 'IfNotPresent', '
 
 /** The environment-wide facts constructs use. */
 export interface PlatformContext {
-  /** Environment name, e.g. `prod`. */
+  /**
+   * The directory the application renders into, `dist/<environment>/<app>/`: an environment's name, or a
+   * cluster's for the add-ons every environment of a cluster shares.
+   */
   readonly environment: string;
+  /**
+   * The cluster the application is deployed to; everything landing on one cluster is validated together.
+   * @default - the environment (one cluster per environment)
+   */
+  readonly cluster?: string;
   /** Environment source file, for error messages, e.g. `environments/prod.ts`. */
   readonly source?: string;
   /** Life-cycle stage. */
@@ -97,6 +106,13 @@ export interface IApplication extends IConstruct {
   readonly serverSideApply?: boolean;
   /** Applications that must be synced (and healthy) before this one. */
   readonly dependencies: readonly IApplication[];
+  /**
+   * Where a field of the application's options was set (the environment file, the shared base or the
+   * platform's catalog), for error messages. `field` is relative to the options of the application's
+   * main construct (`replicas`, `database.size`).
+   * @default - the environment's source file
+   */
+  locate?(field: string): ProblemLocation;
   /** Declare that this application must be synced after `app`. */
   dependsOn(...apps: IApplication[]): void;
 }
@@ -135,6 +151,47 @@ export function recordDependency(from: IConstruct, to: IConstruct): void {
   const source = applicationOf(from);
   const target = isApplication(to) ? to : applicationOf(to);
   if (source && target && source !== target) source.dependsOn(target);
+}
+
+const OPTIONS_PATHS = Symbol.for('platform-synth.OptionsPaths');
+const OPTIONS_ROOT = Symbol.for('platform-synth.OptionsRoot');
+
+/**
+ * Mark `scope` as the root of an application's options: fields reported by constructs below it are relative
+ * to the options the application was configured with (see `IApplication.locate`).
+ */
+export function markOptionsRoot(scope: IConstruct): void {
+  Object.defineProperty(scope, OPTIONS_ROOT, { value: true });
+}
+
+/**
+ * Say that the child `childId` of `parent` is configured by the options block at `path` of the parent's
+ * options (`ServiceWithPostgres` creates its `PostgresDatabase` from `database`), so the child's problems name
+ * `database.size` rather than `size`.
+ */
+export function mapChildOptions(parent: IConstruct, childId: string, path: string): void {
+  const own = (parent as unknown as Record<symbol, Map<string, string> | undefined>)[OPTIONS_PATHS];
+  if (own) own.set(childId, path);
+  else Object.defineProperty(parent, OPTIONS_PATHS, { value: new Map([[childId, path]]) });
+}
+
+/**
+ * The path of `scope`'s options within its application's options (`''` for the application's main construct),
+ * or `undefined` when `scope` is not below an options root.
+ */
+export function optionsPathOf(scope: IConstruct): string | undefined {
+  const parts: string[] = [];
+  let node: IConstruct | undefined = scope;
+  while (node !== undefined) {
+    if ((node as unknown as Record<symbol, unknown>)[OPTIONS_ROOT] === true) {
+      return parts.filter((p) => p !== '').join('.');
+    }
+    const parent: IConstruct | undefined = node.node.scope;
+    const mapped = parent === undefined ? undefined : (parent as unknown as Record<symbol, Map<string, string> | undefined>)[OPTIONS_PATHS]?.get(node.node.id);
+    if (mapped !== undefined) parts.unshift(mapped);
+    node = parent;
+  }
+  return undefined;
 }
 
 /** The dependencies of one application (shared by every `IApplication` implementation). */

@@ -47,3 +47,10 @@ export function uniqueGroupKinds(kinds: Iterable<GroupKind>): GroupKind[] {
   for (const gk of kinds) map.set(`${gk.group}/${gk.kind}`, { group: gk.group, kind: gk.kind });
   return [...map.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, gk]) => gk);
 }
+
+/** What an operator chart installs cluster-wide: its CRDs and RBAC (for the Argo CD project). */
+export const CRD_AND_RBAC: readonly GroupKind[] = [
+  { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+];

@@ -55,11 +55,85 @@ function cloneValue(value: unknown): unknown {
   return value;
 }
 
-/** Freeze an object graph so later code cannot change a validated configuration by accident. */
+/**
+ * Freeze an object graph (plain objects and arrays) so later code cannot change a validated configuration by
+ * accident. Class instances inside it (schemas, constructs) are left as they are.
+ */
 export function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+  if ((Array.isArray(value) || isPlainObject(value)) && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const child of Object.values(value as Record<string, unknown>)) deepFreeze(child);
   }
   return value;
+}
+
+/**
+ * Which layer set a merged value: a layer index for a value taken whole from one layer, or, for an object
+ * merged from several layers, the layer that last touched it and the origin of each key.
+ */
+export type Origin = number | { readonly layer: number; readonly keys: ReadonlyMap<string, Origin> };
+
+/** A merged value and where each part of it came from. */
+export interface TrackedMerge<T> {
+  readonly value: T;
+  /** `undefined` when no layer defined anything. */
+  readonly origin: Origin | undefined;
+}
+
+/**
+ * Merge `layers` in order (later layers win) with the same rules as `deepMerge`, recording for every part of
+ * the result which layer it came from, so an error about a merged value can name the file that set it.
+ */
+export function mergeTracked<T>(layers: readonly unknown[]): TrackedMerge<T> {
+  let value: unknown;
+  let origin: Origin | undefined;
+  layers.forEach((layer, index) => {
+    [value, origin] = mergeTrackedTwo(value, origin, layer, index);
+  });
+  return { value: value as T, origin };
+}
+
+function mergeTrackedTwo(base: unknown, origin: Origin | undefined, override: unknown, layer: number): [unknown, Origin | undefined] {
+  if (override === undefined) return [base, origin];
+  const merging = isPlainObject(base) && isPlainObject(override)
+    && !(VARIANT_KEY in override && override[VARIANT_KEY] !== undefined && override[VARIANT_KEY] !== base[VARIANT_KEY]);
+  if (!merging) return [cloneValue(override), layer];
+  const baseObject = base as Record<string, unknown>;
+  const overrideObject = override as Record<string, unknown>;
+  const baseKeys = typeof origin === 'object' ? origin.keys : undefined;
+  const out: Record<string, unknown> = {};
+  const keys = new Map<string, Origin>();
+  for (const key of Object.keys(baseObject)) {
+    out[key] = baseObject[key];
+    const o = baseKeys?.get(key) ?? (typeof origin === 'number' ? origin : undefined);
+    if (o !== undefined) keys.set(key, o);
+  }
+  for (const key of Object.keys(overrideObject)) {
+    const [v, o] = mergeTrackedTwo(out[key], keys.get(key), overrideObject[key], layer);
+    out[key] = v;
+    if (o !== undefined) keys.set(key, o);
+  }
+  return [out, { layer, keys }];
+}
+
+/** `resources.limits.memory` -> ['resources', 'limits', 'memory']; `hosts[0]` -> ['hosts', '0']. */
+export function fieldKeys(field: string): string[] {
+  return field.split(/\.|\[|\]/).filter((k) => k !== '');
+}
+
+/**
+ * The layer that set the value at `field` (or, when no layer set it, the layer that set its nearest parent),
+ * or `undefined` when no layer set anything on the way.
+ */
+export function originOf(origin: Origin | undefined, field: string): number | undefined {
+  let current = origin;
+  let found: number | undefined;
+  for (const key of fieldKeys(field)) {
+    if (current === undefined) return found;
+    if (typeof current === 'number') return current;
+    found = current.layer;
+    current = current.keys.get(key);
+  }
+  if (current === undefined) return found;
+  return typeof current === 'number' ? current : current.layer;
 }

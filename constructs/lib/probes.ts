@@ -50,7 +50,7 @@ export function probeTimingsProblem(timings: ProbeTimings): string | undefined {
   return undefined;
 }
 
-function timing(t: ProbeTimings): Omit<k8s.Probe, 'httpGet' | 'tcpSocket' | 'exec'> {
+function timing(t: ProbeTimings): Omit<k8s.Probe, 'httpGet' | 'tcpSocket' | 'exec' | 'grpc'> {
   return {
     ...(t.initialDelaySeconds ? { initialDelaySeconds: t.initialDelaySeconds } : {}),
     periodSeconds: t.periodSeconds,
@@ -67,6 +67,11 @@ export function httpProbe(path: string, port: string, timings: ProbeTimings): k8
 /** A TCP probe on a named container port. */
 export function tcpProbe(port: string, timings: ProbeTimings): k8s.Probe {
   return { tcpSocket: { port: k8s.IntOrString.fromString(port) }, ...timing(timings) };
+}
+
+/** A gRPC health-checking probe on a container port number (the kubelet's gRPC client needs a number). */
+export function grpcProbe(port: number, service: string | undefined, timings: ProbeTimings): k8s.Probe {
+  return { grpc: { port, ...(service !== undefined ? { service } : {}) }, ...timing(timings) };
 }
 
 /** A command probe. */

@@ -7,9 +7,10 @@
  * environment files.
  */
 import { IConstruct } from 'constructs';
-import { applicationOf, contextOf } from './context';
+import { applicationOf, contextOf, optionsPathOf } from './context';
 import { ConfigError, Problem, ProblemLocation } from './errors';
 import { dnsLabelProblem } from './names';
+import { joinField, optionProblems, z } from './options';
 import { quantityProblem, resourceProblems } from './resources';
 import { literalSecretProblem, SECRET_FIX } from './secrets';
 
@@ -37,7 +38,16 @@ export abstract class ProblemCollector {
 
   /** Record a problem with `field`. */
   public add(field: string, message: string, value: unknown, fix: string): void {
-    this.problems.push({ ...this.locate(field), field, message: this.describe(message), value, fix });
+    const where = this.locate(field);
+    this.problems.push({ ...where, field: where.field ?? field, message: this.describe(message), value, fix });
+  }
+
+  /**
+   * Check `value` against an options schema (constructs/lib/options.ts): every problem is recorded, its field
+   * prefixed with `field` (`''` for the construct's own options).
+   */
+  public options(field: string, schema: z.ZodType, value: unknown, what?: string): void {
+    for (const p of optionProblems(schema, value, what)) this.add(joinField(field, p.field), `${this.label(joinField(field, p.field))}${p.message}`, p.value, p.fix);
   }
 
   /** Record a problem unless `ok`. */
@@ -123,9 +133,11 @@ export class PropsValidator extends ProblemCollector {
     super();
   }
 
-  protected locate(): ProblemLocation {
+  protected locate(field: string): ProblemLocation {
     const app = applicationOf(this.scope);
     if (app === undefined) return {};
+    const path = optionsPathOf(this.scope);
+    if (app.locate !== undefined && path !== undefined) return app.locate(joinField(path, field));
     const context = contextOf(this.scope);
     return { environment: context.environment, file: context.source, application: app.appName };
   }

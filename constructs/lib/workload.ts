@@ -52,6 +52,16 @@ export interface PodOptions {
   readonly terminationGracePeriodSeconds?: number;
   /** Pod annotations. */
   readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * ServiceAccount of the pods.
+   * @default - the namespace's default ServiceAccount
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Mount the ServiceAccount token.
+   * @default false
+   */
+  readonly automountServiceAccountToken?: boolean;
 }
 
 /** Name of the `emptyDir` volume for a writable path (`/app/.next/cache` is `app-next-cache`). */
@@ -98,7 +108,8 @@ export function renderPodTemplate(scope: IConstruct, options: PodOptions): k8s.P
       ...(options.annotations && Object.keys(options.annotations).length > 0 ? { annotations: { ...options.annotations } } : {}),
     },
     spec: {
-      automountServiceAccountToken: false,
+      ...(options.serviceAccountName !== undefined ? { serviceAccountName: options.serviceAccountName } : {}),
+      automountServiceAccountToken: options.automountServiceAccountToken ?? false,
       enableServiceLinks: false,
       securityContext: restrictedPodSecurityContext(options.user),
       terminationGracePeriodSeconds: options.terminationGracePeriodSeconds ?? 30,
@@ -114,6 +125,11 @@ export interface DeploymentOptions {
   readonly identity: ComponentIdentity;
   readonly replicas: number;
   readonly template: k8s.PodTemplateSpec;
+  /**
+   * Spread more than one replica over nodes.
+   * @default true
+   */
+  readonly spread?: boolean;
 }
 
 /**
@@ -122,7 +138,7 @@ export interface DeploymentOptions {
  * counting only pods of the same revision during a rollout (`matchLabelKeys: pod-template-hash`).
  */
 export function renderDeployment(scope: IConstruct, id: string, options: DeploymentOptions): k8s.KubeDeployment {
-  const spread: k8s.TopologySpreadConstraint[] = options.replicas > 1 ? [{
+  const spread: k8s.TopologySpreadConstraint[] = options.replicas > 1 && options.spread !== false ? [{
     maxSkew: 1,
     topologyKey: 'kubernetes.io/hostname',
     whenUnsatisfiable: 'ScheduleAnyway',
@@ -191,41 +207,12 @@ export function renderService(scope: IConstruct, id: string, options: ServiceOpt
  * Render a PodDisruptionBudget allowing one pod at a time to be evicted (only for workloads with more than
  * one replica: with one replica it would block node drains forever).
  */
-export function renderDisruptionBudget(scope: IConstruct, id: string, name: string, identity: ComponentIdentity): k8s.KubePodDisruptionBudget {
+export function renderDisruptionBudget(scope: IConstruct, id: string, name: string, identity: ComponentIdentity, maxUnavailable = 1): k8s.KubePodDisruptionBudget {
   return new k8s.KubePodDisruptionBudget(scope, id, {
     metadata: { name, labels: componentLabels(identity) },
     spec: {
-      maxUnavailable: k8s.IntOrString.fromNumber(1),
+      maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable),
       selector: { matchLabels: selectorLabels(identity) },
-    },
-  });
-}
-
-/** Options of a client-only NetworkPolicy. */
-export interface ClientNetworkPolicyOptions {
-  readonly name: string;
-  /** The component whose pods the policy protects. */
-  readonly identity: ComponentIdentity;
-  /** Components whose pods may connect. */
-  readonly clients: readonly ComponentIdentity[];
-  /** The TCP port they may connect to. */
-  readonly port: number;
-}
-
-/**
- * Render a NetworkPolicy admitting only `clients`' pods, on one TCP port, to a component's pods. Without
- * clients it admits nobody: an ingress rule whose `from` is empty would admit every source instead.
- */
-export function renderClientNetworkPolicy(scope: IConstruct, id: string, options: ClientNetworkPolicyOptions): k8s.KubeNetworkPolicy {
-  return new k8s.KubeNetworkPolicy(scope, id, {
-    metadata: { name: options.name, labels: componentLabels(options.identity) },
-    spec: {
-      podSelector: { matchLabels: selectorLabels(options.identity) },
-      policyTypes: ['Ingress'],
-      ingress: options.clients.length === 0 ? [] : [{
-        from: options.clients.map((client) => ({ podSelector: { matchLabels: selectorLabels(client) } })),
-        ports: [{ port: k8s.IntOrString.fromNumber(options.port), protocol: 'TCP' }],
-      }],
     },
   });
 }

@@ -5,9 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffEnvironments, diffRevisions, loadEnvironmentFacts } from '../diff';
+import { loadPlatform, PLATFORM_OPTION, PLATFORM_USAGE } from './platforms';
 import { CommandIO, parseCommandLine, PROCESS_IO, runCommand, UsageError } from './run';
 
-const USAGE = `usage: npm run diff -- <base-ref> [<head-ref>] [--output <file>] [--context <n>] [--max-chars <n>]
+const USAGE = `usage: npm run diff -- <base-ref> [<head-ref>] [--platform <name>] [--output <file>] [--context <n>] [--max-chars <n>]
        npm run diff -- --env <a> --env <b> [<ref>] [--output <file>] [--context <n>]
 
 Renders two source revisions, each with its own code (a temporary git worktree; <head-ref> omitted: the
@@ -17,6 +18,7 @@ Kafka topic partitions/replicas), then one unified diff per changed object.
 
 With --env twice, compares two environments of one revision (default: the working tree) instead.
 
+${PLATFORM_USAGE}
   --output <file>    write the Markdown to <file> instead of stdout
   --context <n>      context lines around changes (default 3)
   --max-chars <n>    leave out per-object diffs beyond this size (default 60000; GitHub's limit is 65536)
@@ -33,6 +35,7 @@ function positiveInteger(flag: string, value: string, min: number): number {
 export async function diffCommand(argv: readonly string[], io: CommandIO = PROCESS_IO, projectDir = path.resolve(__dirname, '../..')): Promise<number> {
   return runCommand('diff', argv, async () => {
     const { values, positionals } = parseCommandLine('diff', argv, {
+      ...PLATFORM_OPTION,
       'env': { type: 'string', multiple: true },
       'output': { type: 'string' },
       'context': { type: 'string', default: '3' },
@@ -54,9 +57,9 @@ export async function diffCommand(argv: readonly string[], io: CommandIO = PROCE
     } else if (positionals.length < 1 || positionals.length > 2) {
       throw new UsageError(`expected <base-ref> [<head-ref>], got ${positionals.length} revisions. Run with --help for usage.`);
     }
-    const facts = await loadEnvironmentFacts();
+    const facts = await loadEnvironmentFacts(() => loadPlatform(values.platform));
     const log = (line: string): void => io.err(`diff: ${line}`);
-    const options = { projectDir, facts, context, maxChars, log };
+    const options = { projectDir, platform: values.platform, facts, context, maxChars, log };
     const markdown = envs.length > 0
       ? (await diffEnvironments(envs[0] as string, envs[1] as string, positionals[0], options)).markdown
       : (await diffRevisions(positionals[0] as string, positionals[1], options)).markdown;

@@ -2,22 +2,23 @@
  * `npm run images -- --env <env> [--json] [--dir <path>]`: every container image an environment runs, for
  * air-gapped transfer (tools/images).
  */
-import { build } from '../../main';
 import { STAGES, Stage } from '../../constructs/lib/context';
 import { checkPinned, imageInventory, LocatedObject } from '../images';
 import { readRenderedTree, treeEnvironments } from '../diff/tree';
 import type { BuildFunction } from '../synth';
 import { renderEnvironments } from '../synth';
 import type { RenderedEnvironment } from '../synth/render';
+import { loadPlatform, PLATFORM_OPTION, PLATFORM_USAGE } from './platforms';
 import { CommandIO, parseCommandLine, PROCESS_IO, runCommand, UsageError } from './run';
 
-const USAGE = `usage: npm run images -- --env <env> [--json] [--dir <path>] [--stage <stage>]
+const USAGE = `usage: npm run images -- --env <env> [--platform <name>] [--json] [--dir <path>] [--stage <stage>]
 
 Lists every container image environment <env> runs (containers and init containers of every pod template,
 CloudNativePG imageName, operators' images from the platform-synth.io/images annotation), sorted and unique,
 one per line. Renders from source in memory unless --dir points at a rendered tree (dist/ or a checkout of the
 rendered branch).
 
+${PLATFORM_USAGE}
   --json            machine-readable: each image with where it is used and, for an environment with a
                     registry mirror, its upstream reference (in-memory rendering only: --dir does not know
                     the mirror)
@@ -33,9 +34,10 @@ function locate(env: RenderedEnvironment): LocatedObject[] {
 }
 
 /** The images command. Returns the exit code. */
-export async function imagesCommand(buildApps: BuildFunction, argv: readonly string[], io: CommandIO = PROCESS_IO): Promise<number> {
+export async function imagesCommand(argv: readonly string[], io: CommandIO = PROCESS_IO, buildApps?: BuildFunction): Promise<number> {
   return runCommand('images', argv, async () => {
     const { values } = parseCommandLine('images', argv, {
+      ...PLATFORM_OPTION,
       env: { type: 'string' },
       json: { type: 'boolean', default: false },
       dir: { type: 'string' },
@@ -60,15 +62,15 @@ export async function imagesCommand(buildApps: BuildFunction, argv: readonly str
       if (!available.includes(name)) throw new UsageError(`environment '${name}' is not in ${values.dir}; it holds ${available.join(', ') || 'no environments'}`);
       let stage = values.stage as Stage | undefined;
       if (stage === undefined) {
-        const { environments } = await import('../../environments');
-        const config = environments.find((e) => e.name === name);
-        if (config === undefined) throw new UsageError(`environment '${name}' is not defined in environments/, so its stage is unknown; pass --stage`);
+        const { environments } = await loadPlatform(values.platform);
+        const config = environments.find((e) => e.name === name) ?? environments.map((e) => e.cluster).find((c) => c.name === name);
+        if (config === undefined) throw new UsageError(`environment '${name}' is not defined by the platform, so its stage is unknown; pass --stage`);
         stage = config.stage;
         source = config.source;
       }
       inventory = imageInventory(name, stage, readRenderedTree(values.dir, [name]));
     } else {
-      const envs = await renderEnvironments(buildApps, 'dist');
+      const envs = await renderEnvironments(buildApps ?? (await loadPlatform(values.platform)).build, 'dist');
       const env = envs.find((e) => e.name === name);
       if (env === undefined) throw new UsageError(`unknown environment '${name}'; choose from ${envs.map((e) => e.name).join(', ')}`);
       const stage = (values.stage as Stage | undefined) ?? env.context.stage;
@@ -83,5 +85,5 @@ export async function imagesCommand(buildApps: BuildFunction, argv: readonly str
 }
 
 if (require.main === module) {
-  void imagesCommand(build, process.argv.slice(2));
+  void imagesCommand(process.argv.slice(2));
 }

@@ -3,21 +3,22 @@
  * output to the rendered branch Argo CD reads (tools/publish).
  */
 import * as path from 'node:path';
-import { build } from '../../main';
-import type { EnvironmentConfig } from '../../environments/types';
+import type { EnvironmentConfig } from '../kit';
 import { resolveRepository } from '../git';
 import { publishRendered, PublishValidationError } from '../publish';
 import type { BuildFunction } from '../synth';
 import { formatFindings } from '../validate/format';
+import { loadPlatform, PLATFORM_OPTION, PLATFORM_USAGE } from './platforms';
 import { CommandIO, parseCommandLine, PROCESS_IO, runCommand, UsageError } from './run';
 
-const USAGE = `usage: npm run publish:rendered -- [--repo <git-url-or-path>] [--branch <name>] [--allow-dirty]
+const USAGE = `usage: npm run publish:rendered -- [--platform <name>] [--repo <git-url-or-path>] [--branch <name>] [--allow-dirty]
                                   [--allow-diverged] [--max-attempts <n>] [--verbose]
 
 Renders and validates every environment, then commits the output to the rendered branch (Argo CD Source
 Hydrator layout: <env>/<app>/ with README.md and hydrator.metadata, root hydrator.metadata, .gitattributes).
 The source commit is HEAD of the repository this project is in.
 
+${PLATFORM_USAGE}
   --repo <url|path>    repository of the rendered branch (default: the environments' gitops.repoURL)
   --branch <name>      rendered branch (default: the environments' gitops.branch)
   --allow-dirty        publish although tracked files have uncommitted changes (drySha gets '-dirty')
@@ -36,9 +37,10 @@ function commonSetting(envs: readonly EnvironmentConfig[], key: 'repoURL' | 'bra
 }
 
 /** The publish command. Returns the exit code. */
-export async function publishCommand(buildApps: BuildFunction, argv: readonly string[], io: CommandIO = PROCESS_IO, projectDir = path.resolve(__dirname, '../..')): Promise<number> {
+export async function publishCommand(argv: readonly string[], io: CommandIO = PROCESS_IO, projectDir = path.resolve(__dirname, '../..'), buildApps?: BuildFunction): Promise<number> {
   return runCommand('publish', argv, async () => {
     const { values } = parseCommandLine('publish', argv, {
+      ...PLATFORM_OPTION,
       'repo': { type: 'string' },
       'branch': { type: 'string' },
       'allow-dirty': { type: 'boolean', default: false },
@@ -57,15 +59,15 @@ export async function publishCommand(buildApps: BuildFunction, argv: readonly st
     }
     let repo = values.repo;
     let branch = values.branch;
+    const platform = await loadPlatform(values.platform);
     if (repo === undefined || branch === undefined) {
-      const { environments } = await import('../../environments');
-      repo ??= commonSetting(environments, 'repoURL', '--repo');
-      branch ??= commonSetting(environments, 'branch', '--branch');
+      repo ??= commonSetting(platform.environments, 'repoURL', '--repo');
+      branch ??= commonSetting(platform.environments, 'branch', '--branch');
     }
     const log = (line: string): void => io.out(`publish: ${line}`);
     try {
       const outcome = await publishRendered({
-        build: buildApps,
+        build: buildApps ?? platform.build,
         projectDir,
         repo: resolveRepository(repo, process.cwd()),
         branch,
@@ -86,5 +88,5 @@ export async function publishCommand(buildApps: BuildFunction, argv: readonly st
 }
 
 if (require.main === module) {
-  void publishCommand(build, process.argv.slice(2));
+  void publishCommand(process.argv.slice(2));
 }

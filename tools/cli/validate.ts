@@ -5,15 +5,17 @@
 import { BuildFunction, renderEnvironments } from '../synth';
 import { validateEnvironments, ValidationReport } from '../validate';
 import { formatFinding, formatFindings } from '../validate/format';
+import { loadPlatform, PLATFORM_OPTION, PLATFORM_USAGE } from './platforms';
 import { CommandIO, parseCommandLine, PROCESS_IO, runCommand, UsageError } from './run';
 
-const USAGE = `usage: npm run validate [-- --env <name>]... [--json] [--verbose]
+const USAGE = `usage: npm run validate [-- --platform <name>] [--env <name>]... [--json] [--verbose]
 
 Renders every environment in memory (nothing is written) and validates every object: schema (unknown kinds
 and fields, types, required values), policy (pod security, resources, probes, pinned images, host access,
 secrets, sync waves) and cross-resource references (Services, Ingresses, storage, Kafka clients, Argo CD).
 Prints one line per environment and every finding; exits 1 when any error remains.
 
+${PLATFORM_USAGE}
   --env <name>  validate only this environment (repeatable)
   --json        print the report as JSON: { ok, environments: [...], findings: [...], exempted: [...] }
   --verbose     also list exempted findings with their reasons, and stacks of unexpected errors
@@ -30,9 +32,10 @@ export function reportJson(report: ValidationReport): unknown {
 }
 
 /** The validate command. Returns the exit code (0: no errors, 1: errors, 2: usage). */
-export async function validateCommand(build: BuildFunction, argv: readonly string[], io: CommandIO = PROCESS_IO): Promise<number> {
+export async function validateCommand(argv: readonly string[], io: CommandIO = PROCESS_IO, build?: BuildFunction): Promise<number> {
   return runCommand('validate', argv, async () => {
     const { values } = parseCommandLine('validate', argv, {
+      ...PLATFORM_OPTION,
       env: { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
@@ -44,7 +47,7 @@ export async function validateCommand(build: BuildFunction, argv: readonly strin
     }
     const started = Date.now();
     // Apps need an outdir to name their environment; nothing is written there.
-    const rendered = await renderEnvironments(build, 'dist');
+    const rendered = await renderEnvironments(build ?? (await loadPlatform(values.platform)).build, 'dist');
     const wanted = values.env ?? [];
     const unknown = wanted.filter((name) => !rendered.some((env) => env.name === name));
     if (unknown.length > 0) {
@@ -73,6 +76,5 @@ export async function validateCommand(build: BuildFunction, argv: readonly strin
 }
 
 if (require.main === module) {
-  // main.ts is loaded inside the command, so even a failure to load it is reported as one clear line.
-  void validateCommand(async (outdir) => (await import('../../main')).build(outdir), process.argv.slice(2));
+  void validateCommand(process.argv.slice(2));
 }

@@ -30,10 +30,10 @@ export interface EnvironmentFacts {
  * does not load (the diff must still work then), an environment counts as production when its name starts
  * with `prod`.
  */
-export async function loadEnvironmentFacts(): Promise<EnvironmentFacts> {
+export async function loadEnvironmentFacts(load: () => Promise<{ readonly environments: readonly { readonly name: string; readonly stage: string }[] }>): Promise<EnvironmentFacts> {
   const byName = /^prod/;
   try {
-    const { environments } = await import('../../environments');
+    const { environments } = await load();
     const stages = new Map(environments.map((e) => [e.name, e.stage]));
     return {
       order: environments.map((e) => e.name),
@@ -48,6 +48,11 @@ export async function loadEnvironmentFacts(): Promise<EnvironmentFacts> {
 export interface DiffOptions {
   /** The project directory (main.ts). */
   readonly projectDir: string;
+  /**
+   * The platform in examples/<name>/ to render.
+   * @default - the reference platform
+   */
+  readonly platform?: string;
   readonly facts: EnvironmentFacts;
   /** Context lines in diffs. @default 3 */
   readonly context?: number;
@@ -79,7 +84,7 @@ export async function diffRevisions(base: string, head: string | undefined, opti
   const location = await locateProject(options.projectDir);
   return withTempDir(async (tmp) => {
     log(`rendering ${base} and ${head ?? 'the working tree'}`);
-    const [before, after] = await renderRevisions(location, [base, head], tmp) as [{ label: string; dir: string }, { label: string; dir: string }];
+    const [before, after] = await renderRevisions(location, [base, head], tmp, options.platform) as [{ label: string; dir: string }, { label: string; dir: string }];
     const changes = compareTrees(readRenderedTree(before.dir), readRenderedTree(after.dir), { context: options.context });
     const risks = findRisks(changes, options.facts.isProduction);
     log(`${changes.length} objects differ, ${risks.length} risky`);
@@ -100,7 +105,7 @@ export async function diffEnvironments(left: string, right: string, revision: st
   const location = await locateProject(options.projectDir);
   return withTempDir(async (tmp) => {
     log(`rendering ${revision ?? 'the working tree'}`);
-    const [rendered] = await renderRevisions(location, [revision], tmp) as [{ label: string; dir: string }];
+    const [rendered] = await renderRevisions(location, [revision], tmp, options.platform) as [{ label: string; dir: string }];
     const available = treeEnvironments(rendered.dir);
     for (const env of [left, right]) {
       if (!available.includes(env)) throw new PlatformError(`environment '${env}' is not rendered by ${rendered.label}; choose from ${available.join(', ')}`);

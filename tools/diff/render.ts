@@ -1,7 +1,8 @@
 /**
  * Rendering a source revision with its own code: a temporary `git worktree` at the revision, the project's
- * `node_modules` linked into it, and that revision's `main.ts --outdir <tmp> --quiet` run with the local tsx
- * (`node --import tsx`).
+ * `node_modules` linked into it, and that revision's synth command run with the local tsx (`node --import tsx`):
+ * `tools/cli/synth.ts --outdir <tmp> --quiet [--platform <name>]`, or `main.ts --outdir <tmp> --quiet` for
+ * revisions from before the platform kit, whose main.ts ran synth itself.
  * The working tree is rendered in place (no worktree). Worktrees are removed afterwards, also on errors.
  */
 import { spawn } from 'node:child_process';
@@ -62,12 +63,23 @@ function run(command: string, args: readonly string[], cwd: string): Promise<{ c
   });
 }
 
-async function synth(projectDir: string, codeDir: string, outdir: string, label: string): Promise<void> {
+/** How to render the revision in `codeDir`: its synth command, with or without `--platform`. */
+function synthArgs(codeDir: string, label: string, outdir: string, platform: string | undefined): string[] {
+  const main = path.join(codeDir, 'main.ts');
+  if (!fs.existsSync(main)) throw new PlatformError(`${label} has no main.ts in ${path.basename(codeDir)}; it predates the project or the project moved`);
+  // Before the platform kit, main.ts ran synth itself and there was only the reference platform.
+  if (fs.readFileSync(main, 'utf8').includes('synthCommand(')) {
+    if (platform !== undefined && platform !== 'reference') throw new PlatformError(`${label} predates --platform: it renders only the reference platform`);
+    return ['main.ts', '--outdir', outdir, '--quiet'];
+  }
+  return ['tools/cli/synth.ts', '--outdir', outdir, '--quiet', ...(platform !== undefined ? ['--platform', platform] : [])];
+}
+
+async function synth(projectDir: string, codeDir: string, outdir: string, label: string, platform: string | undefined): Promise<void> {
   const tsx = path.join(projectDir, 'node_modules', 'tsx');
   if (!fs.existsSync(tsx)) throw new PlatformError(`${tsx} not found; run npm ci first`);
-  if (!fs.existsSync(path.join(codeDir, 'main.ts'))) throw new PlatformError(`${label} has no main.ts in ${path.relative(projectDir, codeDir) || '.'}; it predates the project or the project moved`);
   // One node process with tsx's loader, as the package scripts run it (the tsx CLI would start a second one).
-  const result = await run(process.execPath, ['--import', 'tsx', 'main.ts', '--outdir', outdir, '--quiet'], codeDir);
+  const result = await run(process.execPath, ['--import', 'tsx', ...synthArgs(codeDir, label, outdir, platform)], codeDir);
   if (result.code !== 0) {
     throw new PlatformError(`rendering ${label} failed (exit ${result.code}):\n${result.output.trim().split('\n').map((l) => `  ${l}`).join('\n')}`);
   }
@@ -77,7 +89,7 @@ async function synth(projectDir: string, codeDir: string, outdir: string, label:
  * Render each revision into `<tmp>/<n>/dist` (concurrently). Worktrees are created one after another (git
  * locks its worktree list), rendered in parallel, and always removed.
  */
-export async function renderRevisions(location: ProjectLocation, revisions: readonly RevisionSpec[], tmp: string): Promise<RenderedRevision[]> {
+export async function renderRevisions(location: ProjectLocation, revisions: readonly RevisionSpec[], tmp: string, platform?: string): Promise<RenderedRevision[]> {
   const worktrees: string[] = [];
   try {
     const jobs: { label: string; sha?: string; codeDir: string; outdir: string }[] = [];
@@ -98,7 +110,7 @@ export async function renderRevisions(location: ProjectLocation, revisions: read
       if (!fs.existsSync(modules)) fs.symlinkSync(path.join(location.projectDir, 'node_modules'), modules, 'dir');
       jobs.push({ label: `\`${revision}\` (${shortSha(sha)})`, sha, codeDir, outdir });
     }
-    await Promise.all(jobs.map((job) => synth(location.projectDir, job.codeDir, job.outdir, job.label)));
+    await Promise.all(jobs.map((job) => synth(location.projectDir, job.codeDir, job.outdir, job.label, platform)));
     return jobs.map((job) => ({ label: job.label, ...(job.sha ? { sha: job.sha } : {}), dir: job.outdir }));
   } finally {
     for (const worktree of worktrees) {

@@ -11,10 +11,10 @@ import { Generation, OutputFile } from './output';
 import { renderApp, RenderedEnvironment } from './render';
 import { toYaml } from './yaml';
 
-/** Apps, one per environment, each with outdir `<outdir>/<env>`: built eagerly, or one at a time. */
+/** Apps, one per cluster (each renders one or more directories `<outdir>/<env>/`): built eagerly, or one at a time. */
 export type AppSource = Iterable<App> | AsyncIterable<App> | Promise<Iterable<App> | AsyncIterable<App>>;
 
-/** Builds one cdk8s App per environment (see main.ts). */
+/** Builds one cdk8s App per cluster (see main.ts and tools/kit/build.ts). */
 export type BuildFunction = (outdir: string) => AppSource;
 
 /** Options of `synthesize`. */
@@ -51,10 +51,11 @@ export async function renderEnvironments(build: BuildFunction, outdir: string): 
   const rendered: RenderedEnvironment[] = [];
   const seen = new Set<string>();
   for await (const app of eachApp(build, outdir)) {
-    const env = renderApp(app);
-    if (seen.has(env.name)) throw new PlatformError(`two Apps write environment '${env.name}'; every environment needs its own outdir`);
-    seen.add(env.name);
-    rendered.push(env);
+    for (const env of renderApp(app)) {
+      if (seen.has(env.name)) throw new PlatformError(`two clusters render directory '${env.name}'; every environment and cluster needs a name of its own`);
+      seen.add(env.name);
+      rendered.push(env);
+    }
   }
   return rendered;
 }
@@ -92,22 +93,25 @@ export async function synthesize(build: BuildFunction, options: SynthOptions): P
     let files = 0;
     let failed = false;
     for await (const app of eachApp(build, options.outdir)) {
-      const env = renderApp(app);
-      if (summaries.some((s) => s.name === env.name)) {
-        throw new PlatformError(`two Apps write environment '${env.name}'; every environment needs its own outdir`);
+      const envs = renderApp(app);
+      for (const env of envs) {
+        if (summaries.some((s) => s.name === env.name)) {
+          throw new PlatformError(`two clusters render directory '${env.name}'; every environment and cluster needs a name of its own`);
+        }
+        const objects = countObjects(env);
+        summaries.push({ name: env.name, applications: env.applications.length, objects });
+        log(`rendered ${env.name}: ${env.applications.length} applications, ${objects} objects`);
       }
-      const objects = countObjects(env);
-      summaries.push({ name: env.name, applications: env.applications.length, objects });
-      log(`rendered ${env.name}: ${env.applications.length} applications, ${objects} objects`);
       if (options.validate ?? true) {
-        const report = validateEnvironments([env]);
+        // Everything that lands on one cluster is validated together.
+        const report = validateEnvironments(envs);
         reports.push(report);
         for (const line of report.summaryLines()) log(line);
         failed ||= report.errors.length > 0;
       }
-      // Keep validating the other environments after a failure (all findings are reported), but stop writing.
+      // Keep validating the other clusters after a failure (all findings are reported), but stop writing.
       if (!failed) {
-        const envFiles = outputFiles([env]);
+        const envFiles = outputFiles(envs);
         generation.write(envFiles);
         files += envFiles.length;
       }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IApplication, isApplication, PlatformContext } from '../../constructs/lib/context';
+import { prepareApp } from '../../constructs/lib/prepare';
 import { PlatformError } from '../../constructs/lib/errors';
 
 /** A rendered Kubernetes object (plain JSON). */
@@ -36,9 +37,14 @@ export interface RenderedApplication {
   readonly objects: readonly RenderedObject[];
 }
 
-/** One environment: its applications and the application graph (including applications without files). */
+/**
+ * One directory of the rendered tree (`dist/<name>/`: an environment, or a shared cluster's add-ons): its
+ * applications and the application graph (including applications without files).
+ */
 export interface RenderedEnvironment {
   readonly name: string;
+  /** The cluster the directory's applications are deployed to (directories of one cluster are validated together). */
+  readonly cluster: string;
   readonly context: PlatformContext;
   /** Applications with objects, sorted by name. */
   readonly applications: readonly RenderedApplication[];
@@ -61,7 +67,7 @@ export function objectFileName(object: { kind: string; metadata: { name: string 
   return `${object.kind}.${object.metadata.name}.yaml`;
 }
 
-/** The environment name of an App: the last segment of its outdir (`dist/prod` is `prod`). */
+/** The name of an App for messages: the last segment of its outdir (`dist/prod` is `prod`). */
 export function environmentOf(app: App): string {
   return path.basename(path.resolve(app.outdir));
 }
@@ -78,9 +84,14 @@ function allConstructs(root: IConstruct): IConstruct[] {
   return out;
 }
 
-/** Render one App (one environment) into memory. Throws on construct validation errors. */
-export function renderApp(app: App): RenderedEnvironment {
+/**
+ * Render one App (one cluster: one or more directories of the rendered tree) into memory: run the render-time
+ * composition (namespaces, network policies, Argo CD), validate every construct, and serialise each chart's
+ * objects once. Throws on construct validation errors.
+ */
+export function renderApp(app: App): RenderedEnvironment[] {
   const name = environmentOf(app);
+  prepareApp(app);
   const constructs = allConstructs(app);
 
   const errors: string[] = [];
@@ -89,13 +100,16 @@ export function renderApp(app: App): RenderedEnvironment {
   }
   if (errors.length > 0) throw new ConstructValidationError(name, errors);
 
-  const graph: IApplication[] = [];
+  const graph = new Map<string, IApplication[]>();
   const charts = new Map<Chart, RenderedObject[]>();
   for (const child of app.node.children) {
-    if (isApplication(child)) graph.push(child);
+    if (isApplication(child)) {
+      const directory = child.context.environment;
+      graph.set(directory, [...(graph.get(directory) ?? []), child]);
+    }
     if (Chart.isChart(child)) {
       if (!isApplication(child)) {
-        throw new RenderError(`environment '${name}': chart '${child.node.id}' is a plain cdk8s Chart; every top-level chart must be an ApplicationChart so it renders into dist/${name}/<app>/ and gets an Argo CD Application`);
+        throw new RenderError(`App '${name}': chart '${child.node.id}' is a plain cdk8s Chart; every top-level chart must be an ApplicationChart so it renders into dist/<env>/<app>/ and gets an Argo CD Application`);
       }
       charts.set(child, []);
     }
@@ -107,17 +121,18 @@ export function renderApp(app: App): RenderedEnvironment {
     let objects = charts.get(chart);
     if (objects === undefined) {
       // Nested charts are not supported: cdk8s would order them by dependency and rename folders.
-      throw new RenderError(`environment '${name}': object '${c.node.path}' is in chart '${chart.node.path}', which is not a top-level ApplicationChart; put it in an application chart`);
+      throw new RenderError(`App '${name}': object '${c.node.path}' is in chart '${chart.node.path}', which is not a top-level ApplicationChart; put it in an application chart`);
     }
     const object = c.toJson() as KubeObject;
     objects.push({ file: objectFileName(object), object });
   }
 
-  const applications: RenderedApplication[] = [];
-  let context: PlatformContext | undefined;
+  const directories = new Map<string, { context: PlatformContext; applications: RenderedApplication[] }>();
   for (const [chart, objects] of charts) {
     const application = chart as unknown as IApplication;
-    context ??= application.context;
+    const directory = application.context.environment;
+    const entry = directories.get(directory) ?? { context: application.context, applications: [] };
+    directories.set(directory, entry);
     if (objects.length === 0) continue;
     objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     for (let i = 1; i < objects.length; i++) {
@@ -125,17 +140,19 @@ export function renderApp(app: App): RenderedEnvironment {
       const current = objects[i] as RenderedObject;
       if (previous.file === current.file) {
         const where = (o: KubeObject): string => `${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
-        throw new RenderError(`environment '${name}', application '${application.appName}': two ${current.object.kind} objects would both be written to ${current.file} (${where(previous.object)} and ${where(current.object)}); give them different names`);
+        throw new RenderError(`environment '${directory}', application '${application.appName}': two ${current.object.kind} objects would both be written to ${current.file} (${where(previous.object)} and ${where(current.object)}); give them different names`);
       }
     }
-    applications.push({ name: application.appName, objects });
+    entry.applications.push({ name: application.appName, objects });
   }
-  applications.sort((a, b) => a.name.localeCompare(b.name));
-  if (context === undefined) {
-    throw new RenderError(`environment '${name}' has no applications; add at least one ApplicationChart`);
+  if (directories.size === 0) {
+    throw new RenderError(`App '${name}' has no applications; add at least one ApplicationChart`);
   }
-  if (context.environment !== name) {
-    throw new RenderError(`the App writing to '${app.outdir}' renders environment '${context.environment}'; an App's outdir must end in its environment name (dist/${context.environment})`);
-  }
-  return { name, context, applications, graph };
+  return [...directories].sort(([a], [b]) => a.localeCompare(b)).map(([directory, { context, applications }]) => ({
+    name: directory,
+    cluster: context.cluster ?? directory,
+    context,
+    applications: applications.sort((a, b) => a.name.localeCompare(b.name)),
+    graph: graph.get(directory) ?? [],
+  }));
 }

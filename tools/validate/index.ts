@@ -7,7 +7,7 @@
  */
 import type { RenderedEnvironment } from '../synth/render';
 import { child, isRecord, withoutUndefined } from './json';
-import { FindingCollector, ValidationReport } from './findings';
+import { ExemptedFinding, Finding, FindingCollector, ValidationReport } from './findings';
 import { checkMetadata } from './metadata';
 import { checkPolicies } from './policies';
 import { checkReferences, IndexedObject } from './references';
@@ -30,13 +30,11 @@ export interface ValidateOptions {
   readonly schemas?: SchemaRegistry;
 }
 
-/** Validate one environment into `collector`; returns the number of objects checked. */
-function validateEnvironment(env: RenderedEnvironment, schemas: SchemaRegistry, collector: FindingCollector): number {
+/** Check every object of one directory into `collector`; returns the objects, indexed for the cluster-wide checks. */
+function checkObjects(env: RenderedEnvironment, schemas: SchemaRegistry, collector: FindingCollector): IndexedObject[] {
   const indexed: IndexedObject[] = [];
-  let count = 0;
   for (const application of env.applications) {
     for (const rendered of application.objects) {
-      count++;
       // Validate what is written: serialisation drops keys whose value is undefined.
       const object: unknown = withoutUndefined(rendered.object);
       const report = collector.forObject(application.name, object);
@@ -52,21 +50,48 @@ function validateEnvironment(env: RenderedEnvironment, schemas: SchemaRegistry, 
       }
     }
   }
-  checkReferences({ environment: env.name, context: env.context, applicationDirectories: env.applications.map((a) => a.name) }, indexed);
-  return count;
+  return indexed;
 }
 
-/** Validate every rendered object of every environment; never throws for bad objects (they become findings). */
+/** Cross-resource checks over every object that lands on one cluster (its directories together). */
+function checkCluster(cluster: string, envs: readonly RenderedEnvironment[], indexed: readonly IndexedObject[]): void {
+  const first = envs[0];
+  if (first === undefined) return;
+  checkReferences({
+    environment: cluster,
+    environments: envs.map((e) => e.name),
+    context: {
+      externalNamespaces: [...new Set(envs.flatMap((e) => e.context.externalNamespaces ?? []))],
+      externalStorageClasses: [...new Set(envs.flatMap((e) => e.context.externalStorageClasses ?? []))],
+      renderedSource: first.context.renderedSource,
+    },
+    renderedSources: new Map(envs.flatMap((e) => (e.context.renderedSource !== undefined ? [[e.name, e.context.renderedSource] as const] : []))),
+    applicationDirectories: envs.flatMap((e) => e.applications.map((a) => `${e.name}/${a.name}`)),
+  }, indexed);
+}
+
+/**
+ * Validate every rendered object of every directory; never throws for bad objects (they become findings).
+ * Directories of one cluster are checked together: two environments rendering the same kind, namespace and name
+ * on one cluster is an error.
+ */
 export function validateEnvironments(envs: readonly RenderedEnvironment[], options: ValidateOptions = {}): ValidationReport {
   const schemas = options.schemas ?? SchemaRegistry.default();
   const checked = new Map<string, number>();
-  const findings = [];
-  const exempted = [];
-  for (const env of envs) {
-    const collector = new FindingCollector(env.name);
-    checked.set(env.name, validateEnvironment(env, schemas, collector));
-    findings.push(...collector.findings);
-    exempted.push(...collector.exempted);
+  const findings: Finding[] = [];
+  const exempted: ExemptedFinding[] = [];
+  const clusters = new Map<string, RenderedEnvironment[]>();
+  for (const env of envs) clusters.set(env.cluster, [...(clusters.get(env.cluster) ?? []), env]);
+  for (const [cluster, members] of clusters) {
+    const collectors = members.map((env) => new FindingCollector(env.name));
+    const indexed = members.flatMap((env, i) => checkObjects(env, schemas, collectors[i] as FindingCollector));
+    checkCluster(cluster, members, indexed);
+    members.forEach((env, i) => {
+      const collector = collectors[i] as FindingCollector;
+      checked.set(env.name, env.applications.reduce((n, a) => n + a.objects.length, 0));
+      findings.push(...collector.findings);
+      exempted.push(...collector.exempted);
+    });
   }
   return new ValidationReport(findings, checked, exempted);
 }

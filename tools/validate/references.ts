@@ -40,11 +40,20 @@ export interface IndexedObject {
   readonly report: ObjectReporter;
 }
 
-/** What the checks need to know about the environment. */
+/** What the checks need to know about the cluster whose objects they check together. */
 export interface ReferenceContext {
+  /** Name of the cluster (its only environment's name when it has one), for messages. */
   readonly environment: string;
+  /** The directories of the rendered tree that land on this cluster (`dev`, `staging`, or the cluster's own). */
+  readonly environments: readonly string[];
+  /** Namespaces and StorageClasses the cluster provides, and where Argo CD reads each directory from. */
   readonly context: Pick<PlatformContext, 'externalNamespaces' | 'externalStorageClasses' | 'renderedSource'>;
-  /** Names of the application directories rendered in this environment. */
+  /**
+   * Where Argo CD reads each directory's rendered tree (`context.renderedSource` applies to directories not listed).
+   * @default - `context.renderedSource` for every directory
+   */
+  readonly renderedSources?: ReadonlyMap<string, { readonly repoURL: string; readonly branch: string }>;
+  /** The application directories rendered on this cluster, `<env>/<app>`. */
   readonly applicationDirectories: readonly string[];
 }
 
@@ -235,7 +244,7 @@ export function checkReferences(env: ReferenceContext, objects: readonly Indexed
 
   // ---- Checks (one pass each) ----
   const renderedRepos = renderedRepositories(applications, env);
-  const directories = new Set(env.applicationDirectories.map((d) => `${env.environment}/${d}`));
+  const directories = new Set(env.applicationDirectories);
   const external = new Set(env.context.externalNamespaces ?? []);
   const kafkaClients: { e: Entry; vars: KafkaVars }[] = [];
   for (const e of entries) {
@@ -671,17 +680,17 @@ function checkApplication(e: Entry, env: ReferenceContext, directories: Readonly
     const dir = str(source.path) ?? '';
     const normalized = normalizePath(dir);
     // Paths into another repository are not ours to check; the rendered repository holds only <env>/<app>.
-    const inRenderedTree = normalized.split('/')[0] === env.environment || renderedRepos.has(str(source.repoURL) ?? '');
-    if (inRenderedTree) checkRenderedSource(e, path, source.repoURL, source.targetRevision, env);
+    const inRenderedTree = env.environments.includes(normalized.split('/')[0] ?? '') || renderedRepos.has(str(source.repoURL) ?? '');
+    if (inRenderedTree) checkRenderedSource(e, path, source.repoURL, source.targetRevision, env, 'targetRevision', normalized.split('/')[0]);
     if (!inRenderedTree || directories.has(normalized)) continue;
-    e.report.error(R.argocdPath, `${path}.path`, `'${dir}' is not a rendered application directory of environment '${env.environment}' (directories: ${describe(directories)})`, dir,
-      `point the Application at ${env.environment}/<application> of an application that renders objects`);
+    e.report.error(R.argocdPath, `${path}.path`, `'${dir}' is not a rendered application directory of ${env.environments.length === 1 ? `environment '${env.environment}'` : `cluster '${env.environment}'`} (directories: ${describe(directories)})`, dir,
+      `point the Application at <env>/<application> of an application that renders objects`);
   }
 }
 
 /** A source inside the rendered tree must read the environment's rendered repository and branch (`renderedSource`). */
-function checkRenderedSource(e: Entry, path: string, repoURL: unknown, revision: unknown, env: ReferenceContext, revisionField = 'targetRevision'): void {
-  const expected = env.context.renderedSource;
+function checkRenderedSource(e: Entry, path: string, repoURL: unknown, revision: unknown, env: ReferenceContext, revisionField = 'targetRevision', directory?: string): void {
+  const expected = (directory !== undefined ? env.renderedSources?.get(directory) : undefined) ?? env.context.renderedSource;
   if (expected === undefined) return;
   if (repoURL !== expected.repoURL && !isTemplated(repoURL)) {
     e.report.error(R.argocdPath, `${path}.repoURL`, `reads the rendered tree of '${env.environment}' from ${JSON.stringify(repoURL)}, but it is published to ${expected.repoURL} (gitops.repoURL)`, repoURL,
@@ -715,7 +724,7 @@ function renderedRepositories(applications: readonly Entry[], env: ReferenceCont
   for (const a of applications) {
     for (const { source } of directorySources(record(a.object.spec))) {
       const repo = str(source.repoURL);
-      if (repo !== undefined && normalizePath(str(source.path) ?? '').split('/')[0] === env.environment) repos.add(repo);
+      if (repo !== undefined && env.environments.includes(normalizePath(str(source.path) ?? '').split('/')[0] ?? '')) repos.add(repo);
     }
   }
   return repos;
@@ -735,7 +744,8 @@ function gitGenerators(generators: unknown, path: string, out: { git: JsonRecord
 }
 
 function checkApplicationSet(e: Entry, env: ReferenceContext, renderedRepos: ReadonlySet<string>): void {
-  const inEnvironment = (p: unknown): boolean => typeof p === 'string' && normalizePath(p).split('/')[0] === env.environment;
+  const directoryOf = (p: unknown): string | undefined => (typeof p === 'string' ? normalizePath(p).split('/')[0] : undefined);
+  const inEnvironment = (p: unknown): boolean => env.environments.includes(directoryOf(p) ?? '');
   let readsRenderedTree = false;
   for (const { git, path } of gitGenerators(at(e.object, 'spec', 'generators'), 'spec.generators')) {
     const directories = list(git.directories);
@@ -744,16 +754,16 @@ function checkApplicationSet(e: Entry, env: ReferenceContext, renderedRepos: Rea
     const inRenderedTree = renderedRepos.has(str(git.repoURL) ?? '') || patterns.some(inEnvironment);
     if (inRenderedTree) {
       readsRenderedTree = true;
-      checkRenderedSource(e, path, git.repoURL, git.revision, env, 'revision');
+      checkRenderedSource(e, path, git.repoURL, git.revision, env, 'revision', patterns.map(directoryOf).find((d) => d !== undefined && env.environments.includes(d)));
     }
     directories.forEach((d, j) => {
       const pattern = str(record(d).path);
       if (pattern === undefined || record(d).exclude === true || pattern.includes('{{')) return;
       const regex = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
-      const matches = env.applicationDirectories.some((a) => regex.test(`${env.environment}/${a}`));
+      const matches = env.applicationDirectories.some((a) => regex.test(a));
       if (!matches) {
-        e.report.error(R.argocdPath, `${path}.directories[${j}].path`, `'${pattern}' matches no rendered application directory of environment '${env.environment}'`, pattern,
-          `use ${env.environment}/* (the rendered applications of this environment)`);
+        e.report.error(R.argocdPath, `${path}.directories[${j}].path`, `'${pattern}' matches no rendered application directory of ${env.environments.length === 1 ? `environment '${env.environment}'` : `cluster '${env.environment}'`}`, pattern,
+          `use ${directoryOf(pattern) ?? '<env>'}/* (the rendered applications of that environment)`);
       }
     });
   }
@@ -761,6 +771,6 @@ function checkApplicationSet(e: Entry, env: ReferenceContext, renderedRepos: Rea
   const template = record(at(e.object, 'spec', 'template', 'spec'));
   for (const { source, path } of directorySources(template)) {
     const inRenderedTree = inEnvironment(source.path) || renderedRepos.has(str(source.repoURL) ?? '') || (readsRenderedTree && isTemplated(source.path));
-    if (inRenderedTree) checkRenderedSource(e, `spec.template.${path}`, source.repoURL, source.targetRevision, env);
+    if (inRenderedTree) checkRenderedSource(e, `spec.template.${path}`, source.repoURL, source.targetRevision, env, 'targetRevision', directoryOf(source.path));
   }
 }

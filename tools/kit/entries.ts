@@ -1,0 +1,380 @@
+/**
+ * The kit's entry kinds: one function per construct, taking the construct's options (what environments may
+ * override) plus typed references to other entries (`backends: { API_URL: api }`, `kafka: { cluster: kafka,
+ * topics: { events: kafka.topic('events') } }`), and building the construct in its own application chart.
+ */
+import { CloudNativePgOperator } from '../../constructs/cloudnative-pg-operator';
+import { Frontend, FrontendOptions, FrontendOptionsSchema } from '../../constructs/frontend';
+import { HelmApplication, HelmApplicationOptions, HelmApplicationOptionsSchema } from '../../constructs/helm-application';
+import { IKafkaCluster, KafkaPlatform, KafkaPlatformOptions, KafkaPlatformOptionsSchema } from '../../constructs/kafka-platform';
+import { KafkaTopic, KafkaTopicOptions, KafkaTopicOptionsSchema } from '../../constructs/kafka-topic';
+import { DEFAULT_KAFKA_VERSION } from '../../constructs/lib/kafka-rules';
+import type { IApplication } from '../../constructs/lib/context';
+import type { IConnectable } from '../../constructs/lib/connections';
+import type { ImageSettings } from '../../constructs/lib/images';
+import type { GroupKind } from '../../constructs/lib/kinds';
+import { pickOptions, z } from '../../constructs/lib/options';
+import type { IHttpBackend } from '../../constructs/lib/workload';
+import { HealthCheck, Microservice, MicroserviceOptions, MicroserviceOptionsSchema } from '../../constructs/microservice';
+import type { PostgresDatabaseOptions } from '../../constructs/postgres-database';
+import { KafkaClientOptions, KafkaClientOptionsSchema, ServiceWithPostgres, ServiceWithPostgresOptions, ServiceWithPostgresOptionsSchema } from '../../constructs/service-with-postgres';
+import { StrimziOperator } from '../../constructs/strimzi-operator';
+import { AppEntry, AppScope, BuildContext, BuildTarget, defineEntry, derivedRef, Enabled, ImageDeclaration, Ref, resolveAll } from './entry';
+
+/** What every entry may say besides its construct's options. */
+export interface EntryProps {
+  /**
+   * Whether environments run it unless they say otherwise (`'when-used'`: only when another application uses it).
+   * @default true
+   */
+  readonly enabled?: Enabled;
+  /**
+   * Namespace of the application (a function of the environment when environments share a cluster and must not
+   * collide).
+   * @default - the environment's namespace
+   */
+  readonly namespace?: string | ((target: BuildTarget) => string);
+}
+
+/** Peers admitted to a workload (its NetworkPolicy admits nobody else). */
+export interface ConnectionsProps {
+  /**
+   * Workloads that may connect to this one: the workload gets a NetworkPolicy admitting only them.
+   * @default - no NetworkPolicy
+   */
+  readonly allowFrom?: readonly Ref<IConnectable>[];
+}
+
+function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> {
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const key of keys) delete out[key as string];
+  return out as Omit<T, K>;
+}
+
+function admit(context: BuildContext & { defer(work: () => void): void }, workload: { connections: Microservice['connections'] }, peers: readonly Ref<IConnectable>[] | undefined): void {
+  if (peers === undefined || peers.length === 0) return;
+  // After every application is built: the peer may itself use this workload.
+  context.defer(() => {
+    for (const peer of peers) workload.connections.allowFrom(context.resolve(peer));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workloads
+// ---------------------------------------------------------------------------------------------
+
+/** A `Microservice` catalog entry: its options, its image and its references. */
+export interface MicroserviceEntryProps extends MicroserviceOptions, EntryProps, ConnectionsProps {
+  /** The application's image (environments pin its tag in `images`). */
+  readonly image: ImageDeclaration;
+  /**
+   * Backends whose in-cluster URL is injected, keyed by environment variable (`{ API_URL: api }`).
+   * @default {}
+   */
+  readonly backends?: Readonly<Record<string, Ref<IHttpBackend>>>;
+}
+
+/** A workload of any kind (HTTP API, gRPC service, TCP worker) in an application of its own. */
+export function microservice(props: MicroserviceEntryProps): AppEntry<MicroserviceOptions, Microservice, 'microservice'> {
+  const options = without(props, 'image', 'backends', 'enabled', 'namespace', 'allowFrom') as MicroserviceOptions;
+  return defineEntry({
+    kind: 'microservice',
+    schema: MicroserviceOptionsSchema,
+    options,
+    image: props.image,
+    enabled: props.enabled,
+    namespace: props.namespace,
+    workload: true,
+    build: (context) => {
+      const chart = context.chart();
+      const workload = new Microservice(chart, context.name, {
+        ...context.options,
+        image: context.ownImage(),
+        backends: resolveAll(context, props.backends),
+      });
+      admit(context, workload, props.allowFrom);
+      return workload;
+    },
+  });
+}
+
+/** A `Frontend` catalog entry. */
+export interface FrontendEntryProps extends FrontendOptions, EntryProps, ConnectionsProps {
+  /** The application's image. */
+  readonly image: ImageDeclaration;
+  /**
+   * Backends whose in-cluster URL is injected, keyed by environment variable.
+   * @default {}
+   */
+  readonly backends?: Readonly<Record<string, Ref<IHttpBackend>>>;
+}
+
+/** A web frontend (Deployment, Service, Ingress with TLS) in an application of its own. */
+export function frontend(props: FrontendEntryProps): AppEntry<FrontendOptions, Frontend, 'frontend'> {
+  const options = without(props, 'image', 'backends', 'enabled', 'namespace', 'allowFrom') as FrontendOptions;
+  return defineEntry({
+    kind: 'frontend',
+    schema: FrontendOptionsSchema,
+    options,
+    image: props.image,
+    enabled: props.enabled,
+    namespace: props.namespace,
+    workload: true,
+    build: (context) => {
+      const chart = context.chart();
+      const web = new Frontend(chart, context.name, { ...context.options, image: context.ownImage(), backends: resolveAll(context, props.backends) });
+      admit(context, web, props.allowFrom);
+      return web;
+    },
+  });
+}
+
+/** Kafka client references of a service (its options are `KafkaClientOptions`). */
+export interface KafkaClientEntryProps extends KafkaClientOptions {
+  /** The cluster. */
+  readonly cluster: Ref<IKafkaCluster>;
+  /** Topics by camelCase env key (`{ identityEvents: kafka.topic('identity.events') }`). */
+  readonly topics: Readonly<Record<string, Ref<KafkaTopic>>>;
+}
+
+/** A `ServiceWithPostgres` catalog entry. */
+export interface ServiceWithPostgresEntryProps extends ServiceWithPostgresOptions, EntryProps, ConnectionsProps {
+  /** The application's image. */
+  readonly image: ImageDeclaration;
+  /** Health probe paths (there is no default). */
+  readonly healthCheck: HealthCheck;
+  /** The service's own PostgreSQL (its database name at least). */
+  readonly database: PostgresDatabaseOptions & { readonly databaseName: string };
+  /** The PostgreSQL image of each engine (platform images, pinned per environment). */
+  readonly databaseImages: { readonly statefulset: Ref<ImageSettings>; readonly 'cloudnative-pg': Ref<ImageSettings> };
+  /**
+   * The CloudNativePG operator (used, and so run, only where the database engine is `cloudnative-pg`).
+   * @default - installed by other means
+   */
+  readonly postgresOperator?: Ref<IApplication>;
+  /**
+   * The Redis image (required with `redis`).
+   * @default - no Redis
+   */
+  readonly redisImage?: Ref<ImageSettings>;
+  /**
+   * Kafka client settings and references.
+   * @default - Kafka off
+   */
+  readonly kafka?: KafkaClientEntryProps;
+  /**
+   * Backends whose in-cluster URL is injected.
+   * @default {}
+   */
+  readonly backends?: Readonly<Record<string, Ref<IHttpBackend>>>;
+}
+
+/** A backend service with its own PostgreSQL (and optional Redis and Kafka client) in an application of its own. */
+export function serviceWithPostgres(props: ServiceWithPostgresEntryProps): AppEntry<ServiceWithPostgresOptions, ServiceWithPostgres, 'service-with-postgres'> {
+  const options: ServiceWithPostgresOptions = {
+    ...without(props, 'image', 'backends', 'enabled', 'namespace', 'allowFrom', 'databaseImages', 'postgresOperator', 'redisImage', 'kafka'),
+    ...(props.kafka !== undefined ? { kafka: pickOptions(KafkaClientOptionsSchema, props.kafka) as KafkaClientOptions } : {}),
+  };
+  return defineEntry({
+    kind: 'service-with-postgres',
+    schema: ServiceWithPostgresOptionsSchema,
+    options,
+    image: props.image,
+    enabled: props.enabled,
+    namespace: props.namespace,
+    workload: true,
+    build: (context) => {
+      const o = context.options;
+      const database = o.database ?? props.database;
+      const engine = database.engine ?? 'statefulset';
+      if (o.redis !== undefined && props.redisImage === undefined) {
+        throw new Error(`application '${context.name}': 'redis' needs 'redisImage' in the catalog entry`);
+      }
+      const chart = context.chart();
+      const service = new ServiceWithPostgres(chart, context.name, {
+        ...o,
+        image: context.ownImage(),
+        healthCheck: o.healthCheck ?? props.healthCheck,
+        database: {
+          ...database,
+          databaseName: database.databaseName ?? props.database.databaseName,
+          image: context.resolve(props.databaseImages[engine]),
+          storage: context.storage,
+          operator: engine === 'cloudnative-pg' && props.postgresOperator !== undefined ? context.resolve(props.postgresOperator) : undefined,
+        },
+        redis: o.redis !== undefined && props.redisImage !== undefined ? { ...o.redis, image: context.resolve(props.redisImage) } : undefined,
+        kafka: props.kafka !== undefined ? { ...o.kafka, cluster: context.resolve(props.kafka.cluster), topics: resolveAll(context, props.kafka.topics) ?? {} } : undefined,
+        backends: resolveAll(context, props.backends),
+      });
+      admit(context, service, props.allowFrom);
+      return service;
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kafka
+// ---------------------------------------------------------------------------------------------
+
+/** What an environment or a catalog entry may set on a Kafka platform: the cluster and its topics. */
+export const KafkaEntryOptionsSchema = KafkaPlatformOptionsSchema.extend({
+  /**
+   * Topics by Kafka topic name, with their options.
+   * @default {}
+   */
+  topics: z.record(z.string(), KafkaTopicOptionsSchema).optional(),
+});
+
+/** What an environment or a catalog entry may set on a Kafka platform. */
+export type KafkaEntryOptions = z.infer<typeof KafkaEntryOptionsSchema>;
+
+/** A Kafka platform catalog entry (`namespace` is the cluster's: environments sharing a cluster override it). */
+export interface KafkaEntryProps<T extends string> extends KafkaPlatformOptions {
+  /**
+   * Whether environments run it unless they say otherwise.
+   * @default true
+   */
+  readonly enabled?: Enabled;
+  /** Topics by Kafka topic name (`{ 'identity.events': {} }`), each with its options. */
+  readonly topics: Readonly<Record<T, KafkaTopicOptions>>;
+  /**
+   * The application delivering the Strimzi operator; the cluster is synced after it.
+   * @default - installed by other means
+   */
+  readonly operator?: Ref<IApplication>;
+}
+
+/** A Kafka platform entry, with typed references to its topics. */
+export interface KafkaEntry<T extends string> extends AppEntry<KafkaEntryOptions, KafkaPlatform, 'kafka'> {
+  /** A reference to topic `topicName` of this cluster (only the catalog's topics: a typo is a compile error). */
+  topic(topicName: T): Ref<KafkaTopic>;
+}
+
+/** A Strimzi Kafka cluster (KRaft) and its topics, in an application of its own. */
+export function kafkaPlatform<T extends string>(props: KafkaEntryProps<T>): KafkaEntry<T> {
+  const options = without(props, 'enabled', 'operator') as KafkaEntryOptions;
+  const entry = defineEntry({
+    kind: 'kafka',
+    schema: KafkaEntryOptionsSchema,
+    options,
+    enabled: props.enabled,
+    build: (context) => {
+      const o = context.options;
+      const chart = context.chart({ namespace: o.namespace, version: o.version ?? DEFAULT_KAFKA_VERSION, podSecurity: 'baseline' });
+      const kafka = new KafkaPlatform(chart, o.name ?? context.name, {
+        ...without(o, 'topics'),
+        namespace: chart.namespace,
+        storage: context.storage,
+        operator: props.operator !== undefined ? context.resolve(props.operator) : undefined,
+      });
+      for (const [topicName, topicOptions] of Object.entries(o.topics ?? {})) kafka.addTopic(topicName, topicOptions);
+      return kafka;
+    },
+  });
+  const topic = (topicName: T): Ref<KafkaTopic> => derivedRef(entry, `topic '${topicName}'`, (kafka: KafkaPlatform) => kafka.topic(topicName));
+  return Object.assign(entry, { topic });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helm charts (operators and other add-ons)
+// ---------------------------------------------------------------------------------------------
+
+/** An operator's catalog entry: where its chart comes from and where it runs. */
+export interface OperatorEntryProps extends HelmApplicationOptions {
+  /**
+   * Whether environments run it unless they say otherwise.
+   * @default 'when-used'
+   */
+  readonly enabled?: Enabled;
+  /**
+   * Once per environment or once per cluster.
+   * @default 'cluster'
+   */
+  readonly scope?: AppScope;
+}
+
+/** The Strimzi operator at the release whose CRDs are imported (a cluster add-on, run when something uses it). */
+export function strimziOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, StrimziOperator, 'strimzi-operator'> {
+  return defineEntry({
+    kind: 'strimzi-operator',
+    scope: props.scope ?? 'cluster',
+    schema: HelmApplicationOptionsSchema,
+    options: without(props, 'enabled', 'scope'),
+    enabled: props.enabled ?? 'when-used',
+    build: (context) => new StrimziOperator(context.app, context.name, { ...context.options, context: context.context, locate: context.locate }),
+  });
+}
+
+/** The CloudNativePG operator (a cluster add-on, run when something uses it). */
+export function cloudnativePgOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, CloudNativePgOperator, 'cloudnative-pg-operator'> {
+  return defineEntry({
+    kind: 'cloudnative-pg-operator',
+    scope: props.scope ?? 'cluster',
+    schema: HelmApplicationOptionsSchema,
+    options: without(props, 'enabled', 'scope'),
+    enabled: props.enabled ?? 'when-used',
+    build: (context) => new CloudNativePgOperator(context.app, context.name, { ...context.options, context: context.context, locate: context.locate }),
+  });
+}
+
+/** A pinned upstream Helm chart's catalog entry. */
+export interface HelmChartEntryProps extends HelmApplicationOptions, OperatorEntryProps {
+  /** Chart repository. */
+  readonly repoURL: string;
+  /** Chart name. */
+  readonly chart: string;
+  /** Exact chart version. */
+  readonly version: string;
+  /** Namespace the chart is installed into. */
+  readonly namespace: string;
+  /**
+   * Images the chart runs (for the air-gap image list).
+   * @default []
+   */
+  readonly images?: readonly string[];
+  /**
+   * Cluster-scoped kinds the chart installs (for the Argo CD project).
+   * @default []
+   */
+  readonly clusterScopedKinds?: readonly GroupKind[];
+  /**
+   * API groups whose CRDs the chart installs: applications using them are synced after it.
+   * @default []
+   */
+  readonly providesApiGroups?: readonly string[];
+  /**
+   * Pod Security Standards level the chart's pods need.
+   * @default 'restricted'
+   */
+  readonly podSecurity?: 'restricted' | 'baseline';
+  /**
+   * Apply with server-side apply (CRDs over 256 KiB).
+   * @default false
+   */
+  readonly serverSideApply?: boolean;
+}
+
+/** A pinned upstream Helm chart delivered by Argo CD (a cluster add-on unless `scope` says otherwise). */
+export function helmChart(props: HelmChartEntryProps): AppEntry<HelmApplicationOptions, HelmApplication, 'helm-chart'> {
+  return defineEntry({
+    kind: 'helm-chart',
+    scope: props.scope ?? 'cluster',
+    schema: HelmApplicationOptionsSchema,
+    options: { repoURL: props.repoURL, values: props.values, namespace: props.namespace, releaseName: props.releaseName },
+    enabled: props.enabled ?? true,
+    build: (context) => new HelmApplication(context.app, context.name, {
+      ...context.options,
+      context: context.context,
+      locate: context.locate,
+      namespace: context.options.namespace ?? props.namespace,
+      repoURL: context.options.repoURL ?? props.repoURL,
+      chart: props.chart,
+      version: props.version,
+      images: props.images,
+      clusterScopedKinds: props.clusterScopedKinds,
+      providesApiGroups: props.providesApiGroups,
+      podSecurity: props.podSecurity,
+      serverSideApply: props.serverSideApply,
+    }),
+  });
+}

@@ -1,0 +1,29 @@
+/**
+ * The platform kit's public entry point: what a platform module (the reference platform at the repository's root,
+ * every `examples/<name>/`) imports besides `constructs/index.ts`.
+ *
+ *   definePlatform({ name, images, apps })   a typed catalog: one entry per application
+ *   defineBase / defineEnvironment           typed, checked overrides of the catalog per environment
+ *   defineCluster                            a cluster several environments share (add-ons rendered once)
+ *   platformBuild(platform, environments)    the build function main.ts exports
+ */
+export { platformBuild } from './build';
+export { cloudnativePgOperator, frontend, helmChart, kafkaPlatform, KafkaEntryOptionsSchema, microservice, serviceWithPostgres, strimziOperator } from './entries';
+export type {
+  ConnectionsProps, EntryProps, FrontendEntryProps, HelmChartEntryProps, KafkaClientEntryProps, KafkaEntry, KafkaEntryOptions, KafkaEntryProps,
+  MicroserviceEntryProps, OperatorEntryProps, ServiceWithPostgresEntryProps,
+} from './entries';
+export { defineEntry, derivedRef, isEntry, resolveAll } from './entry';
+export type { AnyEntry, AppEntry, AppScope, BuildContext, BuildTarget, Enabled, EntryChartProps, EntryContext, EntryDefinition, ImageDeclaration, Ref } from './entry';
+export {
+  applicationEnabled, applicationOptions, defineBase, defineCluster, defineEnvironment, GitOpsSettingsSchema, StorageSettingsSchema, WorkloadDefaultsSchema,
+} from './environment';
+export type {
+  AppOverride, AppOverrides, Base, ClusterConfig, ClusterInput, DynamicStorageSettings, EnvironmentConfig, EnvironmentInput, GitOpsSettings, ImageOverride,
+  ImageOverrides, KindDefaults, LocalStorageSettings, SharedSettings, StorageSettings, TargetConfig, WorkloadDefaults,
+} from './environment';
+export { defineImages } from './images';
+export type { ImageCatalog, ImageRef } from './images';
+export { definePlatform, RESERVED_APPLICATIONS } from './platform';
+export type { AnyPlatform, Catalog, Platform, PlatformDefinition } from './platform';
+export { PLATFORM_VERSION } from './version';
