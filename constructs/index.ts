@@ -1,16 +1,45 @@
-// Re-exports only: the constructs of the platform, one per file.
+// Re-exports only: the constructs of the platform, one per file, and the helpers a construct of your own uses.
 export * from './app-of-apps';
 export * from './application-chart';
 export * from './argo-application';
 export * from './argo-application-set';
 export * from './argo-project';
+export * from './cloudnative-pg-operator';
+export * from './derived-namespaces';
 export * from './frontend';
 export * from './helm-application';
 export * from './kafka-platform';
 export * from './kafka-topic';
 export * from './local-storage';
+export * from './microservice';
 export * from './platform-namespace';
 export * from './postgres-database';
 export * from './redis';
 export * from './service-with-postgres';
+export * from './strimzi-operator';
 export * from './volume-provider';
+
+// Helpers (constructs/lib/): labels, names, images, resources, probes, security, options schemas, errors, ...
+export * from './lib/connections';
+export * from './lib/context';
+export * from './lib/errors';
+export * from './lib/images';
+export * from './lib/kafka-rules';
+export * from './lib/kinds';
+export * from './lib/labels';
+export * from './lib/merge';
+export * from './lib/names';
+export * from './lib/options';
+export * from './lib/policy';
+export * from './lib/prepare';
+export * from './lib/probes';
+export * from './lib/resources';
+export * from './lib/retention';
+export * from './lib/runtimes';
+export * from './lib/secrets';
+export * from './lib/security';
+export * from './lib/suggest';
+export * from './lib/validation';
+export * from './lib/waves';
+export * from './lib/workload';
+export * as k8s from './lib/k8s';

@@ -3,13 +3,19 @@ import { Construct, IConstruct } from 'constructs';
 import { contextOf, recordDependency } from './lib/context';
 import * as k8s from './lib/k8s';
 import { componentLabels } from './lib/labels';
-import { joinName } from './lib/names';
-import { dnsLabelSchema, dnsSubdomainSchema, pickOptions, uniqueList, withFix, z } from './lib/options';
+import { dnsSubdomainProblem, joinName } from './lib/names';
+import { dnsLabelSchema, pickOptions, refuse, uniqueList, withFix, z } from './lib/options';
 import { onPrepare } from './lib/prepare';
 import { quantityProblem } from './lib/resources';
 import { requireConfirmedDeletion } from './lib/retention';
 import { PropsValidator } from './lib/validation';
 import { IVolumeProvider, VolumeClaimRequest } from './volume-provider';
+
+/** A node's name: the value of its `kubernetes.io/hostname` label. */
+const nodeNameSchema = z.string().superRefine((node, ctx) => {
+  const problem = dnsSubdomainProblem(node);
+  if (problem) refuse(ctx, `${problem} (it must equal the node's kubernetes.io/hostname label)`, 'copy the node name from `kubectl get nodes`');
+});
 
 /** What an environment (or cluster) may set on `LocalStorage`. */
 export const LocalStorageOptionsSchema = z.strictObject({
@@ -18,7 +24,7 @@ export const LocalStorageOptionsSchema = z.strictObject({
    * go to different nodes: replica `i` of a workload is on `nodes[i % nodes.length]`. Volumes are immutable
    * once created, so changing this list moves existing volumes to other nodes only with a data migration.
    */
-  nodes: withFix(uniqueList(dnsSubdomainSchema, 'node').refine((nodes) => nodes.length > 0, { error: 'must list at least one node holding the volumes' }),
+  nodes: withFix(uniqueList(nodeNameSchema, 'node').refine((nodes) => nodes.length > 0, { error: 'must list at least one node holding the volumes' }),
     "copy the node names from `kubectl get nodes`, e.g. ['ip-10-1-91-144']"),
   /**
    * Name of the StorageClass.

@@ -363,7 +363,6 @@ export class Microservice extends Construct implements IHttpBackend {
     const check = new PropsValidator(this, `Microservice '${this.name}'`);
     check.options('', MicroserviceOptionsSchema, pickOptions(MicroserviceOptionsSchema, props), `Microservice '${this.name}'`);
     check.resources('resources', resources);
-    check.check(namespace !== undefined, 'namespace', 'the workload must be in a chart with a namespace', namespace, "give the application chart a namespace (e.g. 'apps')");
     const userProblem = runAsUserProblem(user);
     if (userProblem) check.add('runAsUser', userProblem, user, 'run as a non-root user, e.g. { uid: 1000, gid: 1000, fsGroup: 1000 }');
     const ports = this.resolvePorts(props, preset?.port, check);
@@ -384,7 +383,8 @@ export class Microservice extends Construct implements IHttpBackend {
     const probes = this.resolveProbes(props, schedule, ports, check);
     check.throwIfInvalid();
 
-    this.namespace = namespace as string;
+    // Without a namespace (a plain chart) the objects land in the Application's destination namespace.
+    this.namespace = namespace ?? 'default';
     this.identity = { name: this.name, instance: this.name, component: props.component ?? 'backend', version: imageVersion(props.image) };
     for (const backend of Object.values(backends)) recordDependency(this, backend);
 

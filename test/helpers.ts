@@ -1,14 +1,15 @@
 /**
- * Test helpers: synthesise charts and environments in memory and find objects in the result.
+ * Test helpers: synthesise charts and platforms in memory and find objects in the result.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { App, Chart, Testing } from 'cdk8s';
-import { ApplicationChart } from '../constructs/application-chart';
-import { DEFAULT_CONTEXT, PlatformContext } from '../constructs/lib/context';
-import { healthXcape } from '../charts';
-import { base } from '../environments/base';
-import { APP_NAMES, defineEnvironment, environments, EnvironmentConfig, EnvironmentOverrides, LocalStorageSettings, StorageSettings } from '../environments';
-import { deepMerge, DeepPartial } from '../constructs/lib/merge';
-import { renderApp, RenderedEnvironment, KubeObject } from '../tools/synth/render';
+import { ApplicationChart, DEFAULT_CONTEXT, deepMerge, DeepPartial, PlatformContext, prepareApp } from '../constructs';
+import { base, environments } from '../environments';
+import { build as referenceBuild } from '../main';
+import { defineEnvironment, EnvironmentConfig, EnvironmentInput, LocalStorageSettings, StorageSettings } from '../tools/kit';
+import type { BuildFunction } from '../tools/synth';
+import { KubeObject, renderApp, RenderedEnvironment } from '../tools/synth/render';
 
 /** A plain JSON object. */
 export type Json = Record<string, unknown>;
@@ -16,8 +17,9 @@ export type Json = Record<string, unknown>;
 /** A Kubernetes object as rendered (loosely typed for assertions). */
 export type Manifest = KubeObject & Json;
 
-/** All objects of a chart. */
+/** All objects of a chart, after the render-time composition of its App (network policies, namespaces, Argo CD). */
 export function synth(chart: Chart): Manifest[] {
+  prepareApp(chart.node.root);
   return Testing.synth(chart) as Manifest[];
 }
 
@@ -56,40 +58,78 @@ export function applicationChart(id = 'test-app', options: { namespace?: string;
   return { app, chart };
 }
 
-const rendered = new Map<EnvironmentConfig, RenderedEnvironment>();
+/** A platform of the repository: the reference platform or one of examples/. */
+export interface TestPlatform {
+  readonly name: string;
+  readonly environments: readonly EnvironmentConfig[];
+  readonly build: BuildFunction;
+}
 
-/** The reference platform rendered for `env` (cached per test file). */
-export function renderEnvironment(env: EnvironmentConfig): RenderedEnvironment {
-  let result = rendered.get(env);
+const EXAMPLES = path.resolve(__dirname, '..', 'examples');
+
+/** Every platform of the repository: the reference platform, then each of examples/<name>/ (loaded once). */
+export function platforms(): readonly TestPlatform[] {
+  const examples = fs.existsSync(EXAMPLES) ? fs.readdirSync(EXAMPLES).filter((d) => fs.existsSync(path.join(EXAMPLES, d, 'main.ts'))).sort() : [];
+  return [
+    { name: 'reference', environments, build: referenceBuild },
+    ...examples.map((name) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const module = require(path.join(EXAMPLES, name, 'main.ts')) as { build: BuildFunction; environments: readonly EnvironmentConfig[] };
+      return { name, environments: module.environments, build: module.build };
+    }),
+  ];
+}
+
+const renderedPlatforms = new Map<BuildFunction, RenderedEnvironment[]>();
+
+/** Every directory a platform renders (environments and shared clusters), rendered once per test file. */
+export function renderPlatform(platform: Pick<TestPlatform, 'build'>): RenderedEnvironment[] {
+  let result = renderedPlatforms.get(platform.build);
   if (result === undefined) {
-    const app = new App({ outdir: `dist/${env.name}` });
-    healthXcape(app, env);
-    result = renderApp(app);
-    rendered.set(env, result);
+    result = [];
+    for (const app of platform.build('dist') as Iterable<App>) result.push(...renderApp(app));
+    renderedPlatforms.set(platform.build, result);
   }
   return result;
 }
 
-/** Every object of the reference platform in `env`, with the application it belongs to. */
-export function allObjects(env: EnvironmentConfig): { application: string; object: Manifest }[] {
-  return renderEnvironment(env).applications.flatMap((a) => a.objects.map((o) => ({ application: a.name, object: o.object as Manifest })));
+/** The reference platform's directory of environment `env` (rendered once per test file). */
+export function renderEnvironment(env: EnvironmentConfig): RenderedEnvironment {
+  const found = renderPlatform({ build: referenceBuild }).find((e) => e.name === env.name);
+  if (found === undefined) throw new Error(`test helper: the reference platform renders no directory '${env.name}'`);
+  return found;
 }
 
-export { environments };
+/** Every object of a rendered directory, with the application it belongs to. */
+export function objectsOf(env: RenderedEnvironment): { application: string; object: Manifest }[] {
+  return env.applications.flatMap((a) => a.objects.map((o) => ({ application: a.name, object: o.object as Manifest })));
+}
+
+/** Every object of the reference platform in `env`, with the application it belongs to. */
+export function allObjects(env: EnvironmentConfig): { application: string; object: Manifest }[] {
+  return objectsOf(renderEnvironment(env));
+}
+
+export { base, environments };
 
 /** Local storage on one node, for test environments whose storage is not what the test is about. */
 export const TEST_STORAGE: LocalStorageSettings = { mode: 'local', storageClassName: 'local-storage', nodes: ['node-1'], root: '/mnt/data' };
 
+/** The reference platform's applications with images of their own. */
+export const APP_IMAGES = ['frontend', 'identity-service', 'user-service', 'blog-service'] as const;
+
 /** What an environment file must always declare besides its differences: storage and application tags. */
 export const TEST_FILE_DEFAULTS = {
   storage: TEST_STORAGE,
-  images: Object.fromEntries(APP_NAMES.map((app) => [app, { tag: 'v1.0.0' }])),
+  images: Object.fromEntries(APP_IMAGES.map((app) => [app, { tag: 'v1.0.0' }])),
 } as const;
 
-/** An environment file's overrides in a test: `storage` and application tags default to `TEST_FILE_DEFAULTS`. */
-export type TestOverrides = Omit<EnvironmentOverrides, 'storage'> & { readonly storage?: StorageSettings };
+type ReferenceInput = EnvironmentInput<typeof base.platform.apps, typeof base.platform.images>;
 
-/** `defineEnvironment` over the shared defaults, with `TEST_FILE_DEFAULTS` below `overrides`. */
+/** An environment file's input in a test: `storage` and application tags default to `TEST_FILE_DEFAULTS`. */
+export type TestOverrides = Omit<ReferenceInput, 'storage'> & { readonly storage?: StorageSettings };
+
+/** `defineEnvironment` over the reference platform's base, with `TEST_FILE_DEFAULTS` below `overrides`. */
 export function testEnvironment(overrides: TestOverrides): EnvironmentConfig {
-  return defineEnvironment(base, deepMerge<EnvironmentOverrides>(TEST_FILE_DEFAULTS as unknown as EnvironmentOverrides, overrides as DeepPartial<EnvironmentOverrides>));
+  return defineEnvironment(base, { source: `environments/${overrides.name}.ts`, ...deepMerge<ReferenceInput>(TEST_FILE_DEFAULTS as unknown as ReferenceInput, overrides as DeepPartial<ReferenceInput>) });
 }

@@ -2,11 +2,16 @@
  * What the reference platform (HealthXcape) renders in every environment: services with their databases,
  * the Kafka platform, and the Argo CD app of apps.
  */
-import { isClusterScoped, apiGroupOf } from '../constructs/lib/kinds';
-import { SERVICE_NAMES } from '../environments/types';
+import { apiGroupOf, isClusterScoped } from '../constructs';
+import { applicationOptions } from '../tools/kit';
 import { allObjects, at, environments, Json, Manifest, renderEnvironment } from './helpers';
 
+const SERVICE_NAMES = ['identity-service', 'user-service', 'blog-service'] as const;
+
 describe.each(environments.map((env) => [env.name, env] as const))('%s', (_name, env) => {
+  const database = applicationOptions(env, 'identity-service').value.database as { engine?: string; instances?: number };
+  const postgres = { engine: database.engine ?? 'statefulset', instances: database.instances ?? 1 };
+  const storage = env.cluster.storage;
   const rendered = renderEnvironment(env);
   const objects = allObjects(env);
   const inApp = (app: string): Manifest[] => objects.filter((o) => o.application === app).map((o) => o.object);
@@ -16,7 +21,7 @@ describe.each(environments.map((env) => [env.name, env] as const))('%s', (_name,
     test.each(SERVICE_NAMES.map((s) => [s]))('%s renders its Deployment, Service, ConfigMap and its own PostgreSQL', (service) => {
       const kinds = inApp(service).map((o) => `${o.kind}/${o.metadata.name}`);
       expect(kinds).toEqual(expect.arrayContaining([`Deployment/${service}`, `Service/${service}`, `ConfigMap/${service}-config`]));
-      if (env.postgres.engine === 'statefulset') {
+      if (postgres.engine === 'statefulset') {
         expect(kinds).toEqual(expect.arrayContaining([`StatefulSet/${service}-postgres`, `Service/${service}-postgres`]));
       } else {
         expect(kinds).toContain(`Cluster/${service}-postgres`);
@@ -30,13 +35,13 @@ describe.each(environments.map((env) => [env.name, env] as const))('%s', (_name,
 
     test('each database volume has a PersistentVolume reserved for it when local storage is on', () => {
       const volumes = objects.filter((o) => o.object.kind === 'PersistentVolume').map((o) => at(o.object, 'spec.claimRef') as Json);
-      if (env.storage.mode === 'dynamic') {
+      if (storage?.mode === 'dynamic') {
         expect(volumes).toEqual([]);
         return;
       }
-      const expected = SERVICE_NAMES.flatMap((s) => env.postgres.engine === 'statefulset'
+      const expected = SERVICE_NAMES.flatMap((s) => postgres.engine === 'statefulset'
         ? [`healthxcape/data-${s}-postgres-0`]
-        : Array.from({ length: env.postgres.instances }, (_, i) => `healthxcape/${s}-postgres-${i + 1}`));
+        : Array.from({ length: postgres.instances }, (_, i) => `healthxcape/${s}-postgres-${i + 1}`));
       expect(volumes.map((c) => `${String(c.namespace)}/${String(c.name)}`)).toEqual(expect.arrayContaining(expected));
     });
 
@@ -119,11 +124,11 @@ describe.each(environments.map((env) => [env.name, env] as const))('%s', (_name,
 
     test('operators are delivered as pinned upstream Helm charts', () => {
       const helm = applications.filter((a) => at(a, 'spec.source.chart') !== undefined);
-      const expected = env.postgres.engine === 'cloudnative-pg' ? ['cloudnative-pg', 'strimzi-kafka-operator'] : ['strimzi-kafka-operator'];
+      const expected = postgres.engine === 'cloudnative-pg' ? ['cloudnative-pg', 'strimzi-kafka-operator'] : ['strimzi-kafka-operator'];
       expect(helm.map((a) => at(a, 'spec.source.chart')).sort()).toEqual(expected);
       const strimzi = helm.find((a) => at(a, 'spec.source.chart') === 'strimzi-kafka-operator') as Manifest;
       expect(at(strimzi, 'spec.source.targetRevision')).toBe('1.2.0');
-      expect(at(strimzi, 'spec.source.repoURL')).toBe(env.operators.strimzi.repoURL);
+      expect(at(strimzi, 'spec.source.repoURL')).toBe(applicationOptions(env, 'strimzi-operator').value.repoURL ?? 'https://strimzi.io/charts/');
     });
 
     test('sync waves follow the dependency order: storage and operators, then Kafka, then services, then the frontend', () => {
@@ -132,17 +137,17 @@ describe.each(environments.map((env) => [env.name, env] as const))('%s', (_name,
         expect(a.metadata.annotations?.['argocd.argoproj.io/sync-wave']).toMatch(/^-?\d+$/);
       }
       expect(wave('strimzi-operator')).toBeLessThan(wave('kafka'));
-      if (env.storage.mode === 'local') expect(wave('local-storage')).toBeLessThan(wave('kafka'));
+      if (storage?.mode === 'local') expect(wave('local-storage')).toBeLessThan(wave('kafka'));
       for (const s of SERVICE_NAMES) {
         expect(wave('kafka')).toBeLessThan(wave(s));
         expect(wave(s)).toBeLessThan(wave('frontend'));
-        if (env.postgres.engine === 'cloudnative-pg') expect(wave('cnpg-operator')).toBeLessThan(wave(s));
+        if (postgres.engine === 'cloudnative-pg') expect(wave('cnpg-operator')).toBeLessThan(wave(s));
       }
       expect(wave('namespaces')).toBe(0);
     });
 
     test('the AppProject allows exactly what the environment renders, and nothing of Argo CD', () => {
-      const project = argo.find((o) => o.kind === 'AppProject' && o.metadata.name === `${env.platform}-${env.name}`) as Manifest;
+      const project = argo.find((o) => o.kind === 'AppProject' && o.metadata.name === `${env.platform.name}-${env.name}`) as Manifest;
       // Everything but the Argo CD directory, which only the root Application (bootstrap project) deploys.
       const all = objects.filter((o) => o.application !== 'argocd').map((o) => o.object);
       const server = env.gitops.destinationServer;
@@ -175,7 +180,7 @@ describe.each(environments.map((env) => [env.name, env] as const))('%s', (_name,
     test('the root Application has a project of its own, allowed only Argo CD objects in Argo CD\'s namespace', () => {
       const root = applications.find((a) => a.metadata.name === `${env.name}-root`) as Manifest;
       const bootstrap = argo.find((o) => o.kind === 'AppProject' && o.metadata.name === at(root, 'spec.project')) as Manifest;
-      expect(bootstrap.metadata.name).toBe(`${env.platform}-${env.name}-bootstrap`);
+      expect(bootstrap.metadata.name).toBe(`${env.platform.name}-${env.name}-bootstrap`);
       expect(bootstrap.spec).toEqual({
         description: expect.any(String) as unknown,
         sourceRepos: [env.gitops.repoURL],
@@ -199,7 +204,7 @@ describe.each(environments.map((env) => [env.name, env] as const))('%s', (_name,
       expect(options('kafka')).toContain('SkipDryRunOnMissingResource=true');
       expect(options('frontend')).not.toContain('SkipDryRunOnMissingResource=true');
       for (const s of SERVICE_NAMES) {
-        expect(options(s).includes('SkipDryRunOnMissingResource=true')).toBe(env.postgres.engine === 'cloudnative-pg');
+        expect(options(s).includes('SkipDryRunOnMissingResource=true')).toBe(postgres.engine === 'cloudnative-pg');
       }
     });
   });

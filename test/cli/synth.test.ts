@@ -1,5 +1,5 @@
 /**
- * `npm run synth`: real runs of main.ts (in a throw-away copy of the project) and in-process runs of the
+ * `npm run synth`: real runs of the synth command (in a throw-away copy of the project) and in-process runs of the
  * same command with modified platforms.
  */
 import { execFile } from 'node:child_process';
@@ -9,9 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { App } from 'cdk8s';
-import { healthXcape } from '../../charts';
+import { healthxcape } from '../../charts';
 import { environments } from '../../environments';
-import { EnvironmentConfig } from '../../environments/types';
+import { EnvironmentConfig, platformBuild } from '../../tools/kit';
 import { synthCommand } from '../../tools/cli/synth';
 import { CommandIO } from '../../tools/cli/run';
 import { listFiles } from '../../tools/synth/output';
@@ -36,11 +36,8 @@ function capture(): CommandIO & { text: () => string } {
 }
 
 function buildWith(envs: readonly EnvironmentConfig[]) {
-  return (outdir: string): App[] => envs.map((env) => {
-    const app = new App({ outdir: path.join(outdir, env.name) });
-    healthXcape(app, env);
-    return app;
-  });
+  const build = platformBuild(healthxcape, envs);
+  return (outdir: string): App[] => [...build(outdir) as Iterable<App>];
 }
 
 describe('npm run synth (real command on a fresh copy of the project)', () => {
@@ -49,7 +46,7 @@ describe('npm run synth (real command on a fresh copy of the project)', () => {
 
   beforeAll(async () => {
     project = copyProject();
-    await run(process.execPath, [...NODE_TSX, 'main.ts'], { cwd: project });
+    await run(process.execPath, [...NODE_TSX, 'tools/cli/synth.ts'], { cwd: project });
     first = tree(path.join(project, 'dist'));
   });
 
@@ -65,7 +62,7 @@ describe('npm run synth (real command on a fresh copy of the project)', () => {
   });
 
   test('a second run gives a byte-identical tree', async () => {
-    await run(process.execPath, [...NODE_TSX, 'main.ts', '--quiet'], { cwd: project });
+    await run(process.execPath, [...NODE_TSX, 'tools/cli/synth.ts', '--quiet'], { cwd: project });
     expect(tree(path.join(project, 'dist'))).toEqual(first);
   });
 
@@ -73,7 +70,7 @@ describe('npm run synth (real command on a fresh copy of the project)', () => {
     ['latest as a prod tag', 'environments/prod.ts', "'user-service': { tag: 'v1.0.0' }", "'user-service': { tag: 'latest' }",
       "environments/prod.ts (environment 'prod'), application 'user-service', field 'images.user-service.tag': 'latest' is a floating tag"],
     ['replicas: 0', 'environments/prod.ts', 'replicas: 3,', 'replicas: 0,',
-      "environments/prod.ts (environment 'prod'), application 'every application', field 'workloadDefaults.replicas': must be an integer between 1 and 100 (got 0)"],
+      "environments/prod.ts (environment 'prod'), field 'workloadDefaults.replicas': must be an integer between 1 and 1000 (got 0)"],
     ['an invalid host name', 'environments/dev.ts', "'dev.healthxcape.com'", "'dev_healthxcape.com'",
       "environments/dev.ts (environment 'dev'), application 'frontend', field 'apps.frontend.hosts[0]': is not a valid host name"],
   ])('a typo\'d environment value (%s) fails with the file, application and field, and dist/ is unchanged', async (_what, file, search, replacement, message) => {
@@ -82,7 +79,7 @@ describe('npm run synth (real command on a fresh copy of the project)', () => {
     expect(original).toContain(search);
     fs.writeFileSync(full, original.replace(search, replacement));
     try {
-      const failure = await run(process.execPath, [...NODE_TSX, 'main.ts'], { cwd: project }).then(() => undefined, (e: { code: number; stderr: string; stdout: string }) => e);
+      const failure = await run(process.execPath, [...NODE_TSX, 'tools/cli/synth.ts'], { cwd: project }).then(() => undefined, (e: { code: number; stderr: string; stdout: string }) => e);
       expect(failure?.code).toBe(1);
       expect(failure?.stderr).toContain(message);
       expect(failure?.stderr).not.toMatch(/^\s+at /m);
@@ -99,11 +96,11 @@ describe('synth (in process)', () => {
   test('removing an application removes its directory, stale files disappear', async () => {
     const outdir = path.join(tempDir('out'), 'dist');
     const io = capture();
-    expect(await synthCommand(buildWith(environments), ['--outdir', outdir, '--quiet'], io)).toBe(0);
+    expect(await synthCommand(['--outdir', outdir, '--quiet'], io, buildWith(environments))).toBe(0);
     expect(fs.existsSync(path.join(outdir, 'dev/local-storage'))).toBe(true);
     // dev moves to a dynamic provisioner: the local-storage application is no longer rendered.
     const devDynamic = testEnvironment({ name: 'dev', stage: 'development', storage: { mode: 'dynamic', storageClassName: 'standard' } });
-    expect(await synthCommand(buildWith([devDynamic]), ['--outdir', outdir, '--quiet'], io)).toBe(0);
+    expect(await synthCommand(['--outdir', outdir, '--quiet'], io, buildWith([devDynamic]))).toBe(0);
     expect(fs.readdirSync(outdir)).toEqual(['dev']);
     expect(fs.existsSync(path.join(outdir, 'dev/local-storage'))).toBe(false);
     expect(listFiles(outdir).some((f) => f.includes('PersistentVolume.'))).toBe(false);
@@ -111,14 +108,14 @@ describe('synth (in process)', () => {
 
   test('an exception in a construct leaves the previous output untouched and prints no stack trace', async () => {
     const outdir = path.join(tempDir('out'), 'dist');
-    await synthCommand(buildWith(environments), ['--outdir', outdir, '--quiet'], capture());
+    await synthCommand(['--outdir', outdir, '--quiet'], capture(), buildWith(environments));
     const before = tree(outdir);
     const io = capture();
     const broken = (dir: string): App[] => {
       const apps = buildWith(environments)(dir);
       throw new Error(`construct blew up after building ${apps.length} apps`);
     };
-    expect(await synthCommand(broken, ['--outdir', outdir], io)).toBe(1);
+    expect(await synthCommand(['--outdir', outdir], io, broken)).toBe(1);
     expect(io.text()).toContain('synth: error: construct blew up after building 3 apps');
     expect(io.text()).not.toMatch(/^\s+at /m);
     expect(tree(outdir)).toEqual(before);
@@ -126,7 +123,7 @@ describe('synth (in process)', () => {
 
   test('progress output names every environment and the files written', async () => {
     const io = capture();
-    await synthCommand(buildWith(environments), ['--outdir', path.join(tempDir('out'), 'dist')], io);
+    await synthCommand(['--outdir', path.join(tempDir('out'), 'dist')], io, buildWith(environments));
     expect(io.text()).toMatch(/synth: rendered dev: 8 applications, \d+ objects/);
     expect(io.text()).toMatch(/synth: validated prod: \d+ objects, 0 errors/);
     expect(io.text()).toMatch(/synth: wrote \d+ files to .*dist\/ in \d+\.\d\d s/);
@@ -134,7 +131,7 @@ describe('synth (in process)', () => {
 
   test('unknown flags are usage errors (exit 2)', async () => {
     const io = capture();
-    expect(await synthCommand(buildWith(environments), ['--outdri', 'x'], io)).toBe(2);
+    expect(await synthCommand(['--outdri', 'x'], io, buildWith(environments))).toBe(2);
     expect(io.text()).toMatch(/Unknown option '--outdri'.*Run with --help for usage/);
   });
 });

@@ -3,6 +3,7 @@ import { AppOfApps, AppOfAppsProps, IMAGES_ANNOTATION } from '../../constructs/a
 import { ApplicationChart } from '../../constructs/application-chart';
 import { HelmApplication } from '../../constructs/helm-application';
 import { PlatformContext } from '../../constructs/lib/context';
+import { prepareApp } from '../../constructs/lib/prepare';
 import * as k8s from '../../constructs/lib/k8s';
 import { renderApp } from '../../tools/synth/render';
 import { at, findObject, findObjects, Json, Manifest } from '../helpers';
@@ -24,8 +25,8 @@ function argocd(scope: App, overrides: Partial<AppOfAppsProps> = {}): { chart: A
 }
 
 function argoObjects(scope: App): Manifest[] {
-  const rendered = renderApp(scope);
-  return (rendered.applications.find((a) => a.name === 'argocd')?.objects ?? []).map((o) => o.object as Manifest);
+  const rendered = renderApp(scope).flatMap((env) => env.applications);
+  return (rendered.find((a) => a.name === 'argocd')?.objects ?? []).map((o) => o.object as Manifest);
 }
 
 function newApp(): App {
@@ -80,6 +81,7 @@ describe('AppOfApps', () => {
     api.dependsOn(kafka, storage);
     web.dependsOn(api);
     const { root } = argocd(scope);
+    prepareApp(scope);
     expect(Object.fromEntries(root.waves)).toEqual({ storage: 0, kafka: 1, api: 2, web: 3 });
     const wave = (name: string): unknown => findObject(argoObjects(scope), 'Application', `dev-${name}`).metadata.annotations?.['argocd.argoproj.io/sync-wave'];
     expect([wave('storage'), wave('kafka'), wave('api'), wave('web')]).toEqual(['0', '1', '2', '3']);
@@ -93,7 +95,9 @@ describe('AppOfApps', () => {
       const web = app(scope, 'web');
       api.dependsOn(kafka);
       if (webDependsOnKafka) web.dependsOn(kafka); else web.dependsOn(api);
-      return Object.fromEntries(argocd(scope).root.waves);
+      const { root } = argocd(scope);
+      prepareApp(scope);
+      return Object.fromEntries(root.waves);
     };
     expect(waves(false)).toEqual({ kafka: 0, api: 1, web: 2 });
     expect(waves(true)).toEqual({ kafka: 0, api: 1, web: 1 });
@@ -107,7 +111,8 @@ describe('AppOfApps', () => {
     a.dependsOn(b);
     b.dependsOn(c);
     c.dependsOn(a);
-    expect(() => argocd(scope)).toThrow(/dependency cycle: a -> b -> c -> a/);
+    argocd(scope);
+    expect(() => prepareApp(scope)).toThrow(/dependency cycle: a -> b -> c -> a/);
   });
 
   test('a dependency on an application missing from the environment is an error', () => {
@@ -115,22 +120,28 @@ describe('AppOfApps', () => {
     const api = app(scope, 'api');
     const elsewhere = app(newApp(), 'billing');
     api.dependsOn(elsewhere);
-    expect(() => argocd(scope)).toThrow(/environments\/dev.ts \(environment 'dev'\), application 'api', field 'dependencies': depends on application 'billing', which is not part of environment 'dev'/);
+    argocd(scope);
+    expect(() => prepareApp(scope)).toThrow(/environments\/dev.ts \(environment 'dev'\), application 'api', field 'dependencies': depends on application 'billing', which is not part of environment 'dev'/);
   });
 
   test('two applications rendering to the same path are an error naming both', () => {
     const scope = newApp();
     app(scope, 'kafka');
     new HelmApplication(app(scope, 'operators'), 'kafka', { context, namespace: 'kafka', repoURL: 'https://charts.example.com', chart: 'kafka', version: '1.0.0' });
-    expect(() => argocd(scope)).toThrow(/applications 'kafka' and 'operators\/kafka' both render to dev\/kafka/);
+    argocd(scope);
+    expect(() => prepareApp(scope)).toThrow(/applications 'kafka' and 'operators\/kafka' both render to dev\/kafka/);
   });
 
-  test('applications added after the Argo CD chart are refused at synth time', () => {
+  test('applications created after the Argo CD chart get their Application too (composition is order-independent)', () => {
+    // GIVEN the Argo CD chart created first
     const scope = newApp();
-    app(scope, 'api');
     argocd(scope);
-    app(scope, 'late');
-    expect(() => renderApp(scope)).toThrow(/application 'late' was added after the Argo CD application/);
+    // WHEN applications come after it
+    app(scope, 'api').dependsOn(app(scope, 'db'));
+    // THEN they are deployed, in dependency order
+    const objects = argoObjects(scope);
+    expect(findObject(objects, 'Application', 'dev-api').metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('1');
+    expect(findObject(objects, 'Application', 'dev-db').metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('0');
   });
 
   test('Helm applications: pinned chart, values, images annotation, server-side apply; CRD users skip the dry run and sync after', () => {
@@ -143,6 +154,7 @@ describe('AppOfApps', () => {
     const kafka = new ApplicationChart(scope, 'kafka', { context, namespace: 'kafka', version: '1' });
     new ApiObject(kafka, 'cluster', { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', metadata: { name: 'k' } });
     const { root } = argocd(scope);
+    prepareApp(scope);
     const objects = argoObjects(scope);
     const helm = findObject(objects, 'Application', 'dev-strimzi-operator');
     expect(at(helm, 'spec.source')).toEqual({ repoURL: 'https://strimzi.io/charts/', chart: 'strimzi-kafka-operator', targetRevision: '1.2.0', helm: { releaseName: 'strimzi-operator', valuesObject: { watchAnyNamespace: false } } });
@@ -193,7 +205,8 @@ describe('AppOfApps', () => {
   test("an application deploying into Argo CD's namespace is refused (only the root may)", () => {
     const scope = newApp();
     app(scope, 'api', 'argocd');
-    expect(() => argocd(scope)).toThrow(/application 'api', field 'namespace': deploys into Argo CD's namespace 'argocd', which only the bootstrap project may do/);
+    argocd(scope);
+    expect(() => prepareApp(scope)).toThrow(/application 'api', field 'namespace': deploys into Argo CD's namespace 'argocd', which only the bootstrap project may do/);
   });
 
   test('ApplicationSet mode keeps the environment label and never deletes workloads with the set', () => {

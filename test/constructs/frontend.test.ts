@@ -17,13 +17,15 @@ describe('Frontend', () => {
   test('every prop reaches the manifest', () => {
     // GIVEN
     const { chart } = applicationChart('web');
-    const all: Required<FrontendProps> = {
+    // The frontend's own props, and the workload options it sets defaults for (the others: microservice.test.ts).
+    type Own = 'image' | 'hosts' | 'name' | 'port' | 'servicePort' | 'healthCheck' | 'probes' | 'replicas' | 'resources' | 'env' | 'backends' | 'tls' | 'ingressClassName' | 'writablePaths' | 'runAsUser' | 'component';
+    const all: Required<Pick<FrontendProps, Own>> = {
       image: { repository: 'org/web', tag: 'v2.3.4' },
       hosts: ['example.com', 'www.example.com'],
       name: 'portal',
       port: 8080,
       servicePort: 8081,
-      healthCheckPath: '/healthz',
+      healthCheck: { path: '/healthz' },
       probes: {
         startup: { periodSeconds: 7, timeoutSeconds: 2, failureThreshold: 11 },
         liveness: { periodSeconds: 9, timeoutSeconds: 4, failureThreshold: 5 },
@@ -37,6 +39,7 @@ describe('Frontend', () => {
       ingressClassName: 'traefik',
       writablePaths: ['/var/cache/web'],
       runAsUser: { uid: 1001, gid: 1002, fsGroup: 1003 },
+      component: 'web',
     };
     // WHEN
     new Frontend(chart, 'frontend', all);
@@ -63,6 +66,7 @@ describe('Frontend', () => {
     expect(at(ingress, 'metadata.annotations')).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt-staging' });
     expect(at(ingress, 'spec.tls')).toEqual([{ hosts: ['example.com', 'www.example.com'], secretName: 'portal-cert' }]);
     expect(findObjects(objects, 'PodDisruptionBudget')).toHaveLength(1);
+    expect(deployment.metadata.labels?.['app.kubernetes.io/component']).toBe('web');
   });
 
   test('defaults: 2 replicas, port 3000, health check on /, nginx with ssl-redirect, letsencrypt-prod', () => {
@@ -141,11 +145,11 @@ describe('Frontend', () => {
   });
 
   test.each([
-    ['replicas 0', { replicas: 0 }, /'replicas' must be an integer >= 1 \(got 0\)/],
-    ['an invalid host', { hosts: ['Bad_Host'] }, /host 'Bad_Host' must be a DNS-1123 subdomain/],
-    ['a duplicate host', { hosts: ['a.example.com', 'a.example.com'] }, /host 'a.example.com' is listed twice/],
+    ['replicas 0', { replicas: 0 }, /field 'replicas': Microservice 'frontend': 'replicas' must be an integer between 1 and 1000 \(got 0\)/],
+    ['an invalid host', { hosts: ['Bad_Host'] }, /field 'hosts\[0\]': .*is not a valid host name: must be a DNS-1123 subdomain.*\(got "Bad_Host"\)/],
+    ['a duplicate host', { hosts: ['a.example.com', 'a.example.com'] }, /field 'hosts\[1\]': .*host "a.example.com" is listed twice/],
     ['no hosts', { hosts: [] }, /'hosts' must list at least one host name/],
-    ['a health path without /', { healthCheckPath: 'health' }, /'healthCheckPath' must start with '\/'/],
+    ['a health path without /', { healthCheck: { path: 'health' } }, /'healthCheck.path' must start with '\/'/],
     ['a secret literal in env', { env: { API_TOKEN: 'abc' } }, /'API_TOKEN' looks like a secret but carries a literal value/],
     ['running as root', { runAsUser: { uid: 0, gid: 0, fsGroup: 0 } }, /'uid' must not be 0/],
     ['a port out of range', { port: 70000 }, /'port' must be an integer between 1 and 65535 \(got 70000\)/],
@@ -158,7 +162,7 @@ describe('Frontend', () => {
   test('errors name the environment file, the application and the field', () => {
     const { chart } = applicationChart('frontend', { context: { environment: 'prod', source: 'environments/prod.ts' } });
     expect(() => new Frontend(chart, 'frontend', { image, hosts: ['a.example.com'], replicas: 0 }))
-      .toThrow("environments/prod.ts (environment 'prod'), application 'frontend', field 'replicas': Frontend 'frontend': 'replicas' must be an integer >= 1 (got 0)");
+      .toThrow("environments/prod.ts (environment 'prod'), application 'frontend', field 'replicas': Microservice 'frontend': 'replicas' must be an integer between 1 and 1000 (got 0)");
   });
 
   test('works in a plain cdk8s chart with default context', () => {

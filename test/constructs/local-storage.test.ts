@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
 import { ApplicationChart } from '../../constructs/application-chart';
+import { prepareApp } from '../../constructs/lib/prepare';
 import { LocalStorage } from '../../constructs/local-storage';
 import { DynamicStorage } from '../../constructs/volume-provider';
 import { applicationChart, at, findObject, findObjects, synth } from '../helpers';
@@ -57,16 +58,15 @@ describe('LocalStorage', () => {
 
   test('in production, replicas whose volumes would share a node are an error (elsewhere they are allowed)', () => {
     const cluster = { name: 'kafka', instance: 'events-broker', component: 'messaging' };
-    const register = (stage: 'production' | 'development'): string[] => {
-      const { chart } = applicationChart('local-storage', { namespace: undefined, context: { stage } });
+    const register = (stage: 'production' | 'development'): (() => void) => {
+      const { app, chart } = applicationChart('local-storage', { namespace: undefined, context: { stage, environment: 'prod', source: 'environments/prod.ts' } });
       const storage = new LocalStorage(chart, 'storage', { nodes: ['node-a', 'node-b'] });
       for (const replica of [0, 1, 2]) storage.registerClaim(chart, { namespace: 'kafka', claimName: `data-events-broker-${replica}`, size: '1Gi', owner: cluster, replica });
-      return storage.node.validate();
+      // Checked when the App is rendered: every claim is registered by then.
+      return () => prepareApp(app);
     };
-    expect(register('production')).toEqual([
-      "the 3 replicas of 'kafka/events-broker' would have their volumes on 2 nodes (node-a, node-b), so losing one node would take several replicas down; list at least 3 nodes in storage.nodes of the environment file, or use a dynamic provisioner",
-    ]);
-    expect(register('development')).toEqual([]);
+    expect(register('production')).toThrow("environments/prod.ts (environment 'prod'), application 'local-storage', field 'nodes': local storage: the 3 replicas of 'kafka/events-broker' would have their volumes on 2 nodes (node-a, node-b), so losing one node would take several replicas down (stage 'production') (got [\"node-a\",\"node-b\"]). Fix: list at least 3 nodes in storage.nodes, or use a dynamic provisioner");
+    expect(register('development')).not.toThrow();
   });
 
   test('the application registering a claim depends on the storage application', () => {
@@ -105,7 +105,7 @@ describe('LocalStorage', () => {
     const { chart } = applicationChart('local-storage', { namespace: undefined });
     expect(() => new LocalStorage(chart, 'a', { nodes: [] })).toThrow(/'nodes' must list at least one node holding the volumes/);
     expect(() => new LocalStorage(chart, 'b', { nodes: ['Node_1'] })).toThrow(/'nodes\[0\]' .*kubernetes\.io\/hostname/);
-    expect(() => new LocalStorage(chart, 'c', { nodes: ['n1', 'n1'] })).toThrow(/'nodes\[1\]' lists node 'n1' twice/);
+    expect(() => new LocalStorage(chart, 'c', { nodes: ['n1', 'n1'] })).toThrow(/field 'nodes\[1\]': .*node "n1" is listed twice/);
   });
 
   test('refuses a root that is not an absolute directory', () => {

@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { ApplicationChart } from '../../constructs/application-chart';
 import { KafkaPlatform } from '../../constructs/kafka-platform';
+import { KafkaTopic } from '../../constructs/kafka-topic';
 import { LocalStorage } from '../../constructs/local-storage';
 import { ServiceWithPostgres, ServiceWithPostgresProps, topicEnvSuffix } from '../../constructs/service-with-postgres';
 import { DynamicStorage } from '../../constructs/volume-provider';
@@ -33,7 +34,9 @@ describe('ServiceWithPostgres', () => {
     // GIVEN
     const { app, chart } = applicationChart('identity');
     const kafka = kafkaIn(app);
-    const all: Required<ServiceWithPostgresProps> = {
+    // The service's own props and the workload options it sets defaults for (the others: microservice.test.ts).
+    type Own = 'image' | 'healthCheck' | 'database' | 'name' | 'runtime' | 'port' | 'probes' | 'replicas' | 'resources' | 'env' | 'writablePaths' | 'runAsUser' | 'nodePort' | 'redis' | 'kafka';
+    const all: Required<Pick<ServiceWithPostgresProps, Own>> = {
       image: { repository: 'org/identity', tag: 'v9.9.9' },
       healthCheck: { path: '/h', livenessPath: '/live', readinessPath: '/ready', startupPath: '/start', port: 8081 },
       database: { ...database(), databaseName: 'ident', username: 'ident_app', size: '3Gi' },
@@ -48,7 +51,7 @@ describe('ServiceWithPostgres', () => {
       runAsUser: { uid: 2000, gid: 2001, fsGroup: 2002 },
       nodePort: 30083,
       redis: { image: { repository: 'redis', tag: '7-alpine' } },
-      kafka: { cluster: kafka, topics: { identityEvents: 'identity.events' }, clientId: 'ident-client', consumerGroupId: 'ident-group', listener: 'tls' },
+      kafka: { cluster: kafka, topics: { identityEvents: kafka.topic('identity.events') }, clientId: 'ident-client', consumerGroupId: 'ident-group', listener: 'tls' },
     };
     // WHEN
     new ServiceWithPostgres(chart, 'identity', all);
@@ -157,7 +160,7 @@ describe('ServiceWithPostgres', () => {
     const kafka = kafkaIn(app);
     new ServiceWithPostgres(chart, 'user-service', {
       image, healthCheck: { path: '/profiles/health' }, database: database(),
-      kafka: { cluster: kafka, consumerGroupId: 'user-service-group', topics: { identityEvents: kafka.topic('identity.events'), userEvents: 'user.events' } },
+      kafka: { cluster: kafka, consumerGroupId: 'user-service-group', topics: { identityEvents: kafka.topic('identity.events'), userEvents: kafka.topic('user.events') } },
     });
     const data = config(synth(chart), 'user-service-config');
     expect(data.KAFKA_ENABLED).toBe('true');
@@ -290,13 +293,13 @@ describe('ServiceWithPostgres', () => {
       const kafka = withKafka ? kafkaIn(app) : undefined;
       new ServiceWithPostgres(chart, 'svc', {
         image, healthCheck: { path: '/h' }, database: database(),
-        ...(kafka ? { kafka: { cluster: kafka, topics: { identityEvents: 'identity.events' } } } : {}),
+        ...(kafka ? { kafka: { cluster: kafka, topics: { identityEvents: kafka.topic('identity.events') } } } : {}),
         ...override,
-      });
+      } as ServiceWithPostgresProps);
     };
 
     test.each([
-      ['replicas < 1', { replicas: 0 }, /'replicas' must be an integer >= 1 \(got 0\)/],
+      ['replicas < 1', { replicas: 0 }, /'replicas' must be an integer between 1 and 1000 \(got 0\)/],
       ['a port clash between app and database', { port: 5432 }, /port 5432 clashes with the database port 5432/],
       ['a port clash between app and Redis', { port: 6379, redis: { image: { repository: 'redis', tag: '7' } } }, /port 6379 clashes with the Redis port 6379/],
       ['a health-check port out of range', { healthCheck: { path: '/h', port: 70000 } }, /'healthCheck.port' must be an integer between 1 and 65535 \(got 70000\)/],
@@ -309,24 +312,25 @@ describe('ServiceWithPostgres', () => {
       expect(() => build(override as Partial<ServiceWithPostgresProps>)).toThrow(message);
     });
 
-    test('an empty topic name', () => {
+    test('a topic name instead of the topic (typed references only)', () => {
       const { app, chart } = applicationChart('svc');
       const kafka = kafkaIn(app);
-      expect(() => new ServiceWithPostgres(chart, 'svc', { image, healthCheck: { path: '/h' }, database: database(), kafka: { cluster: kafka, topics: { identityEvents: '' } } }))
-        .toThrow(/topic 'identityEvents' has an empty name/);
+      const topics = { identityEvents: 'identity.events' } as unknown as Record<string, KafkaTopic>;
+      expect(() => new ServiceWithPostgres(chart, 'svc', { image, healthCheck: { path: '/h' }, database: database(), kafka: { cluster: kafka, topics } }))
+        .toThrow(/topic 'identityEvents' must be a KafkaTopic \(the object addTopic\(\) returns\), not a name/);
     });
 
     test.each(['identity-events', 'IdentityEvents', '1events', 'identity.events'])('a topic key that is not a valid env suffix: %s', (key) => {
       const { app, chart } = applicationChart('svc');
       const kafka = kafkaIn(app);
-      expect(() => new ServiceWithPostgres(chart, 'svc', { image, healthCheck: { path: '/h' }, database: database(), kafka: { cluster: kafka, topics: { [key]: 'identity.events' } } }))
+      expect(() => new ServiceWithPostgres(chart, 'svc', { image, healthCheck: { path: '/h' }, database: database(), kafka: { cluster: kafka, topics: { [key]: kafka.topic('identity.events') } } }))
         .toThrow(new RegExp(`topic key '${key.replace('.', '\\.')}' is not a valid env suffix`));
     });
 
     test('topics written as a list instead of a map (the reference platform\'s schema error)', () => {
       const { app, chart } = applicationChart('svc');
       const kafka = kafkaIn(app);
-      const topics = ['identity.events'] as unknown as Record<string, string>;
+      const topics = [kafka.topic('identity.events')] as unknown as Record<string, KafkaTopic>;
       expect(() => new ServiceWithPostgres(chart, 'svc', { image, healthCheck: { path: '/h' }, database: database(), kafka: { cluster: kafka, topics } }))
         .toThrow(/'kafka.topics' must be a map of camelCase keys to topics, not a list/);
     });
@@ -334,8 +338,8 @@ describe('ServiceWithPostgres', () => {
     test('a topic the platform does not define', () => {
       const { app, chart } = applicationChart('svc');
       const kafka = kafkaIn(app);
-      expect(() => new ServiceWithPostgres(chart, 'svc', { image, healthCheck: { path: '/h' }, database: database(), kafka: { cluster: kafka, topics: { orderEvents: 'order.events' } } }))
-        .toThrow(/topic 'order.events' is not defined on Kafka cluster 'platform-kafka'/);
+      expect(() => new ServiceWithPostgres(chart, 'svc', { image, healthCheck: { path: '/h' }, database: database(), kafka: { cluster: kafka, topics: { orderEvents: kafka.topic('order.events') } } }))
+        .toThrow(/topic 'order.events' is not defined on this cluster \(defined: identity.events, user.events\)/);
     });
 
     test('a topic of another cluster', () => {

@@ -37,7 +37,7 @@ beforeAll(async () => {
   ({ dir: source } = createSourceRepo());
   editFile(source, 'environments/dev.ts', "'identity-service': { tag: 'v1.0.0' }", "'identity-service': { tag: 'v1.0.1' }");
   commitAll(source, 'Bump identity-service in dev');
-  editFile(source, 'environments/dev.ts', "ingress: { clusterIssuer: 'letsencrypt-staging' },", "ingress: { clusterIssuer: 'letsencrypt-staging' },\n  postgres: { storageSize: '2Gi' },");
+  editFile(source, 'environments/dev.ts', "  // Local volumes on the reference", "  defaults: { 'service-with-postgres': { database: { size: '2Gi' } } },\n  // Local volumes on the reference");
   const output = path.join(tempDir('out'), 'diff.md');
   const diff = (args: readonly string[]): Promise<RunResult> => runTsx(source, 'tools/cli/diff.ts', args);
   [imageBump, storageChange, environments] = await Promise.all([

@@ -4,7 +4,7 @@
  */
 import { compareEnvironments, compareTrees, findRisks, ParsedObject, TreeObject } from '../../tools/diff';
 import { allObjects, environments } from '../helpers';
-import type { EnvironmentConfig } from '../../environments';
+import type { EnvironmentConfig } from '../../tools/kit';
 
 const prod = environments.find((e) => e.name === 'prod') as EnvironmentConfig;
 const staging = environments.find((e) => e.name === 'staging') as EnvironmentConfig;

@@ -23,7 +23,7 @@ let floatingDev: RunResult;
 async function imagesInProcess(args: readonly string[]): Promise<RunResult> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await imagesCommand(build, args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await imagesCommand(args, { out: (l) => out.push(l), err: (l) => err.push(l) }, build);
   process.exitCode = undefined;
   return { code, stdout: out.map((l) => `${l}\n`).join(''), stderr: err.map((l) => `${l}\n`).join('') };
 }
@@ -69,7 +69,7 @@ beforeAll(async () => {
   const images = (args: readonly string[]): Promise<RunResult> => runTsx(project, 'tools/cli/images.ts', args);
   let synth: RunResult;
   [synth, fromSource, fromSourceJson] = await Promise.all([
-    runTsx(project, 'main.ts', ['--outdir', dist, '--quiet']),
+    runTsx(project, 'tools/cli/synth.ts', ['--outdir', dist, '--quiet']),
     images(['--env', 'prod']),
     images(['--env', 'prod', '--json']),
   ]);

@@ -8,10 +8,9 @@ import * as path from 'node:path';
 import {
   GENERATED_MARKER, ImportError, importModules, parseImportConfig, parseKubernetesSchemaUrl, resolveSource, stripDescriptions,
 } from '../../tools/import/import-crds';
-import { App } from 'cdk8s';
-import { CLOUDNATIVE_PG_VERSION, cloudnativePgOperator, strimziOperator } from '../../charts/operators';
-import { STRIMZI_VERSION } from '../../constructs/lib/kafka-rules';
-import { prod } from '../../environments/prod';
+import { CLOUDNATIVE_PG_VERSION, STRIMZI_VERSION } from '../../constructs';
+import { prod } from '../../environments';
+import { renderEnvironment } from '../helpers';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -153,13 +152,18 @@ describe('committed bindings', () => {
     // release's schema and run another's operator)
     expect(urls.filter((u) => u.includes('/strimzi/strimzi-kafka-operator/')).every((u) => u.includes(`/${STRIMZI_VERSION}/`))).toBe(true);
     expect(urls.filter((u) => u.includes('/cloudnative-pg/cloudnative-pg/')).every((u) => u.includes(`/v${CLOUDNATIVE_PG_VERSION}/`))).toBe(true);
-    const strimzi = strimziOperator(new App(), prod, 'kafka').helm;
-    expect(strimzi).toMatchObject({ chart: 'strimzi-kafka-operator', version: STRIMZI_VERSION });
-    expect(strimzi.images).toEqual([
+    const helm = (name: string): NonNullable<ReturnType<typeof renderEnvironment>['graph'][number]['helm']> => {
+      const found = renderEnvironment(prod).graph.find((a) => a.appName === name)?.helm;
+      if (found === undefined) throw new Error(`no Helm application ${name} in prod`);
+      return found;
+    };
+    expect(helm('strimzi-operator')).toMatchObject({ chart: 'strimzi-kafka-operator', version: STRIMZI_VERSION });
+    // The Kafka image is the one of the cluster that uses the operator (prod's Kafka 4.3.1).
+    expect(helm('strimzi-operator').images).toEqual([
       `registry.healthxcape.internal:5000/quay.io/strimzi/operator:${STRIMZI_VERSION}`,
-      `registry.healthxcape.internal:5000/quay.io/strimzi/kafka:${STRIMZI_VERSION}-kafka-${prod.kafka.version}`,
+      `registry.healthxcape.internal:5000/quay.io/strimzi/kafka:${STRIMZI_VERSION}-kafka-4.3.1`,
     ]);
-    expect(cloudnativePgOperator(new App(), prod).helm.images).toEqual([`registry.healthxcape.internal:5000/ghcr.io/cloudnative-pg/cloudnative-pg:${CLOUDNATIVE_PG_VERSION}`]);
+    expect(helm('cnpg-operator').images).toEqual([`registry.healthxcape.internal:5000/ghcr.io/cloudnative-pg/cloudnative-pg:${CLOUDNATIVE_PG_VERSION}`]);
   });
 
   test('Strimzi is imported at kafka.strimzi.io/v1 only', () => {

@@ -1,9 +1,7 @@
-import { Testing } from 'cdk8s';
-import { renderClientNetworkPolicy } from '../../constructs/lib/workload';
-import { imageProblems, imageReference, imageVersion, isFloatingTag, parseImageReference, upstreamReference } from '../../constructs/lib/images';
-import { dnsLabelProblem, dnsSubdomainProblem, joinName } from '../../constructs/lib/names';
-import { parseQuantity, quantityProblem, resourceProblems } from '../../constructs/lib/resources';
-import { hasEmbeddedCredentials, isSecretLikeName } from '../../constructs/lib/secrets';
+import {
+  dnsLabelProblem, dnsSubdomainProblem, hasEmbeddedCredentials, imageProblems, imageReference, imageVersion, isFloatingTag, isSecretLikeName, joinName,
+  parseImageReference, parseQuantity, quantityProblem, resourceProblems, upstreamReference,
+} from '../../constructs';
 
 describe('images', () => {
   test('parses references with registry, port, tag and digest', () => {
@@ -86,31 +84,5 @@ describe('secrets', () => {
   test('credentials embedded in URLs', () => {
     expect(hasEmbeddedCredentials('postgres://user:pw@db:5432/app')).toBe(true);
     expect(hasEmbeddedCredentials('http://identity-service:3000')).toBe(false);
-  });
-});
-
-describe('client network policies', () => {
-  const identity = { name: 'postgres', instance: 'shop-postgres', component: 'database', version: '15' };
-  const client = { name: 'shop', instance: 'shop', component: 'backend', version: 'v1' };
-
-  test('admit only the clients, on the one port', () => {
-    // GIVEN
-    const chart = Testing.chart();
-    // WHEN
-    renderClientNetworkPolicy(chart, 'Policy', { name: 'shop-postgres', identity, clients: [client], port: 5432 });
-    // THEN
-    const [policy] = Testing.synth(chart) as { spec: unknown }[];
-    expect(policy?.spec).toEqual({
-      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'shop-postgres' } },
-      policyTypes: ['Ingress'],
-      ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'shop', 'app.kubernetes.io/instance': 'shop' } } }], ports: [{ port: 5432, protocol: 'TCP' }] }],
-    });
-  });
-
-  test('without clients admit nobody (an empty `from` would admit every source)', () => {
-    const chart = Testing.chart();
-    renderClientNetworkPolicy(chart, 'Policy', { name: 'shop-postgres', identity, clients: [], port: 5432 });
-    const [policy] = Testing.synth(chart) as { spec: { ingress: unknown[] } }[];
-    expect(policy?.spec.ingress).toEqual([]);
   });
 });

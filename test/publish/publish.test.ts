@@ -303,7 +303,7 @@ describe('concurrent publishers', () => {
     const before = head();
     const result = await publish(source, ['--allow-dirty']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("field 'workloadDefaults.replicas': must be an integer between 1 and 100 (got 0)");
+    expect(result.stderr).toContain("field 'workloadDefaults.replicas': must be an integer between 1 and 1000 (got 0)");
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(head()).toBe(before);
   });

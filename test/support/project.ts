@@ -16,7 +16,8 @@ export const ROOT = path.resolve(__dirname, '../..');
 /** Node's arguments that run a TypeScript file the way the package scripts do (`node --import tsx <file>`). */
 export const NODE_TSX: readonly string[] = ['--import', 'tsx'];
 /** What a fresh clone of the source repository holds (plus node_modules, linked). */
-export const PROJECT_ENTRIES: readonly string[] = ['main.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml', 'constructs', 'charts', 'environments', 'imports', 'tools'];
+export const PROJECT_ENTRIES: readonly string[] = ['main.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml', 'constructs', 'charts', 'environments', 'examples', 'imports', 'tools']
+  .filter((entry) => fs.existsSync(path.join(ROOT, entry)));
 
 /** The fixed identity and date of test commits. */
 export const AUTHOR = { name: 'Test Author', email: 'author@example.com', date: '2025-01-02T03:04:05+00:00' } as const;

@@ -21,7 +21,7 @@ async function run(argv: readonly string[], build = referenceBuild()): Promise<{
   const out: string[] = [];
   const err: string[] = [];
   const io: CommandIO = { out: (l) => out.push(...l.split('\n')), err: (l) => err.push(...l.split('\n')) };
-  const code = await validateCommand(build, argv, io);
+  const code = await validateCommand(argv, io, build);
   process.exitCode = undefined;
   return { code, out, err };
 }
@@ -108,7 +108,7 @@ describe('npm run validate', () => {
   test('--help prints usage and exits 0', async () => {
     const { code, out } = await run(['--help']);
     expect(code).toBe(0);
-    expect(out[0]).toBe('usage: npm run validate [-- --env <name>]... [--json] [--verbose]');
+    expect(out[0]).toBe('usage: npm run validate [-- --platform <name>] [--env <name>]... [--json] [--verbose]');
   });
 
   test('the package script runs the command as a real process', async () => {

@@ -10,14 +10,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, JsonPatch } from 'cdk8s';
-import { healthXcape } from '../../charts';
-import { ApplicationChart } from '../../constructs/application-chart';
-import { platformContext } from '../../environments';
+import { JsonPatch } from 'cdk8s';
+import { healthxcape } from '../../charts';
+import { ApplicationChart } from '../../constructs';
+import { platformBuild } from '../../tools/kit';
 import { CommandIO } from '../../tools/cli/run';
 import { synthCommand } from '../../tools/cli/synth';
 import type { BuildFunction } from '../../tools/synth';
-import { addObject, Json, Mutation, patch, readTree, referenceBuild, rewrite } from '../fixtures/platform';
+import { addObject, chartOf, Json, Mutation, patch, readTree, referenceBuild, rewrite } from '../fixtures/platform';
 import { testEnvironment, TestOverrides } from '../helpers';
 
 interface CorpusCase {
@@ -32,12 +32,7 @@ interface CorpusCase {
 
 /** (i) An environment file with these overrides (on the shared defaults). */
 function environmentFile(overrides: Record<string, unknown>): BuildFunction {
-  return (outdir) => {
-    const env = testEnvironment(overrides as unknown as TestOverrides);
-    const app = new App({ outdir: path.join(outdir, env.name) });
-    healthXcape(app, env);
-    return [app];
-  };
+  return (outdir) => platformBuild(healthxcape, [testEnvironment(overrides as unknown as TestOverrides)])(outdir);
 }
 
 /** (ii) The reference platform of one environment with `mutation` applied. */
@@ -54,7 +49,7 @@ const CASES: readonly CorpusCase[] = [
   {
     title: 'wrong type in an environment file',
     build: environmentFile({ name: 'prod', stage: 'production', workloadDefaults: { replicas: 'three' } }),
-    expected: [/environments\/prod\.ts \(environment 'prod'\), application 'every application', field 'workloadDefaults\.replicas': must be an integer between 1 and 100 \(got "three"\)\. Fix: /],
+    expected: [/environments\/prod\.ts \(environment 'prod'\), field 'workloadDefaults\.replicas': must be a number \(got "three"\)\. Fix: /],
   },
   {
     title: 'out-of-range node port',
@@ -64,12 +59,12 @@ const CASES: readonly CorpusCase[] = [
   {
     title: 'missing required value (no repository URL)',
     build: environmentFile({ name: 'staging', stage: 'staging', gitops: { repoURL: null } }),
-    expected: [/environments\/staging\.ts \(environment 'staging'\), application 'argocd', field 'gitops\.repoURL': must be a non-empty string \(got null\)/],
+    expected: [/environments\/staging\.ts \(environment 'staging'\), field 'gitops\.repoURL': must be a string \(got null\)/],
   },
   {
     title: 'unsupported Kafka version',
-    build: environmentFile({ name: 'prod', stage: 'production', kafka: { version: '3.9.0' } }),
-    expected: [/application 'kafka', field 'kafka\.version': Kafka 3\.9\.0 is not supported by Strimzi 1\.2\.0/],
+    build: environmentFile({ name: 'prod', stage: 'production', apps: { kafka: { version: '3.9.0' } } }),
+    expected: [/environments\/prod\.ts \(environment 'prod'\), application 'kafka', field 'apps\.kafka\.version': KafkaPlatform 'platform-kafka': Kafka 3\.9\.0 is not supported by Strimzi 1\.2\.0/],
   },
   {
     title: 'secret value in an environment variable of the environment file',
@@ -85,7 +80,7 @@ const CASES: readonly CorpusCase[] = [
   {
     title: 'invalid application name (construct props)',
     build: referenceBuild((app, env) => {
-      new ApplicationChart(app, 'Payments_API', { context: platformContext(env), namespace: 'healthxcape', version: '1.0.0' });
+      new ApplicationChart(app, 'Payments_API', { context: (chartOf(app, 'frontend') as ApplicationChart).context, namespace: env.namespace, version: '1.0.0' });
     }, ['dev']),
     expected: [/environments\/dev\.ts \(environment 'dev'\), application 'Payments_API', field 'id': ApplicationChart 'Payments_API': 'id' must be a DNS-1123 label/],
   },
@@ -325,7 +320,7 @@ describe('bad inputs: synth fails with its own message and leaves the previous o
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-synth-corpus-'));
     outdir = path.join(root, 'dist');
     const io = capture();
-    const code = await synthCommand(referenceBuild(), ['--outdir', outdir, '--quiet'], io);
+    const code = await synthCommand(['--outdir', outdir, '--quiet'], io, referenceBuild());
     process.exitCode = undefined;
     expect({ code, output: io.lines }).toEqual({ code: 0, output: [] });
     previous = readTree(outdir);
@@ -344,7 +339,7 @@ describe('bad inputs: synth fails with its own message and leaves the previous o
     // GIVEN an output directory holding a good previous synth (beforeAll)
     // WHEN
     const io = capture();
-    const code = await synthCommand(c.build, ['--outdir', outdir], io);
+    const code = await synthCommand(['--outdir', outdir], io, c.build);
     process.exitCode = undefined;
     // THEN it fails with its own message
     expect(code).not.toBe(0);

@@ -100,6 +100,7 @@ export function environment(apps: Readonly<Record<string, readonly Obj[]>>, opti
   const all: Record<string, readonly Obj[]> = { namespaces: [namespace()], ...apps };
   return {
     name,
+    cluster: name,
     context,
     graph: [],
     applications: Object.entries(all).map(([app, objects]) => ({

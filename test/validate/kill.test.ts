@@ -56,7 +56,7 @@ test('kill -9 during the write leaves the previous output intact; the next synth
   const outdir = path.join(root, 'dist');
   const quiet = { out: (): void => undefined, err: (): void => undefined };
   try {
-    expect(await synthCommand(referenceBuild(), ['--outdir', outdir, '--quiet'], quiet)).toBe(0);
+    expect(await synthCommand(['--outdir', outdir, '--quiet'], quiet, referenceBuild())).toBe(0);
     process.exitCode = undefined;
     const previous = readTree(outdir);
     const generations = generationsDir(outdir);
@@ -79,7 +79,7 @@ test('kill -9 during the write leaves the previous output intact; the next synth
     expect(readTree(outdir)).toEqual(previous);
 
     // WHEN the next synth runs
-    expect(await synthCommand(referenceBuild(), ['--outdir', outdir, '--quiet'], quiet)).toBe(0);
+    expect(await synthCommand(['--outdir', outdir, '--quiet'], quiet, referenceBuild())).toBe(0);
     process.exitCode = undefined;
     // THEN it succeeds and removes the killed run's leftovers (retired directories are renamed `trash-*` at
     // once and deleted in the background): only the current generation remains

@@ -2,10 +2,10 @@
  * One measured run (spawned by `npm run bench`): build and synthesise a platform into `--outdir`, then print
  * one JSON line with the object count and the process's peak RSS.
  *
- *   node --import tsx tools/bench/child.ts --platform reference|synthetic --size <services> --mode synth|full --outdir <dir>
+ *   node --import tsx tools/bench/child.ts --platform reference|<example>|synthetic --size <services> --mode synth|full --outdir <dir>
  */
 import { parseArgs } from 'node:util';
-import { build as referenceBuild } from '../../main';
+import { loadPlatform } from '../cli/platforms';
 import { BuildFunction, synthesize } from '../synth';
 import { syntheticBuild } from './platform';
 
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     },
   });
   if (!values.outdir) throw new Error('--outdir is required');
-  const build: BuildFunction = values.platform === 'reference' ? referenceBuild : syntheticBuild(Number(values.size));
+  const build: BuildFunction = values.platform === 'synthetic' ? syntheticBuild(Number(values.size)) : (await loadPlatform(values.platform)).build;
   const summary = await synthesize(build, { outdir: values.outdir, validate: values.mode === 'full' });
   const result: ChildResult = {
     objects: summary.environments.reduce((n, e) => n + e.objects, 0),

@@ -9,11 +9,11 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { environments } from '../../environments';
 import { CommandIO, parseCommandLine, PROCESS_IO, runCommand, UsageError } from '../cli/run';
 import { generationsDir } from '../synth/output';
 import type { ChildResult } from './child';
 import { kubectlVersion, runKustomize, writeKustomizeTree } from './kustomize';
+import { syntheticPlatform } from './platform';
 
 const ROOT = path.resolve(__dirname, '../..');
 /** How the package scripts run TypeScript: one node process with tsx's loader (the tsx CLI would add a second). */
@@ -163,7 +163,7 @@ export async function benchCommand(argv: readonly string[], io: CommandIO = PROC
     if (kubectl === undefined) {
       log('bench: kubectl not found; skipping the Kustomize comparison');
     } else {
-      const envs = environments.map((e) => ({ name: e.name, replicas: e.workloadDefaults.replicas, tag: e.images['user-service'].tag ?? 'v1.0.0' }));
+      const envs = syntheticPlatform(1).environments.map((e) => ({ name: e.name, replicas: e.stage === 'production' ? 3 : e.stage === 'staging' ? 2 : 1, tag: 'v1.0.0' }));
       for (const size of kustomizeSizes) {
         log(`  kustomize: ${size} services x ${envs.length} environments (${kubectl.split(';')[0]}) ...`);
         const overlays = writeKustomizeTree(path.join(scratch, `kustomize-${size}`), size, envs);

@@ -363,7 +363,13 @@ class Problems {
 
   public constructor(private readonly environment: string | undefined) {}
 
+  private readonly seen = new Set<string>();
+
   public add(where: Located, application: string | undefined, problem: Omit<OptionProblem, 'field'>): void {
+    // A shared value (workloadDefaults, defaults.<kind>) is merged into several applications: report it once.
+    const key = `${where.file}\u0000${where.field}\u0000${problem.message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
     this.list.push({ environment: this.environment, file: where.file, application, field: where.field, message: problem.message, value: problem.value, fix: problem.fix });
   }
 
@@ -541,10 +547,8 @@ export function defineCluster<C extends Catalog, I extends ImageCatalog>(from: B
     gitops: gitopsOf(merged),
     layers,
   };
-  if (problems.list.length === 0) {
-    checkGitops(problems, cluster.gitops, source);
-    checkApplications(problems, cluster);
-  }
+  checkGitops(problems, cluster.gitops, source);
+  checkApplications(problems, cluster);
   problems.throwIfAny(heading(source, problems.list.length, `cluster '${String(input.name)}'`));
   return deepFreeze(cluster);
 }
@@ -608,10 +612,8 @@ export function defineEnvironment<C extends Catalog, I extends ImageCatalog>(fro
   if (shared !== undefined && shared.name === input.name) {
     problems.add({ file: source, field: 'name' }, undefined, { message: `is the name of the shared cluster '${shared.name}', whose add-ons render into dist/${shared.name}/`, value: input.name, fix: 'give the environment or the cluster another name' });
   }
-  if (problems.list.length === 0) {
-    checkGitops(problems, gitops, source);
-    checkApplications(problems, env);
-  }
+  checkGitops(problems, gitops, source);
+  checkApplications(problems, env);
   problems.throwIfAny(heading(source, problems.list.length, `environment '${String(input.name)}'`));
   return deepFreeze(env);
 }
