@@ -31,8 +31,9 @@ export interface AppOfAppsProps {
   /**
    * Destination namespace of applications that render only cluster-scoped objects (an Application needs one;
    * it is never Argo CD's own, which only the bootstrap project may deploy to).
+   * @default - the first namespace (by name) the directory's applications deploy into
    */
-  readonly defaultNamespace: string;
+  readonly defaultNamespace?: string;
   /**
    * `applications`: one generated Application per application, with sync waves; `applicationset`: one
    * ApplicationSet over the rendered directories (Helm applications still get their own Application).
@@ -151,7 +152,16 @@ export class AppOfApps extends Construct {
     for (const [app, wave] of waveByApp) this.waves.set(app.appName, wave);
 
     const rendered = apps.filter((a) => a.helm !== undefined || (facts.get(a)?.length ?? 0) > 0);
-    const destinationOf = (app: IApplication): string => app.destinationNamespace ?? props.defaultNamespace;
+    const defaultNamespace = props.defaultNamespace ?? apps.map((a) => a.destinationNamespace).filter((n): n is string => n !== undefined && n !== props.argocdNamespace).sort()[0];
+    if (defaultNamespace === undefined && rendered.some((a) => a.destinationNamespace === undefined)) {
+      throw new ConfigError([{
+        environment: directory, file: context.source, application: self.appName, field: 'namespace',
+        message: `directory '${directory}' renders only cluster-scoped objects, so its Applications have no namespace to deploy to`,
+        value: undefined,
+        fix: 'set the namespace of the environment or cluster (namespace: ...)',
+      }], 'no destination namespace');
+    }
+    const destinationOf = (app: IApplication): string => app.destinationNamespace ?? (defaultNamespace as string);
 
     // The applications' project: exactly the repositories, destinations and cluster-scoped kinds in use.
     const destinations: ProjectDestination[] = [];
@@ -188,7 +198,7 @@ export class AppOfApps extends Construct {
         namespace: props.argocdNamespace,
         description: `${context.platform} ${directory}: everything rendered in ${directory}/ of ${props.repoURL}@${props.branch}`,
         sourceRepos: repos,
-        destinations: destinations.length > 0 ? destinations : [{ server: props.server, namespace: props.defaultNamespace }],
+        destinations: destinations.length > 0 ? destinations : [{ server: props.server, namespace: defaultNamespace ?? props.argocdNamespace }],
         clusterResourceWhitelist: clusterKinds,
         // Applications must never create Applications or projects: only the roots, through the bootstrap project.
         namespaceResourceBlacklist: argoKinds,
@@ -229,7 +239,7 @@ export class AppOfApps extends Construct {
         directory,
         exclude: [`${directory}/${self.appName}`],
         server: props.server,
-        destinationNamespace: props.defaultNamespace,
+        destinationNamespace: defaultNamespace ?? props.argocdNamespace,
         environment: directory,
       });
     }

@@ -31,6 +31,12 @@ export interface ApplicationChartProps {
    * @default - problems name the environment's source file
    */
   readonly locate?: (field: string) => ProblemLocation;
+  /**
+   * The application's name: its directory under `dist/<env>/` and its Argo CD Application's suffix. Differs from
+   * the construct id when several environments share one App (one cluster): ids must be unique in the App.
+   * @default - the construct id
+   */
+  readonly appName?: string;
 }
 
 /**
@@ -59,7 +65,7 @@ export class ApplicationChart extends Chart implements IApplication {
       labels: applicationLabels(props.context.platform, props.context.environment, props.version),
       disableResourceNameHashes: true,
     });
-    this.appName = id;
+    this.appName = props.appName ?? id;
     this.context = props.context;
     this.destinationNamespace = props.namespace;
     this.version = props.version;
@@ -70,8 +76,8 @@ export class ApplicationChart extends Chart implements IApplication {
       markOptionsRoot(this);
     }
 
-    const check = new PropsValidator(this, `ApplicationChart '${id}'`);
-    check.dnsLabel('id', id);
+    const check = new PropsValidator(this, `ApplicationChart '${this.appName}'`);
+    check.dnsLabel(props.appName !== undefined ? 'appName' : 'id', this.appName);
     if (props.namespace !== undefined) check.dnsLabel('namespace', props.namespace);
     check.throwIfInvalid();
   }

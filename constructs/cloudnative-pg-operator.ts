@@ -27,6 +27,11 @@ export interface CloudNativePgOperatorProps extends HelmApplicationOptions {
    * @default - the environment's source file
    */
   readonly locate?: (field: string) => ProblemLocation;
+  /**
+   * The application's name, when it differs from the construct id.
+   * @default - the construct id
+   */
+  readonly appName?: string;
 }
 
 /**

@@ -91,6 +91,11 @@ export interface HelmApplicationProps extends HelmApplicationOptions {
    * @default - the environment's source file
    */
   readonly locate?: (field: string) => ProblemLocation;
+  /**
+   * The application's name (its Argo CD Application's suffix), when it differs from the construct id.
+   * @default - the construct id
+   */
+  readonly appName?: string;
 }
 
 /**
@@ -110,7 +115,7 @@ export class HelmApplication extends Construct implements IApplication {
 
   public constructor(scope: Construct, id: string, props: HelmApplicationProps) {
     super(scope, id);
-    this.appName = id;
+    this.appName = props.appName ?? id;
     this.context = props.context;
     this.locate = props.locate;
     if (props.locate !== undefined) markOptionsRoot(this);
@@ -122,7 +127,7 @@ export class HelmApplication extends Construct implements IApplication {
       repoURL: props.repoURL,
       chart: props.chart,
       version: props.version,
-      releaseName: props.releaseName ?? id,
+      releaseName: props.releaseName ?? this.appName,
       values: deepMerge<Record<string, unknown>>({ ...props.defaultValues }, props.values),
       images: this.imageList,
       clusterScopedKinds: props.clusterScopedKinds ?? [],
@@ -130,8 +135,8 @@ export class HelmApplication extends Construct implements IApplication {
     };
     markApplication(this);
 
-    const check = new PropsValidator(this, `HelmApplication '${id}'`);
-    check.dnsLabel('id', id);
+    const check = new PropsValidator(this, `HelmApplication '${this.appName}'`);
+    check.dnsLabel(props.appName !== undefined ? 'appName' : 'id', this.appName);
     check.options('', HelmApplicationOptionsSchema, pickOptions(HelmApplicationOptionsSchema, props), `HelmApplication '${id}'`);
     check.check(typeof props.chart === 'string' && props.chart.length > 0, 'chart', "'chart' is required", props.chart, 'name the chart in the repository');
     check.check(typeof props.version === 'string' && /^v?\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(props.version), 'version', "'version' must pin an exact chart version (no ranges)", props.version, "use an exact version such as '1.2.0'");

@@ -22,6 +22,11 @@ export interface StrimziOperatorProps extends HelmApplicationOptions {
    * @default - the environment's source file
    */
   readonly locate?: (field: string) => ProblemLocation;
+  /**
+   * The application's name, when it differs from the construct id.
+   * @default - the construct id
+   */
+  readonly appName?: string;
 }
 
 /**

@@ -1,10 +1,10 @@
 import { App, ApiObject } from 'cdk8s';
-import { AppOfApps, AppOfAppsProps, IMAGES_ANNOTATION } from '../../constructs/app-of-apps';
-import { ApplicationChart } from '../../constructs/application-chart';
-import { HelmApplication } from '../../constructs/helm-application';
-import { PlatformContext } from '../../constructs/lib/context';
-import { prepareApp } from '../../constructs/lib/prepare';
-import * as k8s from '../../constructs/lib/k8s';
+import { AppOfApps, AppOfAppsProps, IMAGES_ANNOTATION } from '../../constructs';
+import { ApplicationChart } from '../../constructs';
+import { HelmApplication } from '../../constructs';
+import { PlatformContext } from '../../constructs';
+import { prepareApp } from '../../constructs';
+import { k8s } from '../../constructs';
 import { renderApp } from '../../tools/synth/render';
 import { at, findObject, findObjects, Json, Manifest } from '../helpers';
 

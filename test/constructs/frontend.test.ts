@@ -1,8 +1,8 @@
 import { App, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ApplicationChart } from '../../constructs/application-chart';
-import { Frontend, FrontendProps } from '../../constructs/frontend';
-import { IHttpBackend } from '../../constructs/lib/workload';
+import { ApplicationChart } from '../../constructs';
+import { Frontend, FrontendProps } from '../../constructs';
+import { IHttpBackend } from '../../constructs';
 import { applicationChart, at, findObject, findObjects, Json, synth } from '../helpers';
 
 const image = { repository: 'healthxcape/frontend', tag: 'v1.0.1' };

@@ -1,9 +1,9 @@
 import { Testing } from 'cdk8s';
-import { ApplicationChart } from '../../constructs/application-chart';
-import { HelmApplication } from '../../constructs/helm-application';
-import { KafkaPlatform, KafkaPlatformProps } from '../../constructs/kafka-platform';
-import { LocalStorage } from '../../constructs/local-storage';
-import { DynamicStorage } from '../../constructs/volume-provider';
+import { ApplicationChart } from '../../constructs';
+import { HelmApplication } from '../../constructs';
+import { KafkaPlatform, KafkaPlatformProps } from '../../constructs';
+import { LocalStorage } from '../../constructs';
+import { DynamicStorage } from '../../constructs';
 import { applicationChart, at, findObject, findObjects, Json, synth } from '../helpers';
 
 const storage = new DynamicStorage('standard');

@@ -1,8 +1,8 @@
 import { App } from 'cdk8s';
-import { ApplicationChart } from '../../constructs/application-chart';
-import { prepareApp } from '../../constructs/lib/prepare';
-import { LocalStorage } from '../../constructs/local-storage';
-import { DynamicStorage } from '../../constructs/volume-provider';
+import { ApplicationChart } from '../../constructs';
+import { prepareApp } from '../../constructs';
+import { LocalStorage } from '../../constructs';
+import { DynamicStorage } from '../../constructs';
 import { applicationChart, at, findObject, findObjects, synth } from '../helpers';
 
 const owner = { name: 'postgres', instance: 'identity-service-postgres', component: 'database', version: '15-alpine' };

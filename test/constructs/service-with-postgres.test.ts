@@ -1,10 +1,10 @@
 import { App } from 'cdk8s';
-import { ApplicationChart } from '../../constructs/application-chart';
-import { KafkaPlatform } from '../../constructs/kafka-platform';
-import { KafkaTopic } from '../../constructs/kafka-topic';
-import { LocalStorage } from '../../constructs/local-storage';
-import { ServiceWithPostgres, ServiceWithPostgresProps, topicEnvSuffix } from '../../constructs/service-with-postgres';
-import { DynamicStorage } from '../../constructs/volume-provider';
+import { ApplicationChart } from '../../constructs';
+import { KafkaPlatform } from '../../constructs';
+import { KafkaTopic } from '../../constructs';
+import { LocalStorage } from '../../constructs';
+import { ServiceWithPostgres, ServiceWithPostgresProps, topicEnvSuffix } from '../../constructs';
+import { DynamicStorage } from '../../constructs';
 import { applicationChart, at, findObject, findObjects, Json, Manifest, synth } from '../helpers';
 
 const image = { repository: 'healthxcape/identity-service', tag: 'v1.0.0' };

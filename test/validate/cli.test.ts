@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { JsonPatch } from 'cdk8s';
-import { exemptFromPolicy } from '../../constructs/lib/policy';
+import { exemptFromPolicy } from '../../constructs';
 import { CommandIO } from '../../tools/cli/run';
 import { validateCommand } from '../../tools/cli/validate';
 import { renderEnvironments } from '../../tools/synth';

@@ -2,7 +2,7 @@
  * The exemption helper constructs call (constructs/lib/policy.ts).
  */
 import { ApiObject, Testing } from 'cdk8s';
-import { exemptFromPolicy, exemptionAnnotation, parseExemptions, POLICY_RULES, PolicyRuleId } from '../../constructs/lib/policy';
+import { exemptFromPolicy, exemptionAnnotation, parseExemptions, POLICY_RULES, PolicyRuleId } from '../../constructs';
 
 function object(): ApiObject {
   return new ApiObject(Testing.chart(), 'db', { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' } });

@@ -2,7 +2,7 @@
  * Builders for validation tests: small synthetic environments of plain objects (no cdk8s, so they are fast),
  * each object valid unless a test breaks it on purpose.
  */
-import type { PlatformContext, Stage } from '../../constructs/lib/context';
+import type { PlatformContext, Stage } from '../../constructs';
 import type { KubeObject, RenderedEnvironment } from '../../tools/synth/render';
 import { Finding, validateEnvironments, ValidationReport } from '../../tools/validate';
 

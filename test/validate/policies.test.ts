@@ -1,7 +1,7 @@
 /**
  * Policy rules: for each rule a passing object and failing ones; exemptions.
  */
-import { exemptionAnnotation } from '../../constructs/lib/policy';
+import { exemptionAnnotation } from '../../constructs';
 import { changed, configMap, container, deployment, findings, meta, Obj, podSpec, service, validate } from './helpers';
 
 /** A Deployment whose pod spec (and first container) are changed by `mutate`. */

@@ -123,6 +123,7 @@ class Unit implements BuildContext, EntryResolver {
         target: this.target,
         context: this.context,
         name,
+        id: this.idOf(name),
         options: options.value,
         locate,
         get storage() { return unit.storage; },
@@ -155,11 +156,17 @@ class Unit implements BuildContext, EntryResolver {
     }
   }
 
+  /** The construct id of application `name`: prefixed with the directory when several share the cluster's App. */
+  public idOf(name: string): string {
+    return this.config.name === this.cluster.config.name ? name : `${this.config.name}.${name}`;
+  }
+
   /** The chart of application `name`. */
   private chart(name: string, entry: AnyEntry, locate: (field: string) => ProblemLocation, props: EntryChartProps): ApplicationChart {
     const declared = typeof entry.namespace === 'function' ? entry.namespace(this.target) : entry.namespace;
     const namespace = props.namespace === null ? undefined : props.namespace ?? declared ?? this.config.namespace;
-    return new ApplicationChart(this.app, name, {
+    return new ApplicationChart(this.app, this.idOf(name), {
+      appName: name,
       context: this.context,
       namespace,
       version: props.version ?? (entry.image !== undefined ? imageVersion(this.image(name)) : PLATFORM_VERSION),
@@ -206,16 +213,17 @@ class Unit implements BuildContext, EntryResolver {
     const platform = this.platform;
     const clusterConfig = this.cluster.config;
     const gitops = this.config.kind === 'environment' ? this.config.gitops : clusterConfig.gitops;
-    const namespaces = new ApplicationChart(this.app, 'namespaces', { context: this.context, version: PLATFORM_VERSION });
+    const namespaces = new ApplicationChart(this.app, this.idOf('namespaces'), { appName: 'namespaces', context: this.context, version: PLATFORM_VERSION });
     new DerivedNamespaces(namespaces, 'Namespaces', { external: this.context.externalNamespaces });
-    const argocd = new ApplicationChart(this.app, 'argocd', { context: this.context, namespace: gitops.argocdNamespace, version: PLATFORM_VERSION });
+    const argocd = new ApplicationChart(this.app, this.idOf('argocd'), { appName: 'argocd', context: this.context, namespace: gitops.argocdNamespace, version: PLATFORM_VERSION });
     new AppOfApps(argocd, 'AppOfApps', {
       repoURL: gitops.repoURL,
       branch: gitops.branch,
       server: gitops.destinationServer,
       argocdNamespace: gitops.argocdNamespace,
       project: `${platform.name}-${this.config.name}`,
-      defaultNamespace: this.config.namespace,
+      // A shared cluster's own directory holds add-ons in namespaces of their own: deploy cluster-wide objects with the first.
+      defaultNamespace: this.config.kind === 'cluster' ? undefined : this.config.namespace,
       mode: gitops.mode,
       root: childDirectories !== undefined,
       childDirectories,

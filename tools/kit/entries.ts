@@ -39,10 +39,11 @@ export interface EntryProps {
 /** Peers admitted to a workload (its NetworkPolicy admits nobody else). */
 export interface ConnectionsProps {
   /**
-   * Workloads that may connect to this one: the workload gets a NetworkPolicy admitting only them.
+   * Workloads that may connect to this one: the workload gets a NetworkPolicy admitting only them. A function
+   * when a peer is declared after this entry (`allowFrom: () => [api]`).
    * @default - no NetworkPolicy
    */
-  readonly allowFrom?: readonly Ref<IConnectable>[];
+  readonly allowFrom?: readonly Ref<IConnectable>[] | (() => readonly Ref<IConnectable>[]);
 }
 
 function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> {
@@ -51,11 +52,11 @@ function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): O
   return out as Omit<T, K>;
 }
 
-function admit(context: BuildContext & { defer(work: () => void): void }, workload: { connections: Microservice['connections'] }, peers: readonly Ref<IConnectable>[] | undefined): void {
-  if (peers === undefined || peers.length === 0) return;
+function admit(context: BuildContext & { defer(work: () => void): void }, workload: { connections: Microservice['connections'] }, peers: ConnectionsProps['allowFrom']): void {
+  if (peers === undefined) return;
   // After every application is built: the peer may itself use this workload.
   context.defer(() => {
-    for (const peer of peers) workload.connections.allowFrom(context.resolve(peer));
+    for (const peer of typeof peers === 'function' ? peers() : peers) workload.connections.allowFrom(context.resolve(peer));
   });
 }
 
@@ -301,7 +302,7 @@ export function strimziOperator(props: OperatorEntryProps = {}): AppEntry<HelmAp
     schema: HelmApplicationOptionsSchema,
     options: without(props, 'enabled', 'scope'),
     enabled: props.enabled ?? 'when-used',
-    build: (context) => new StrimziOperator(context.app, context.name, { ...context.options, context: context.context, locate: context.locate }),
+    build: (context) => new StrimziOperator(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate }),
   });
 }
 
@@ -313,7 +314,7 @@ export function cloudnativePgOperator(props: OperatorEntryProps = {}): AppEntry<
     schema: HelmApplicationOptionsSchema,
     options: without(props, 'enabled', 'scope'),
     enabled: props.enabled ?? 'when-used',
-    build: (context) => new CloudNativePgOperator(context.app, context.name, { ...context.options, context: context.context, locate: context.locate }),
+    build: (context) => new CloudNativePgOperator(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate }),
   });
 }
 
@@ -362,8 +363,9 @@ export function helmChart(props: HelmChartEntryProps): AppEntry<HelmApplicationO
     schema: HelmApplicationOptionsSchema,
     options: { repoURL: props.repoURL, values: props.values, namespace: props.namespace, releaseName: props.releaseName },
     enabled: props.enabled ?? true,
-    build: (context) => new HelmApplication(context.app, context.name, {
+    build: (context) => new HelmApplication(context.app, context.id, {
       ...context.options,
+      appName: context.name,
       context: context.context,
       locate: context.locate,
       namespace: context.options.namespace ?? props.namespace,

@@ -83,6 +83,12 @@ export interface BuildContext {
 export interface EntryContext<O> extends BuildContext {
   /** The application's name (its key in the catalog, its directory under `dist/<env>/`). */
   readonly name: string;
+  /**
+   * The construct id of the application's top-level construct (a chart, or a Helm application): its name, prefixed
+   * with the environment's when environments share a cluster (ids are unique in the cluster's App). Pass `name` as
+   * its `appName`.
+   */
+  readonly id: string;
   /** The options after layering: catalog entry, environment defaults, the environment's override. */
   readonly options: O;
   /** The application's own image as this environment pins it. */

@@ -46,7 +46,7 @@ function checkObjects(env: RenderedEnvironment, schemas: SchemaRegistry, collect
       if (isRecord(object)) {
         checkStructure(object, report);
         checkPolicies(object, report, { stage: env.context.stage });
-        indexed.push({ application: application.name, object, report });
+        indexed.push({ application: application.name, environment: env.name, object, report });
       }
     }
   }

@@ -36,6 +36,11 @@ export const NO_PROVISIONER = 'kubernetes.io/no-provisioner';
 /** One rendered object with its application and reporter. */
 export interface IndexedObject {
   readonly application: string;
+  /**
+   * The directory (environment) the object is rendered in, when several land on one cluster.
+   * @default - the cluster's only directory
+   */
+  readonly environment?: string;
   readonly object: JsonRecord;
   readonly report: ObjectReporter;
 }
@@ -156,6 +161,7 @@ export function checkReferences(env: ReferenceContext, objects: readonly Indexed
     const containers = template !== undefined ? containersOf(template) : [];
     const entry: Entry = {
       application: o.application,
+      environment: o.environment,
       object: o.object,
       report: o.report,
       group: apiGroupOf(str(o.object.apiVersion) ?? ''),
@@ -192,8 +198,11 @@ export function checkReferences(env: ReferenceContext, objects: readonly Indexed
     const id = key(e.group, e.kind, e.namespace ?? '', e.name);
     const other = identities.get(id);
     if (other !== undefined) {
-      e.report.error(R.duplicateName, 'metadata.name', `another ${e.kind} named '${e.name}'${e.namespace ? ` in namespace '${e.namespace}'` : ''} is rendered by application '${other.application}'`, e.name,
-        'give each object its own name (names are unique per kind and namespace; the second one would overwrite the first in the cluster)');
+      const elsewhere = other.environment !== undefined && other.environment !== e.environment;
+      e.report.error(R.duplicateName, 'metadata.name', `another ${e.kind} named '${e.name}'${e.namespace ? ` in namespace '${e.namespace}'` : ''} is rendered by application '${other.application}'${elsewhere ? ` of environment '${other.environment}' on the same cluster '${env.environment}'` : ''}`, e.name,
+        elsewhere
+          ? "give each environment on a shared cluster its own namespaces (the environment's `namespace`, or a per-environment namespace for applications that name one); the second object would overwrite the first"
+          : 'give each object its own name (names are unique per kind and namespace; the second one would overwrite the first in the cluster)');
     } else {
       identities.set(id, e);
     }
