@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { AppOfApps } from '../constructs/app-of-apps';
 import { ApplicationChart } from '../constructs/application-chart';
 import { EnvironmentConfig, platformContext } from '../environments/types';
+import { branchFor } from '../tools/publish/branches';
 import { PLATFORM_VERSION } from './version';
 
 /**
@@ -15,7 +16,7 @@ export class ArgoCdChart extends ApplicationChart {
     super(scope, 'argocd', { context: platformContext(env), namespace: env.gitops.argocdNamespace, version: PLATFORM_VERSION });
     this.root = new AppOfApps(this, 'AppOfApps', {
       repoURL: env.gitops.repoURL,
-      branch: env.gitops.branch,
+      branch: branchFor(env.name, env.gitops),
       server: env.gitops.destinationServer,
       argocdNamespace: env.gitops.argocdNamespace,
       project: `${env.platform}-${env.name}`,

@@ -9,6 +9,7 @@ import type { PlatformContext, PullPolicy, Stage } from '../constructs/lib/conte
 import type { ImageSettings } from '../constructs/lib/images';
 import { deepFreeze, deepMerge, DeepPartial } from '../constructs/lib/merge';
 import type { ResourceSettings } from '../constructs/lib/resources';
+import { BranchLayout, branchFor } from '../tools/publish/branches';
 import { AppName, ImageName } from './catalog';
 import { validateEnvironment } from './validate';
 
@@ -143,8 +144,17 @@ export interface HelmChartSettings {
 export interface GitOpsSettings {
   /** Repository holding the rendered-manifests branch. */
   readonly repoURL: string;
-  /** Rendered-manifests branch. */
+  /**
+   * Rendered-manifests branch (layout `shared`), or the prefix of the environments' own branches
+   * (`<branch>/<env>`, layouts `per-environment` and `promoter`; tools/publish/branches.ts).
+   */
   readonly branch: string;
+  /**
+   * How environments are spread over rendered branches: `shared` (one branch), `per-environment` (one each) or
+   * `promoter` (GitOps Promoter: Argo CD reads `<branch>/<env>`, publish writes `<branch>/<env>-next`).
+   * @default 'shared'
+   */
+  readonly layout?: BranchLayout;
   /** Namespace where Argo CD runs (and where Applications live). */
   readonly argocdNamespace: string;
   /** Cluster API server Applications deploy to. */
@@ -240,6 +250,6 @@ export function platformContext(env: EnvironmentConfig): PlatformContext {
     registryMirror: env.registryMirror,
     externalNamespaces: env.externalNamespaces,
     externalStorageClasses: env.storage.mode === 'dynamic' ? [env.storage.storageClassName] : [],
-    renderedSource: { repoURL: env.gitops.repoURL, branch: env.gitops.branch },
+    renderedSource: { repoURL: env.gitops.repoURL, branch: branchFor(env.name, env.gitops) },
   };
 }

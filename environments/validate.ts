@@ -23,6 +23,7 @@ import type {
   DynamicStorageSettings, EnvironmentConfig, FrontendSettings, GitOpsSettings, HelmChartSettings, IngressSettings, KafkaNodePools,
   KafkaSettings, LocalStorageSettings, PostgresSettings, RedisSettings, ServiceSettings, WorkloadOverride, WorkloadSettings,
 } from './types';
+import { BRANCH_LAYOUTS } from '../tools/publish/branches';
 
 /** The keys of `T`, listed exhaustively: the compiler refuses a missing or an extra one. */
 function keysOf<T>(keys: { readonly [K in keyof Required<T>]: true }): readonly string[] {
@@ -54,7 +55,7 @@ const KEYS = {
   separatePools: keysOf<NodePoolsOf<'separate'>>({ mode: true, controllers: true, brokers: true }),
   operators: keysOf<EnvironmentConfig['operators']>({ strimzi: true, cloudnativePg: true }),
   chart: keysOf<HelmChartSettings>({ repoURL: true }),
-  gitops: keysOf<GitOpsSettings>({ repoURL: true, branch: true, argocdNamespace: true, destinationServer: true, mode: true }),
+  gitops: keysOf<GitOpsSettings>({ repoURL: true, branch: true, layout: true, argocdNamespace: true, destinationServer: true, mode: true }),
 } as const;
 
 /** Which application a field belongs to, for error messages. */
@@ -294,6 +295,7 @@ export function validateEnvironment(env: EnvironmentConfig): void {
   if (typeof gitops?.branch !== 'string' || !/^[A-Za-z0-9._/-]+$/.test(gitops.branch) || gitops.branch.includes('..') || gitops.branch.startsWith('/') || gitops.branch.endsWith('/')) {
     c.add('gitops.branch', 'must be a valid git branch name', gitops?.branch, "use a branch such as 'rendered'");
   }
+  if (gitops?.layout !== undefined) c.oneOf('gitops.layout', gitops.layout, BRANCH_LAYOUTS);
   c.dnsLabel('gitops.argocdNamespace', gitops?.argocdNamespace, 'argocd');
   c.url('gitops.destinationServer', gitops?.destinationServer, ['https'], 'https://kubernetes.default.svc');
   c.oneOf('gitops.mode', gitops?.mode, ['applications', 'applicationset']);
