@@ -6,6 +6,7 @@
  * prints the same report without writing. See README, "Validation".
  */
 import type { RenderedEnvironment } from '../synth/render';
+import { checkArgoCdVersion } from './argocd-version';
 import { child, isRecord, withoutUndefined } from './json';
 import { FindingCollector, ValidationReport } from './findings';
 import { checkMetadata } from './metadata';
@@ -47,6 +48,7 @@ function validateEnvironment(env: RenderedEnvironment, schemas: SchemaRegistry, 
       checkMetadata(object, report);
       if (isRecord(object)) {
         checkStructure(object, report);
+        checkArgoCdVersion(object, report);
         checkPolicies(object, report, { stage: env.context.stage });
         indexed.push({ application: application.name, object, report });
       }
