@@ -102,7 +102,7 @@ export function bootstrapReadme(env: string, plan: BootstrapPlan, branch: string
     '',
     'If Argo CD manages its own installation (Helm values, an Application of its own), add the key of',
     `\`${HEALTH_PATCH_FILE.slice(BOOTSTRAP_DIR.length + 1)}\` to that configuration instead (\`configs.cm\` in the argo-cd Helm chart): a patch by hand`,
-    'would be reverted by the next sync. Restart nothing: Argo CD reads argocd-cm changes while running.',
+    'would be reverted by the next sync.',
     '',
     `The root does not apply this directory: it reads \`${dir}/\` one level deep and only .yaml/.yml/.json files.`,
     '',
