@@ -1,8 +1,14 @@
 /**
- * `publish:rendered`: render and validate every environment, then commit the output to the rendered branch
- * that Argo CD reads (layout and ownership: ./layout.ts).
+ * `publish:rendered`: render and validate every environment once, then commit the output to the rendered
+ * branches Argo CD reads, one target branch after the other (which environments go where: ./branches.ts;
+ * layout and ownership: ./layout.ts; bootstrap files: ./bootstrap.ts; reference trailers: ./trailers.ts).
  *
- * Algorithm (one attempt per iteration, at most `maxAttempts`):
+ * A target with an active branch (GitOps Promoter's `<env branch>-next`): when the branch does not exist, it
+ * starts from the active branch's head, and when that does not exist either, the active branch is created with
+ * one empty commit and pushed atomically with the new branch (lease: must not exist), as Argo CD's commit server
+ * does. Nothing else ever writes the active branch.
+ *
+ * Algorithm per branch (one attempt per iteration, at most `maxAttempts`):
  *
  * 1. `git ls-remote` the branch B and the notes ref N (`refs/notes/hydrator.metadata`, Argo CD's); fetch
  *    exactly those heads (depth 1; N's tree holds every note) into a fresh temporary repository, or start an

@@ -107,7 +107,6 @@ export function hydratorSubjectAndBody(message: string): { readonly subject: str
  * an unclosed IPv6 host; nearly everything else (relative references included) parses.
  */
 function isParsableUrl(value: string): boolean {
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(value)) return false;
   if (/%(?![0-9A-Fa-f]{2})/.test(value)) return false;
   const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(value)?.[1];
