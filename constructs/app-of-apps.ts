@@ -20,8 +20,14 @@ const ARGO_KINDS = ['AppProject', 'Application', 'ApplicationSet'] as const;
 export interface AppOfAppsProps {
   /** Repository of the rendered-manifests branch. */
   readonly repoURL: string;
-  /** Rendered-manifests branch. */
+  /** Rendered-manifests branch of this directory. */
   readonly branch: string;
+  /**
+   * The rendered branch of another directory of the cluster (for the roots of `childDirectories`), when
+   * environments are published to branches of their own.
+   * @default - `branch` for every directory
+   */
+  readonly branchOf?: (directory: string) => string;
   /** Cluster API server of every Application. */
   readonly server: string;
   /** Argo CD's namespace (Applications and the AppProject live there). */
@@ -282,7 +288,7 @@ export class AppOfApps extends Construct {
         application: self.appName,
         project: bootstrapProject,
         namespace: props.argocdNamespace,
-        source: { type: 'directory', repoURL: props.repoURL, targetRevision: props.branch, path: `${child}/${self.appName}` },
+        source: { type: 'directory', repoURL: props.repoURL, targetRevision: props.branchOf?.(child) ?? props.branch, path: `${child}/${self.appName}` },
         server: props.server,
         destinationNamespace: props.argocdNamespace,
         syncWave: wave,

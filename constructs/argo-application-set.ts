@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as argo from '../imports/argoproj.io';
-import { RESOURCES_FINALIZER, SYNC_RETRY } from './argo-application';
+import { SYNC_RETRY } from './argo-application';
 import { componentLabels } from './lib/labels';
 import { PropsValidator } from './lib/validation';
 
@@ -67,7 +67,10 @@ export class ArgoApplicationSet extends Construct {
           metadata: {
             name: `${props.namePrefix}-{{.path.basename}}`,
             labels: { environment: props.environment, application: '{{.path.basename}}' },
-            finalizers: [RESOURCES_FINALIZER],
+            // No finalizers: the controller keeps template finalizers, and the resources finalizer would make
+            // deleting the set (which deletes its Applications) delete what they deployed. Without finalizers in
+            // the template, preserveResourcesOnDeletion keeps the controller from adding it
+            // (argoproj/argo-cd v3.5.1 applicationset/utils/utils.go RenderTemplateParams).
           },
           spec: {
             project: props.project,
@@ -81,7 +84,8 @@ export class ArgoApplicationSet extends Construct {
           },
         },
         // Deleting the ApplicationSet (or switching an environment back to generated Applications) deletes the
-        // Applications it generated, but never the resources they deployed.
+        // Applications it generated, but never the resources they deployed (their Applications carry no resources
+        // finalizer). So does a directory removed from the branch: its Application goes, its resources stay.
         syncPolicy: { preserveResourcesOnDeletion: true },
       },
     });

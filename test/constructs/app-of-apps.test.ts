@@ -216,6 +216,8 @@ describe('AppOfApps', () => {
     const set = findObject(argoObjects(scope), 'ApplicationSet', 'dev-apps');
     expect(at(set, 'spec.template.metadata.labels')).toEqual({ environment: 'dev', application: '{{.path.basename}}' });
     expect(at(set, 'spec.syncPolicy')).toEqual({ preserveResourcesOnDeletion: true });
+    // The controller keeps template finalizers: a resources finalizer there would cascade when the set is deleted
+    expect(at(set, 'spec.template.metadata.finalizers')).toBeUndefined();
   });
 
   test('applications rendering nothing get no Application', () => {

@@ -67,11 +67,13 @@ test('the first publish creates the branch with the Source Hydrator layout', () 
   expect(first.code).toBe(0);
   expect(first.stdout).toContain(`publish: branch '${BRANCH}' does not exist in ${remote} yet; creating it`);
 
-  // Layout: every rendered file at <env>/<app>/<file>, a README.md and hydrator.metadata per directory,
-  // and at the root only hydrator.metadata and .gitattributes.
+  // Layout: every rendered file at <env>/<app>/<file>, the ownership marker, a README.md and hydrator.metadata
+  // per directory, the bootstrap files in each root's directory, and at the root only hydrator.metadata and
+  // .gitattributes.
   const dirs = [...new Set([...rendered.keys()].map((f) => path.dirname(f)))].sort();
   expect(dirs).toContain('dev/local-storage');
-  const expected = [...rendered.keys(), ...dirs.flatMap((d) => [`${d}/README.md`, `${d}/hydrator.metadata`]), '.gitattributes', 'hydrator.metadata'].sort();
+  const bootstrap = ['dev', 'staging', 'prod'].flatMap((e) => [`${e}/argocd/bootstrap/README.md`, `${e}/argocd/bootstrap/argocd-cm.health-check.patch`]);
+  const expected = [...rendered.keys(), ...dirs.flatMap((d) => [`${d}/.platform-synth`, `${d}/README.md`, `${d}/hydrator.metadata`]), ...bootstrap, '.gitattributes', 'hydrator.metadata'].sort();
   expect(branchFiles(remote, BRANCH)).toEqual(expected);
   for (const file of ['dev/frontend/Deployment.frontend.yaml', 'prod/blog-service/Cluster.blog-service-postgres.yaml', 'staging/argocd/Application.staging-kafka.yaml']) {
     expect(showFile(remote, BRANCH, file)).toBe(rendered.get(file));
@@ -85,7 +87,7 @@ test('the first publish creates the branch with the Source Hydrator layout', () 
     author: `${AUTHOR.name} <${AUTHOR.email}>`,
     date: AUTHOR.date,
     subject: 'Initial source',
-    body: 'The whole platform in one commit.',
+    body: 'The whole platform in one commit.\n',
   });
   expect(Object.keys(root)).toEqual(['repoURL', 'drySha', 'author', 'date', 'subject', 'body']);
 

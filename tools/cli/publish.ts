@@ -1,46 +1,43 @@
 /**
- * `npm run publish:rendered -- [--repo <git-url-or-path>] [--branch <name>]`: render, validate and commit the
- * output to the rendered branch Argo CD reads (tools/publish).
+ * `npm run publish:rendered -- [--env <env>]... [--repo <git-url-or-path>] [--branch <name>]`: render, validate
+ * and commit the output to the rendered branches Argo CD reads (tools/publish; branches: tools/publish/branches.ts).
  */
 import * as path from 'node:path';
-import type { EnvironmentConfig } from '../kit';
 import { resolveRepository } from '../git';
-import { publishRendered, PublishValidationError } from '../publish';
+import { planTargets, publishRendered, PublishValidationError } from '../publish';
 import type { BuildFunction } from '../synth';
 import { formatFindings } from '../validate/format';
 import { loadPlatform, PLATFORM_OPTION, PLATFORM_USAGE } from './platforms';
 import { CommandIO, parseCommandLine, PROCESS_IO, runCommand, UsageError } from './run';
 
-const USAGE = `usage: npm run publish:rendered -- [--platform <name>] [--repo <git-url-or-path>] [--branch <name>] [--allow-dirty]
-                                  [--allow-diverged] [--max-attempts <n>] [--verbose]
+const USAGE = `usage: npm run publish:rendered -- [--platform <name>] [--env <name>]... [--repo <git-url-or-path>]
+                                  [--branch <name>] [--allow-dirty] [--allow-diverged] [--max-attempts <n>] [--verbose]
 
-Renders and validates every environment, then commits the output to the rendered branch (Argo CD Source
-Hydrator layout: <env>/<app>/ with README.md and hydrator.metadata, root hydrator.metadata, .gitattributes).
-The source commit is HEAD of the repository this project is in.
+Renders and validates every environment, then commits the output to the rendered branches (Argo CD Source
+Hydrator layout: <env>/<app>/ with README.md, hydrator.metadata and the .platform-synth ownership marker, root
+hydrator.metadata, .gitattributes). The source commit is HEAD of the repository this project is in. Which
+branch holds which environment follows each environment's gitops.layout: 'shared' (every environment on
+gitops.branch), 'per-environment' (<gitops.branch>/<env>) or 'promoter' (GitOps Promoter: publish writes
+<gitops.branch>/<env>-next, Argo CD reads <gitops.branch>/<env>).
 
 ${PLATFORM_USAGE}
-  --repo <url|path>    repository of the rendered branch (default: the environments' gitops.repoURL)
-  --branch <name>      rendered branch (default: the environments' gitops.branch)
-  --allow-dirty        publish although tracked files have uncommitted changes (drySha gets '-dirty')
+  --env <name>         publish only this environment (repeatable; a shared branch needs all of its environments)
+  --repo <url|path>    repository of the rendered branches (default: each environment's gitops.repoURL)
+  --branch <name>      publish to this branch instead (only when the environments go to one branch)
+  --allow-dirty        publish although tracked files have uncommitted changes (drySha gets '-dirty'; refused
+                       for per-environment and promoter branches, which record full commit SHAs)
   --allow-diverged     replace a branch published from a history that is not an ancestor of HEAD
-  --max-attempts <n>   pushes to try when other publishers move the branch meanwhile (default 5)
+  --max-attempts <n>   pushes to try per branch when other publishers move it meanwhile (default 5)
 
-Exit codes: 0 published, nothing to publish, or a newer source is already published; 1 error (nothing was
-pushed); 2 usage error.`;
-
-/** The value all environments share for one gitops setting, or a usage error naming the disagreement. */
-function commonSetting(envs: readonly EnvironmentConfig[], key: 'repoURL' | 'branch', flag: string): string {
-  const values = new Set(envs.map((e) => e.gitops[key]));
-  if (values.size === 1) return [...values][0] as string;
-  const listing = envs.map((e) => `${e.name}: ${JSON.stringify(e.gitops[key])}`).join(', ');
-  throw new UsageError(`the environments disagree on gitops.${key} (${listing}), so there is no default; pass ${flag} (and publish once per ${key === 'branch' ? 'branch' : 'repository'})`);
-}
+Exit codes: 0 published, nothing to publish, or a newer source is already published; 1 error (the branch that
+failed and those after it were not pushed); 2 usage error.`;
 
 /** The publish command. Returns the exit code. */
 export async function publishCommand(argv: readonly string[], io: CommandIO = PROCESS_IO, projectDir = path.resolve(__dirname, '../..'), buildApps?: BuildFunction): Promise<number> {
   return runCommand('publish', argv, async () => {
     const { values } = parseCommandLine('publish', argv, {
       ...PLATFORM_OPTION,
+      'env': { type: 'string', multiple: true },
       'repo': { type: 'string' },
       'branch': { type: 'string' },
       'allow-dirty': { type: 'boolean', default: false },
@@ -57,26 +54,36 @@ export async function publishCommand(argv: readonly string[], io: CommandIO = PR
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
       throw new UsageError(`--max-attempts must be an integer >= 1, got '${values['max-attempts']}'`);
     }
-    let repo = values.repo;
-    let branch = values.branch;
     const platform = await loadPlatform(values.platform);
-    if (repo === undefined || branch === undefined) {
-      repo ??= commonSetting(platform.environments, 'repoURL', '--repo');
-      branch ??= commonSetting(platform.environments, 'branch', '--branch');
+    const environments = platform.environments;
+    const names = environments.map((e) => e.name);
+    const selected = values.env === undefined ? undefined : [...new Set(values.env)];
+    for (const name of selected ?? []) {
+      if (!names.includes(name)) throw new UsageError(`--env '${name}' is not an environment (environments: ${names.join(', ')})`);
+    }
+    const repo = values.repo === undefined ? undefined : resolveRepository(values.repo, process.cwd());
+    let targets = planTargets(environments, selected, repo)
+      .map((t) => ({ ...t, repo: values.repo === undefined ? resolveRepository(t.repo, process.cwd()) : t.repo }));
+    if (values.branch !== undefined) {
+      if (targets.length !== 1) {
+        throw new UsageError(`--branch names one branch, but the selected environments go to ${targets.length} branches (${targets.map((t) => `${t.branch}: ${t.environments.join(', ')}`).join('; ')}); drop --branch, or select the environments of one branch with --env`);
+      }
+      targets = targets.map((t) => ({ ...t, branch: values.branch as string }));
     }
     const log = (line: string): void => io.out(`publish: ${line}`);
     try {
-      const outcome = await publishRendered({
+      const outcomes = await publishRendered({
         build: buildApps ?? platform.build,
         projectDir,
-        repo: resolveRepository(repo, process.cwd()),
-        branch,
+        targets,
         allowDirty: values['allow-dirty'],
         allowDiverged: values['allow-diverged'],
         maxAttempts,
         log,
       });
-      if (outcome.status === 'published') log(`done: ${outcome.commit}`);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'published') log(`done: '${outcome.branch}' at ${outcome.commit}`);
+      }
     } catch (error) {
       if (error instanceof PublishValidationError) {
         for (const line of formatFindings(error.report.findings)) io.err(line);

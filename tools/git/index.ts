@@ -166,6 +166,10 @@ export interface SourceRevision {
   readonly subject: string;
   /** Body of `HEAD`'s message without the subject (`%b`), trimmed; `''` when there is none. */
   readonly body: string;
+  /** The whole message of `HEAD` (`%B`), trimmed. */
+  readonly message: string;
+  /** The trailer block of `HEAD`'s message, unfolded (`%(trailers:only,unfold)`, as `git interpret-trailers --parse`). */
+  readonly trailers: string;
   /** URL of the `origin` remote without credentials, or the repository path when there is no `origin`. */
   readonly repoURL: string;
 }
@@ -185,8 +189,8 @@ export async function sourceRevision(projectDir: string): Promise<SourceRevision
   const sha = head.stdout.trim();
   const status = await gitOutput(['status', '--porcelain', '--untracked-files=no'], { cwd: root });
   const modified = status.split('\n').filter((l) => l.trim() !== '').map((l) => l.slice(3));
-  const show = await gitOutput(['show', '-s', '--format=%an <%ae>%x00%aI%x00%s%x00%b', sha], { cwd: root });
-  const [author = '', date = '', subject = '', body = ''] = show.split('\0');
+  const show = await gitOutput(['show', '-s', '--format=%an <%ae>%x00%aI%x00%s%x00%b%x00%B%x00%(trailers:only,unfold)', sha], { cwd: root });
+  const [author = '', date = '', subject = '', body = '', message = '', trailers = ''] = show.split('\0');
   const origin = await git(['remote', 'get-url', 'origin'], { cwd: root, allowFailure: true });
   return {
     root,
@@ -198,6 +202,8 @@ export async function sourceRevision(projectDir: string): Promise<SourceRevision
     date,
     subject,
     body: body.trim(),
+    message: message.trim(),
+    trailers,
     repoURL: origin.code === 0 && origin.stdout.trim() ? redactUrl(origin.stdout.trim()) : root,
   };
 }

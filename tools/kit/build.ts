@@ -21,6 +21,7 @@ import {
   applicationEnabled, applicationOptions, builtIn, ClusterConfig, EnvironmentConfig, imageSettings, optionsLocator, settingsLocator, TargetConfig,
 } from './environment';
 import { AnyPlatform } from './platform';
+import { branchFor } from '../publish/branches';
 import { PLATFORM_VERSION } from './version';
 
 /** The unit a directory is built from: an environment, or a shared cluster's add-ons. */
@@ -49,7 +50,7 @@ class Unit implements BuildContext, EntryResolver {
       registryMirror: clusterConfig.registryMirror,
       externalNamespaces: [...new Set([...config.externalNamespaces, clusterConfig.gitops.argocdNamespace])],
       externalStorageClasses: storage?.mode === 'dynamic' ? [storage.storageClassName] : [],
-      renderedSource: { repoURL: config.kind === 'environment' ? config.gitops.repoURL : clusterConfig.gitops.repoURL, branch: config.kind === 'environment' ? config.gitops.branch : clusterConfig.gitops.branch },
+      renderedSource: { repoURL: config.gitops.repoURL, branch: branchFor(config.name, config.gitops) },
     };
   }
 
@@ -212,13 +213,14 @@ class Unit implements BuildContext, EntryResolver {
   public complete(childDirectories: readonly string[] | undefined): void {
     const platform = this.platform;
     const clusterConfig = this.cluster.config;
-    const gitops = this.config.kind === 'environment' ? this.config.gitops : clusterConfig.gitops;
+    const gitops = this.config.gitops;
     const namespaces = new ApplicationChart(this.app, this.idOf('namespaces'), { appName: 'namespaces', context: this.context, version: PLATFORM_VERSION });
     new DerivedNamespaces(namespaces, 'Namespaces', { external: this.context.externalNamespaces });
     const argocd = new ApplicationChart(this.app, this.idOf('argocd'), { appName: 'argocd', context: this.context, namespace: gitops.argocdNamespace, version: PLATFORM_VERSION });
     new AppOfApps(argocd, 'AppOfApps', {
       repoURL: gitops.repoURL,
-      branch: gitops.branch,
+      branch: branchFor(this.config.name, gitops),
+      branchOf: (directory) => branchFor(directory, gitops),
       server: gitops.destinationServer,
       argocdNamespace: gitops.argocdNamespace,
       project: `${platform.name}-${this.config.name}`,

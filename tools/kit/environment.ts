@@ -21,6 +21,7 @@ import { DynamicStorageOptionsSchema } from '../../constructs/volume-provider';
 import { AnyEntry, AppEntry, Enabled } from './entry';
 import { ImageCatalog } from './images';
 import { AnyPlatform, Catalog, Platform } from './platform';
+import { BranchLayout, BRANCH_LAYOUTS } from '../publish/branches';
 import { callerFile } from './source';
 
 // ---------------------------------------------------------------------------------------------
@@ -64,6 +65,13 @@ export const GitOpsSettingsSchema = z.strictObject({
   destinationServer: urlSchema(['https'], 'https://kubernetes.default.svc'),
   /** `applications`: one Application per directory, with sync waves; `applicationset`: one git-directory ApplicationSet. */
   mode: withFix(z.enum(['applications', 'applicationset']), "use 'applications' or 'applicationset'"),
+  /**
+   * How environments are spread over rendered branches (tools/publish/branches.ts): `shared` (every environment
+   * on `branch`), `per-environment` (`<branch>/<env>`) or `promoter` (GitOps Promoter: Argo CD reads
+   * `<branch>/<env>`, publish writes `<branch>/<env>-next`).
+   * @default 'shared'
+   */
+  layout: withFix(z.enum(BRANCH_LAYOUTS as [BranchLayout, ...BranchLayout[]]), "use 'shared', 'per-environment' or 'promoter'").optional(),
 });
 
 /** How Argo CD reads the rendered branch. */

@@ -1,8 +1,14 @@
 /**
- * `publish:rendered`: render and validate every environment, then commit the output to the rendered branch
- * that Argo CD reads (layout and ownership: ./layout.ts).
+ * `publish:rendered`: render and validate every environment once, then commit the output to the rendered
+ * branches Argo CD reads, one target branch after the other (which environments go where: ./branches.ts;
+ * layout and ownership: ./layout.ts; bootstrap files: ./bootstrap.ts; reference trailers: ./trailers.ts).
  *
- * Algorithm (one attempt per iteration, at most `maxAttempts`):
+ * A target with an active branch (GitOps Promoter's `<env branch>-next`): when the branch does not exist, it
+ * starts from the active branch's head, and when that does not exist either, the active branch is created with
+ * one empty commit and pushed atomically with the new branch (lease: must not exist), as Argo CD's commit server
+ * does. Nothing else ever writes the active branch.
+ *
+ * Algorithm per branch (one attempt per iteration, at most `maxAttempts`):
  *
  * 1. `git ls-remote` the branch B and the notes ref N (`refs/notes/hydrator.metadata`, Argo CD's); fetch
  *    exactly those heads (depth 1; N's tree holds every note) into a fresh temporary repository, or start an
@@ -34,12 +40,19 @@ import {
   SourceRevision, sourceRevision,
 } from '../git';
 import { BuildFunction, outputFiles, renderEnvironments } from '../synth';
+import type { RenderedEnvironment } from '../synth/render';
 import { validateEnvironments, ValidationReport } from '../validate';
+import { bootstrapFiles } from './bootstrap';
+import type { BranchTarget } from './branches';
 import {
   applyRenderedTree, BranchChanges, groupByPath, hasChanges, HYDRATE_COMMANDS, HydrationSource, METADATA_FILE, rootMetadataDrySha,
 } from './layout';
+import { hydratorSubjectAndBody, referencesFromTrailers } from './trailers';
 
+export * from './bootstrap';
+export * from './branches';
 export * from './layout';
+export * from './trailers';
 
 /** Options of `publishRendered`. */
 export interface PublishOptions {
@@ -47,26 +60,24 @@ export interface PublishOptions {
   readonly build: BuildFunction;
   /** The project directory (where main.ts is); its git repository's HEAD is the source commit. */
   readonly projectDir: string;
-  /** Repository of the rendered branch: a URL or an absolute path. */
-  readonly repo: string;
-  /** The rendered branch. */
-  readonly branch: string;
+  /** The branches to publish and the environments each holds (`planTargets`), in order. */
+  readonly targets: readonly BranchTarget[];
   /** Publish although tracked files have uncommitted changes (recorded as `<sha>-dirty`). @default false */
   readonly allowDirty?: boolean;
   /** Replace a branch published from a diverged history. @default false */
   readonly allowDiverged?: boolean;
-  /** Attempts before giving up when other publishers keep moving the branch. @default 5 */
+  /** Attempts per branch before giving up when other publishers keep moving it. @default 5 */
   readonly maxAttempts?: number;
   /** Progress output. @default - silent */
   readonly log?: (line: string) => void;
 }
 
-/** What a publish did. */
-export type PublishOutcome =
+/** What publishing one branch did. */
+export type PublishOutcome = { readonly branch: string } & (
   | { readonly status: 'published'; readonly commit: string; readonly changes: BranchChanges; readonly attempts: number }
   /** `recorded`: our newer source was recorded in the branch's git notes (no commit). */
   | { readonly status: 'unchanged'; readonly recorded: boolean }
-  | { readonly status: 'superseded'; readonly publishedDrySha: string };
+  | { readonly status: 'superseded'; readonly publishedDrySha: string });
 
 /** Validation found errors: nothing was pushed. */
 export class PublishValidationError extends PlatformError {
@@ -77,14 +88,22 @@ export class PublishValidationError extends PlatformError {
 
 const DEFAULT_ATTEMPTS = 5;
 
-/** Render, validate and publish. See the module comment for the algorithm. */
-export async function publishRendered(options: PublishOptions): Promise<PublishOutcome> {
+/**
+ * Render and validate every environment once, then publish each target branch in turn (see the module comment
+ * for the algorithm). Returns one outcome per target. A failure stops at that branch: branches published before
+ * it stay published (each one is consistent on its own).
+ */
+export async function publishRendered(options: PublishOptions): Promise<PublishOutcome[]> {
   const log = options.log ?? ((): void => undefined);
   const maxAttempts = options.maxAttempts ?? DEFAULT_ATTEMPTS;
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
     throw new PlatformError(`--max-attempts must be an integer >= 1, got ${String(maxAttempts)}`);
   }
-  await checkBranchName(options.branch, options.projectDir);
+  if (options.targets.length === 0) throw new PlatformError('nothing to publish: no environment was selected');
+  for (const target of options.targets) {
+    await checkBranchName(target.branch, options.projectDir);
+    if (target.activeBranch !== undefined) await checkBranchName(target.activeBranch, options.projectDir);
+  }
 
   const source = await sourceRevision(options.projectDir);
   if (source.dirty && !options.allowDirty) {
@@ -92,16 +111,20 @@ export async function publishRendered(options: PublishOptions): Promise<PublishO
     const more = source.modified.length > 10 ? `\n  ... and ${source.modified.length - 10} more` : '';
     throw new PlatformError(`the working tree of ${source.root} has uncommitted changes to tracked files:\n${shown}${more}\nThe rendered branch records the exact source commit it was rendered from. Commit (or revert) the changes first, or pass --allow-dirty to publish them marked as '${shortSha(source.sha)}-dirty'`);
   }
+  const strict = options.targets.filter((t) => t.requiresCommittedSource);
+  if (source.dirty && strict.length > 0) {
+    throw new PlatformError(`--allow-dirty cannot publish to ${strict.map((t) => `'${t.branch}'`).join(', ')}: an environment branch records a full commit SHA as its drySha (GitOps Promoter accepts nothing else), and uncommitted changes have none. Commit the changes, then publish again`);
+  }
   const drySha = `${source.sha}${source.dirty ? '-dirty' : ''}`;
   log(`source ${shortSha(source.sha)}${source.dirty ? ' (with uncommitted changes)' : ''} "${source.subject}" in ${source.root}`);
 
   const envs = await renderEnvironments(options.build, path.join(options.projectDir, 'dist'));
   const report = validateEnvironments(envs);
   if (report.errors.length > 0) throw new PublishValidationError(report);
-  const files = outputFiles(envs);
-  const desired = groupByPath(files);
-  log(`rendered and validated ${envs.map((e) => e.name).join(', ')}: ${desired.size} applications, ${files.length} files`);
+  log(`rendered and validated ${envs.map((e) => e.name).join(', ')}`);
 
+  const { subject, body } = hydratorSubjectAndBody(source.message);
+  const references = referencesFromTrailers(source.trailers);
   const hydration: HydrationSource = {
     subdir: source.subdir,
     path: { repoURL: source.repoURL, drySha, commands: HYDRATE_COMMANDS },
@@ -110,60 +133,128 @@ export async function publishRendered(options: PublishOptions): Promise<PublishO
       drySha,
       author: source.author,
       date: source.date,
-      subject: source.subject,
-      ...(source.body ? { body: source.body } : {}),
+      subject,
+      ...(body ? { body } : {}),
+      ...(references.length > 0 ? { references } : {}),
     },
   };
 
-  const shownRepo = redactUrl(options.repo);
-  const branchRef = `refs/heads/${options.branch}`;
+  const outcomes: PublishOutcome[] = [];
+  const clusterOf = new Map(envs.map((e) => [e.name, e.cluster]));
+  const environmentNames = new Set(options.targets.flatMap((t) => t.environments));
+  for (const target of options.targets) {
+    // A shared cluster's own directory (its add-ons and root) goes with the environments on that cluster.
+    const clusters = new Set(target.environments.map((n) => clusterOf.get(n)));
+    const selected = envs.filter((e) => target.environments.includes(e.name) || (!environmentNames.has(e.name) && clusters.has(e.cluster)));
+    const missing = target.environments.filter((n) => !selected.some((e) => e.name === n));
+    const shared = selected.filter((e) => !target.environments.includes(e.name)).map((e) => e.name);
+    if (shared.length > 0) log(`'${target.branch}': with the directory of cluster ${shared.join(', ')}`);
+    if (missing.length > 0) throw new PlatformError(`environment${missing.length === 1 ? '' : 's'} ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not rendered by main.ts; nothing was published to '${target.branch}'`);
+    const readBy = target.activeBranch ?? target.branch;
+    for (const env of selected) {
+      const expected = env.context.renderedSource?.branch;
+      if (expected !== undefined && expected !== readBy) {
+        log(`warning: the Applications of '${env.name}' read branch '${expected}', not '${readBy}': Argo CD will not deploy what is published there`);
+      }
+    }
+    const desired = desiredTree(selected, readBy, target.repo);
+    log(`'${target.branch}': ${target.environments.join(', ')} (${desired.size} paths)`);
+    outcomes.push(await publishBranch(options, target, source, drySha, desired, hydration, maxAttempts, log));
+  }
+  return outcomes;
+}
+
+/** The files of the selected environments by owned path, with each environment's bootstrap files added. */
+function desiredTree(envs: readonly RenderedEnvironment[], readBy: string, repo: string): Map<string, Map<string, string>> {
+  const desired = groupByPath(outputFiles(envs));
+  for (const env of envs) {
+    const bootstrap = bootstrapFiles(env, readBy, redactUrl(repo));
+    if (bootstrap === undefined) continue;
+    const files = desired.get(`${env.name}/${bootstrap.rootApplication}`);
+    if (files === undefined) continue;
+    for (const [name, content] of bootstrap.files) files.set(name, content);
+  }
+  return desired;
+}
+
+/** Publish one branch (the attempt loop of the module comment). */
+async function publishBranch(
+  options: PublishOptions, target: BranchTarget, source: SourceRevision, drySha: string,
+  desired: ReadonlyMap<string, ReadonlyMap<string, string>>, hydration: HydrationSource, maxAttempts: number, log: (line: string) => void,
+): Promise<PublishOutcome> {
+  const branch = target.branch;
+  const shownRepo = redactUrl(target.repo);
+  const branchRef = `refs/heads/${branch}`;
+  const activeRef = target.activeBranch === undefined ? undefined : `refs/heads/${target.activeBranch}`;
+  const watched = [branchRef, NOTES_REF, ...(activeRef ? [activeRef] : [])];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-synth-publish-'));
   try {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const clone = path.join(tmp, `attempt-${attempt}`);
       fs.mkdirSync(clone);
       await git(['init', '-q'], { cwd: clone });
-      await git(['remote', 'add', 'origin', options.repo], { cwd: clone });
+      await git(['remote', 'add', 'origin', target.repo], { cwd: clone });
 
       // The leases: the heads this attempt builds on (`undefined`: the ref must not exist when we push).
-      const remote = await remoteRefs(clone, [branchRef, NOTES_REF]);
+      const remote = await remoteRefs(clone, watched);
       const expected = remote.get(branchRef);
       const expectedNotes = remote.get(NOTES_REF);
+      // A new proposed branch starts from the active branch (as Argo CD's commit server does, CheckoutOrNew).
+      const expectedActive = activeRef ? remote.get(activeRef) : undefined;
       const refspecs = [
-        ...(expected ? [`+${branchRef}:refs/remotes/origin/${options.branch}`] : []),
+        ...(expected ? [`+${branchRef}:refs/remotes/origin/${branch}`] : []),
+        ...(!expected && activeRef && expectedActive ? [`+${activeRef}:refs/remotes/origin/${target.activeBranch as string}`] : []),
         ...(expectedNotes ? [`+${NOTES_REF}:${NOTES_REF}`] : []),
       ];
       if (refspecs.length > 0) {
         // Exactly the advertised commits (`ls-remote` above), so that the leases match what we build on.
         await git(['fetch', '-q', '--no-tags', '--depth=1', 'origin', ...refspecs], { cwd: clone });
         const fetched = [
-          expected && (await gitOutput(['rev-parse', `refs/remotes/origin/${options.branch}`], { cwd: clone })) !== expected,
+          expected && (await gitOutput(['rev-parse', `refs/remotes/origin/${branch}`], { cwd: clone })) !== expected,
           expectedNotes && (await gitOutput(['rev-parse', NOTES_REF], { cwd: clone })) !== expectedNotes,
+          !expected && expectedActive && (await gitOutput(['rev-parse', `refs/remotes/origin/${target.activeBranch as string}`], { cwd: clone })) !== expectedActive,
         ];
         if (fetched.some(Boolean)) {
-          log(`'${options.branch}' moved while fetching; starting again (attempt ${attempt + 1} of ${maxAttempts})`);
+          log(`'${branch}' moved while fetching; starting again (attempt ${attempt + 1} of ${maxAttempts})`);
           continue;
         }
       }
       let published: string | undefined;
+      /** The commit a new branch starts from (the active branch's head, or the empty commit that creates it). */
+      let base: string | undefined;
+      /** The active branch is created by this push (it did not exist). */
+      let createsActive = false;
       if (expected === undefined) {
-        log(`branch '${options.branch}' does not exist in ${shownRepo} yet; creating it`);
-        await git(['checkout', '-q', '--orphan', options.branch], { cwd: clone });
+        log(`branch '${branch}' does not exist in ${shownRepo} yet; creating it${target.activeBranch ? ` from '${target.activeBranch}'` : ''}`);
+        if (target.activeBranch !== undefined && expectedActive !== undefined) {
+          base = expectedActive;
+          await git(['checkout', '-q', '--detach', base], { cwd: clone });
+        } else if (target.activeBranch !== undefined) {
+          // Neither exists: create the active branch with one empty commit (Argo CD's CheckoutOrOrphan), so that
+          // GitOps Promoter finds it and the proposed branch shares its history.
+          log(`branch '${target.activeBranch}' (what Argo CD reads) does not exist either; creating it with an empty commit`);
+          await git(['checkout', '-q', '--orphan', target.activeBranch], { cwd: clone });
+          await git(['commit', '-q', '--no-verify', '--allow-empty', '-m', `Initial commit for ${target.activeBranch}`], { cwd: clone, env: await fallbackIdentity(clone) });
+          base = await gitOutput(['rev-parse', 'HEAD'], { cwd: clone });
+          createsActive = true;
+        } else {
+          await git(['checkout', '-q', '--orphan', branch], { cwd: clone });
+        }
       } else {
         await git(['checkout', '-q', '--detach', expected], { cwd: clone });
-        const record = await publishedRecord(clone, expected, expectedNotes !== undefined, options.branch, log);
+        const record = await publishedRecord(clone, expected, expectedNotes !== undefined, branch, log);
         if (record === 'moved') {
-          log(`'${options.branch}' moved while fetching its history; starting again (attempt ${attempt + 1} of ${maxAttempts})`);
+          log(`'${branch}' moved while fetching its history; starting again (attempt ${attempt + 1} of ${maxAttempts})`);
           continue;
         }
         published = record?.drySha;
         const where = record && record.commit !== expected
           ? ` (recorded on ${shortSha(record.commit)}, ${record.depth} commit${record.depth === 1 ? '' : 's'} below the head)`
           : '';
-        log(`branch '${options.branch}' of ${shownRepo} is at ${shortSha(expected)}${published ? `, published from source ${shortSha(published)}${published.endsWith('-dirty') ? '-dirty' : ''}${where}` : ''}`);
+        log(`branch '${branch}' of ${shownRepo} is at ${shortSha(expected)}${published ? `, published from source ${shortSha(published)}${published.endsWith('-dirty') ? '-dirty' : ''}${where}` : ''}`);
         if (published !== undefined) {
-          const order = await compareWithPublished(source, published, options, log);
-          if (order === 'superseded') return { status: 'superseded', publishedDrySha: published };
+          const order = await compareWithPublished(source, published, { allowDiverged: options.allowDiverged, branch }, log);
+          if (order === 'superseded') return { branch, status: 'superseded', publishedDrySha: published };
         }
       }
 
@@ -171,26 +262,32 @@ export async function publishRendered(options: PublishOptions): Promise<PublishO
       const leases = [
         `--force-with-lease=${branchRef}:${expected ?? ''}`,
         `--force-with-lease=${NOTES_REF}:${expectedNotes ?? ''}`,
+        ...(createsActive && activeRef ? [`--force-with-lease=${activeRef}:`] : []),
       ];
+      const activePush = createsActive && activeRef && base ? [`${base}:${activeRef}`] : [];
       const changes = applyRenderedTree(clone, desired, hydration);
       let push: GitResult;
       let pushArgs: string[];
       let commit: string | undefined;
       if (!hasChanges(changes)) {
-        log(`nothing to publish: the manifests on '${options.branch}' are identical to this render (${changes.unchanged.length} applications unchanged)`);
+        log(`nothing to publish: the manifests on '${branch}' are identical to this render (${changes.unchanged.length} applications unchanged)`);
+        // The head to record our source on: the branch's, or (a new proposed branch identical to the active one)
+        // the active branch's head, which the new branch then points at.
+        const recordOn = expected ?? base;
         // (No branch and nothing rendered: there is no commit to record our source on.)
-        if (published === drySha || expected === undefined) return { status: 'unchanged', recorded: false };
-        // Record our source without a commit, so that an older source cannot replace it later. The branch is
-        // "pushed" to the head it already has: its lease makes the note fail with the branch if the head moved.
-        await addNote(clone, expected, drySha, identity);
-        pushArgs = ['push', '--atomic', '--porcelain', ...leases, 'origin', `${expected}:${branchRef}`, `${NOTES_REF}:${NOTES_REF}`];
+        if ((published === drySha && expected !== undefined) || recordOn === undefined) return { branch, status: 'unchanged', recorded: false };
+        // Record our source without a commit, so that an older source cannot replace it later (and GitOps Promoter
+        // sees this source as hydrated: a no-op). The branch is "pushed" to the head it already has: its lease
+        // makes the note fail with the branch if the head moved.
+        await addNote(clone, recordOn, drySha, identity);
+        pushArgs = ['push', '--atomic', '--porcelain', ...leases, 'origin', `${recordOn}:${branchRef}`, ...activePush, `${NOTES_REF}:${NOTES_REF}`];
         push = await git(pushArgs, { cwd: clone, allowFailure: true });
         if (push.code === 0) {
-          log(`recorded source ${shortSha(drySha)} as published in ${NOTES_REF} (on ${shortSha(expected)}), so that older sources cannot replace it`);
-          return { status: 'unchanged', recorded: true };
+          log(`recorded source ${shortSha(drySha)} as published in ${NOTES_REF} (on ${shortSha(recordOn)}), so that older sources cannot replace it`);
+          return { branch, status: 'unchanged', recorded: true };
         }
       } else {
-        for (const [label, list] of [['added', changes.added], ['changed', changes.changed], ['removed', changes.removed]] as const) {
+        for (const [label, list] of [['added', changes.added], ['changed', changes.changed], ['removed', changes.removed], ['adopted (ownership marker added)', changes.adopted]] as const) {
           if (list.length > 0) log(`${label}: ${list.join(', ')}`);
         }
         await git(['add', '-A', '.'], { cwd: clone });
@@ -198,25 +295,25 @@ export async function publishRendered(options: PublishOptions): Promise<PublishO
         commit = await gitOutput(['rev-parse', 'HEAD'], { cwd: clone });
         await addNote(clone, commit, drySha, identity);
         // Branch and notes move together or not at all.
-        pushArgs = ['push', '--atomic', '--porcelain', ...leases, 'origin', `HEAD:${branchRef}`, `${NOTES_REF}:${NOTES_REF}`];
+        pushArgs = ['push', '--atomic', '--porcelain', ...leases, 'origin', `HEAD:${branchRef}`, ...activePush, `${NOTES_REF}:${NOTES_REF}`];
         push = await git(pushArgs, { cwd: clone, allowFailure: true });
         if (push.code === 0) {
           log(expected === undefined
-            ? `created branch '${options.branch}' at ${shortSha(commit)}`
-            : `pushed '${options.branch}': ${shortSha(expected)}..${shortSha(commit)}`);
-          return { status: 'published', commit, changes, attempts: attempt };
+            ? `created branch '${branch}' at ${shortSha(commit)}`
+            : `pushed '${branch}': ${shortSha(expected)}..${shortSha(commit)}`);
+          return { branch, status: 'published', commit, changes, attempts: attempt };
         }
       }
 
-      const now = await remoteRefs(clone, [branchRef, NOTES_REF]);
-      if (now.get(branchRef) === expected && now.get(NOTES_REF) === expectedNotes) {
+      const now = await remoteRefs(clone, watched);
+      if (now.get(branchRef) === expected && now.get(NOTES_REF) === expectedNotes && (activeRef === undefined || now.get(activeRef) === expectedActive)) {
         throw new GitError(pushArgs, clone, push,
           `Neither the branch nor ${NOTES_REF} moved, so this is not a race with another publisher: check the credentials and the branch protection of ${shownRepo} (publish pushes ${branchRef} and ${NOTES_REF}, atomically).`);
       }
       if (attempt < maxAttempts) {
         const moved = now.get(branchRef) !== expected
-          ? `'${options.branch}' moved to ${now.get(branchRef) === undefined ? '(deleted)' : shortSha(now.get(branchRef) as string)}`
-          : `${NOTES_REF} moved`;
+          ? `'${branch}' moved to ${now.get(branchRef) === undefined ? '(deleted)' : shortSha(now.get(branchRef) as string)}`
+          : now.get(NOTES_REF) !== expectedNotes ? `${NOTES_REF} moved` : `'${target.activeBranch as string}' moved`;
         log(`push refused: ${moved} while publishing; retrying on the new head (attempt ${attempt + 1} of ${maxAttempts})`);
         await sleep(150 * attempt + Math.floor(Math.random() * 250));
       }
@@ -224,7 +321,7 @@ export async function publishRendered(options: PublishOptions): Promise<PublishO
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  throw new PlatformError(`gave up after ${maxAttempts} attempts: '${options.branch}' of ${shownRepo} kept moving while publishing (other publishers are pushing). Nothing was lost; re-run the job, or raise --max-attempts`);
+  throw new PlatformError(`gave up after ${maxAttempts} attempts: '${branch}' of ${shownRepo} kept moving while publishing (other publishers are pushing). Nothing was lost; re-run the job, or raise --max-attempts`);
 }
 
 /** Git notes ref recording which source a rendered commit corresponds to (Argo CD's namespace). */
@@ -315,12 +412,19 @@ async function addNote(clone: string, commit: string, drySha: string, identity: 
   await git(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-m', JSON.stringify({ drySha }), commit], { cwd: clone, env: identity });
 }
 
-/** `<short sha>: <subject>`, the body, and a co-author trailer: Argo CD's default commit message template. */
+/**
+ * `<short sha>: <subject>`, the body, and co-author trailers (the referenced commit's author, then the source
+ * commit's): Argo CD's default commit message template (`util/settings/settings.go` `CommitMessageTemplate`).
+ */
 export function commitMessage(source: SourceRevision): string {
   const lines = [`${shortSha(source.sha)}${source.dirty ? '-dirty' : ''}: ${source.subject}`];
   if (source.body) lines.push('', source.body);
   if (source.dirty) lines.push('', `Published with --allow-dirty: uncommitted changes on top of ${source.sha}.`);
-  lines.push('', `Co-authored-by: ${source.author}`);
+  lines.push('');
+  for (const reference of referencesFromTrailers(source.trailers)) {
+    if (reference.commit.author) lines.push(`Co-authored-by: ${reference.commit.author}`);
+  }
+  lines.push(`Co-authored-by: ${source.author}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -337,7 +441,7 @@ function writeMessage(dir: string, attempt: number, message: string): string {
 export async function compareWithPublished(
   source: SourceRevision,
   published: string,
-  options: Pick<PublishOptions, 'allowDiverged' | 'branch'>,
+  options: { readonly allowDiverged?: boolean; readonly branch: string },
   log: (line: string) => void,
 ): Promise<'proceed' | 'superseded'> {
   const publishedSha = published.replace(/-dirty$/, '');

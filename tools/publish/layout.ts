@@ -1,19 +1,25 @@
 /**
  * The rendered branch's layout, following Argo CD's Source Hydrator
- * (argoproj/argo-cd `commitserver/commit/hydratorhelper.go`, `util/hydrator/hydrator.go`):
+ * (argoproj/argo-cd v3.5.1 `commitserver/commit/hydratorhelper.go` `WriteForPaths`, `util/hydrator/hydrator.go`):
  *
  * ```
  * .gitattributes                 marks README.md and hydrator.metadata files as generated
- * hydrator.metadata              {"repoURL", "drySha", "author", "date", "subject", "body"} of the source commit
+ * hydrator.metadata              {"repoURL", "drySha", "author", "date", "subject", "body", "references"} of the source commit
+ * <env>/<app>/.platform-synth    ownership marker: this directory is publish's (rewritten or deleted by it)
  * <env>/<app>/hydrator.metadata  {"repoURL", "drySha", "commands"}
  * <env>/<app>/README.md          how to reproduce the directory from the source commit
  * <env>/<app>/<Kind>.<name>.yaml the rendered objects (one per file, as in dist/)
+ * <env>/argocd/bootstrap/        the environment's bootstrap files (./bootstrap.ts), inside the root's directory
  * ```
  *
- * Ownership (what publish may change or delete): the root `hydrator.metadata`, the two `.gitattributes`
- * lines below (other lines are kept), and every file inside a "generated path": a directory exactly two
- * levels deep (`<env>/<app>/`) holding a `hydrator.metadata`. Everything else on the branch (CODEOWNERS,
- * `docs/`, a root README, files directly in `<env>/`) belongs to people and is never touched.
+ * Ownership (what publish may change or delete): the root `hydrator.metadata`, the two `.gitattributes` lines
+ * below (other lines are kept), and every file inside an *owned path*: a directory exactly two levels deep
+ * (`<env>/<app>/`) holding the marker `.platform-synth`. `hydrator.metadata` alone proves nothing (Argo CD's own
+ * hydrator writes it too, for example `apps/payments/`): such a directory is never changed or deleted.
+ * Branches published before the marker existed are migrated: a directory whose `hydrator.metadata` and `README.md`
+ * are exactly what this version writes (`isLegacyOwnedPath`) is adopted (the marker is added) or, when it is no
+ * longer rendered, deleted. Everything else on the branch (CODEOWNERS, `docs/`, a root README, files directly in
+ * `<env>/`, other hydrators' paths) belongs to others and is never touched.
  *
  * @see https://argo-cd.readthedocs.io/en/latest/user-guide/source-hydrator/
  */
@@ -21,9 +27,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PlatformError } from '../../constructs/lib/errors';
 import type { OutputFile } from '../synth/output';
+import type { RevisionReference } from './trailers';
 
 /** Metadata file name (Argo CD's). */
 export const METADATA_FILE = 'hydrator.metadata';
+/** The file marking a directory as publish's own (not a manifest: Argo CD reads only .yaml/.yml/.json/.jsonnet). */
+export const OWNER_MARKER = '.platform-synth';
+/** Content of the marker. */
+export const OWNER_MARKER_CONTENT = 'This directory is written by platform-synth publish: it replaces or deletes everything in it on every publish.\n';
 /** Per-path README file name (Argo CD's). */
 export const README_FILE = 'README.md';
 /** The `.gitattributes` lines publish manages (Argo CD's exact lines). */
@@ -50,8 +61,13 @@ export interface RootMetadata {
   /** Author date of the source commit, RFC 3339. */
   readonly date: string;
   readonly subject: string;
-  /** Omitted when the source commit has no body (as Argo CD's `omitempty`). */
+  /**
+   * The message after the subject, without valid `Argocd-reference-commit-*` trailers, each line ending in a
+   * newline; omitted when empty (as Argo CD's `omitempty`).
+   */
   readonly body?: string;
+  /** The commit the source commit refers to (its `Argocd-reference-commit-*` trailers); omitted when none. */
+  readonly references?: readonly RevisionReference[];
 }
 
 /** Serialise metadata like Argo CD does (Go `json.Encoder`, two-space indent, trailing newline). */
@@ -60,7 +76,7 @@ export function metadataJson(metadata: PathMetadata | RootMetadata): string {
 }
 
 /** The README of one generated path (Argo CD's template, plus where the files come from in the output). */
-export function readmeFor(hydratePath: string, metadata: PathMetadata, subdir: string): string {
+export function readmeFor(hydratePath: string, metadata: PathMetadata, subdir: string, extraFiles: readonly string[] = []): string {
   const dirty = metadata.drySha.endsWith('-dirty');
   const lines = [
     '# Manifest Hydration',
@@ -78,6 +94,9 @@ export function readmeFor(hydratePath: string, metadata: PathMetadata, subdir: s
     `The files of this directory are \`dist/${hydratePath}/\` of that output. They are generated: change the source`,
     'and let CI publish again instead of editing them here.',
   ];
+  if (extraFiles.length > 0) {
+    lines.push('', `Publish also writes ${extraFiles.map((f) => `\`${f}\``).join(', ')}, which are not in \`dist/\` (see bootstrap/README.md).`);
+  }
   if (dirty) {
     lines.push('', 'Note: this directory was published from uncommitted changes on top of that commit (`--allow-dirty`);', 'the checkout above reproduces it only approximately.');
   }
@@ -132,35 +151,77 @@ export function filesUnder(dir: string): string[] {
   return out.sort();
 }
 
-/** The generated paths on a checked-out branch: `<env>/<app>` directories holding a `hydrator.metadata`. */
-export function generatedPaths(checkout: string): string[] {
+/** The directories exactly two levels deep (`<env>/<app>`) of a checked-out branch. */
+function twoLevelDirectories(checkout: string): string[] {
   const found: string[] = [];
   for (const env of fs.readdirSync(checkout, { withFileTypes: true })) {
     if (!env.isDirectory() || env.name.startsWith('.')) continue;
     for (const app of fs.readdirSync(path.join(checkout, env.name), { withFileTypes: true })) {
-      if (app.isDirectory() && fs.existsSync(path.join(checkout, env.name, app.name, METADATA_FILE))) {
-        found.push(`${env.name}/${app.name}`);
-      }
+      if (app.isDirectory()) found.push(`${env.name}/${app.name}`);
     }
   }
   return found.sort();
 }
 
+/** The owned paths on a checked-out branch: `<env>/<app>` directories holding the ownership marker. */
+export function ownedPaths(checkout: string): string[] {
+  return twoLevelDirectories(checkout).filter((p) => fs.existsSync(path.join(checkout, p, OWNER_MARKER)));
+}
+
+/**
+ * True when `hydratePath` (no marker) holds exactly what publish wrote before the marker existed: a
+ * `hydrator.metadata` with only `repoURL`, `drySha` and publish's `commands`, and publish's README for that path
+ * (which names `dist/<hydratePath>/`). Argo CD's hydrator writes other commands and another README (and a
+ * `manifest.yaml`), so its paths never match.
+ */
+export function isLegacyOwnedPath(checkout: string, hydratePath: string): boolean {
+  const dir = path.join(checkout, hydratePath);
+  const metadataFile = path.join(dir, METADATA_FILE);
+  const readmeFile = path.join(dir, README_FILE);
+  if (fs.existsSync(path.join(dir, OWNER_MARKER)) || !fs.existsSync(metadataFile) || !fs.existsSync(readmeFile)) return false;
+  let metadata: unknown;
+  try {
+    metadata = JSON.parse(fs.readFileSync(metadataFile, 'utf8'));
+  } catch {
+    return false;
+  }
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) return false;
+  const record = metadata as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length !== 3 || keys.join() !== 'repoURL,drySha,commands') return false;
+  if (JSON.stringify(record.commands) !== JSON.stringify(HYDRATE_COMMANDS) || typeof record.drySha !== 'string' || typeof record.repoURL !== 'string') return false;
+  const readme = fs.readFileSync(readmeFile, 'utf8');
+  return readme.startsWith('# Manifest Hydration\n') && readme.includes(`\nThe files of this directory are \`dist/${hydratePath}/\` of that output.`);
+}
+
+/** Publish's paths on a branch: marked ones, and unmarked ones written before the marker existed (`legacy`). */
+export function publishPaths(checkout: string): { readonly marked: readonly string[]; readonly legacy: readonly string[] } {
+  const marked: string[] = [];
+  const legacy: string[] = [];
+  for (const p of twoLevelDirectories(checkout)) {
+    if (fs.existsSync(path.join(checkout, p, OWNER_MARKER))) marked.push(p);
+    else if (isLegacyOwnedPath(checkout, p)) legacy.push(p);
+  }
+  return { marked, legacy };
+}
+
 /** What applying the rendered tree to a branch changes. */
 export interface BranchChanges {
-  /** Generated paths that did not exist. */
+  /** Owned paths that did not exist. */
   readonly added: readonly string[];
-  /** Generated paths whose manifests changed. */
+  /** Owned paths whose manifests changed. */
   readonly changed: readonly string[];
-  /** Generated paths that are no longer rendered (their directories were deleted). */
+  /** Owned paths that are no longer rendered (their directories were deleted). */
   readonly removed: readonly string[];
-  /** Generated paths with identical manifests (their metadata and README are left as they were). */
+  /** Paths written before the ownership marker existed, with unchanged manifests: the marker was added. */
+  readonly adopted: readonly string[];
+  /** Owned paths with identical manifests (their metadata and README are left as they were). */
   readonly unchanged: readonly string[];
 }
 
-/** True when the branch's manifests change (a commit is needed). */
+/** True when the branch changes (a commit is needed). */
 export function hasChanges(changes: BranchChanges): boolean {
-  return changes.added.length + changes.changed.length + changes.removed.length > 0;
+  return changes.added.length + changes.changed.length + changes.removed.length + changes.adopted.length > 0;
 }
 
 /** The source facts written into metadata files. */
@@ -171,18 +232,27 @@ export interface HydrationSource {
   readonly subdir: string;
 }
 
+/** Files of a desired path that are not in `dist/` (publish's own additions, such as `bootstrap/`). */
+function extraFilesOf(files: ReadonlyMap<string, string>): string[] {
+  return [...files.keys()].filter((f) => f.includes('/')).sort();
+}
+
 /**
- * Apply the rendered tree to a checkout of the branch, following Argo CD: a path whose manifests are
+ * Apply the rendered tree to a checkout of the branch, following Argo CD: an owned path whose manifests are
  * unchanged keeps its files, metadata and README (its `drySha` stays that of the commit that last changed
- * it); a changed or new path is rewritten completely; a generated path that is no longer rendered is
- * deleted. Root metadata and `.gitattributes` are only written when something changed.
+ * it); a changed or new path is rewritten completely (files others put inside it are deleted); an owned path
+ * that is no longer rendered is deleted. Root metadata and `.gitattributes` are only written when something
+ * changed. Paths of other writers (no marker) are never changed or deleted.
  *
- * Throws when a directory about to become a generated path already holds files publish did not write.
+ * Throws when a directory about to become an owned path already holds files publish did not write.
  */
 export function applyRenderedTree(checkout: string, desired: ReadonlyMap<string, ReadonlyMap<string, string>>, source: HydrationSource): BranchChanges {
-  const owned = new Set(generatedPaths(checkout));
+  const { marked, legacy } = publishPaths(checkout);
+  const owned = new Set([...marked, ...legacy]);
+  const legacySet = new Set(legacy);
   const added: string[] = [];
   const changed: string[] = [];
+  const adopted: string[] = [];
   const unchanged: string[] = [];
 
   // Check every collision before changing anything.
@@ -190,7 +260,7 @@ export function applyRenderedTree(checkout: string, desired: ReadonlyMap<string,
     if (owned.has(hydratePath)) continue;
     const foreign = filesUnder(path.join(checkout, hydratePath)).filter((f) => !files.has(f));
     if (foreign.length > 0) {
-      throw new PlatformError(`the branch already has a directory ${hydratePath}/ that publish did not write (no ${METADATA_FILE}), holding ${foreign.map((f) => `'${f}'`).join(', ')}; publish would take it over and delete those files. Move them out of ${hydratePath}/ on the branch (or delete them), then publish again`);
+      throw new PlatformError(`the branch already has a directory ${hydratePath}/ that publish did not write (no ${OWNER_MARKER} marker), holding ${foreign.map((f) => `'${f}'`).join(', ')}; publish never overwrites another writer's files. Move them out of ${hydratePath}/ on the branch (or delete them), or rename the application, then publish again`);
     }
   }
 
@@ -198,20 +268,29 @@ export function applyRenderedTree(checkout: string, desired: ReadonlyMap<string,
     const files = desired.get(hydratePath) as ReadonlyMap<string, string>;
     const dir = path.join(checkout, hydratePath);
     const existing = filesUnder(dir);
-    const manifests = existing.filter((f) => f !== README_FILE && f !== METADATA_FILE);
+    const manifests = existing.filter((f) => f !== README_FILE && f !== METADATA_FILE && f !== OWNER_MARKER);
     const same = owned.has(hydratePath)
       && manifests.length === files.size
       && manifests.every((f) => files.get(f) === fs.readFileSync(path.join(dir, f), 'utf8'));
     if (same) {
-      unchanged.push(hydratePath);
+      if (legacySet.has(hydratePath)) {
+        fs.writeFileSync(path.join(dir, OWNER_MARKER), OWNER_MARKER_CONTENT);
+        adopted.push(hydratePath);
+      } else {
+        unchanged.push(hydratePath);
+      }
       continue;
     }
     (owned.has(hydratePath) ? changed : added).push(hydratePath);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
-    for (const [name, content] of files) fs.writeFileSync(path.join(dir, name), content);
+    for (const [name, content] of files) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), content);
+    }
+    fs.writeFileSync(path.join(dir, OWNER_MARKER), OWNER_MARKER_CONTENT);
     fs.writeFileSync(path.join(dir, METADATA_FILE), metadataJson(source.path));
-    fs.writeFileSync(path.join(dir, README_FILE), readmeFor(hydratePath, source.path, source.subdir));
+    fs.writeFileSync(path.join(dir, README_FILE), readmeFor(hydratePath, source.path, source.subdir, extraFilesOf(files)));
   }
 
   const removed = [...owned].filter((p) => !desired.has(p)).sort();
@@ -221,7 +300,7 @@ export function applyRenderedTree(checkout: string, desired: ReadonlyMap<string,
     if (fs.readdirSync(envDir).length === 0) fs.rmdirSync(envDir);
   }
 
-  const changes: BranchChanges = { added, changed, removed, unchanged };
+  const changes: BranchChanges = { added, changed, removed, adopted, unchanged };
   if (hasChanges(changes)) {
     fs.writeFileSync(path.join(checkout, METADATA_FILE), metadataJson(source.root));
     const attributes = path.join(checkout, '.gitattributes');

@@ -6,6 +6,7 @@
  * prints the same report without writing. See README, "Validation".
  */
 import type { RenderedEnvironment } from '../synth/render';
+import { checkArgoCdVersion } from './argocd-version';
 import { child, isRecord, withoutUndefined } from './json';
 import { ExemptedFinding, Finding, FindingCollector, ValidationReport } from './findings';
 import { checkMetadata } from './metadata';
@@ -45,6 +46,7 @@ function checkObjects(env: RenderedEnvironment, schemas: SchemaRegistry, collect
       checkMetadata(object, report);
       if (isRecord(object)) {
         checkStructure(object, report);
+        checkArgoCdVersion(object, report);
         checkPolicies(object, report, { stage: env.context.stage });
         indexed.push({ application: application.name, environment: env.name, object, report });
       }
