@@ -12,12 +12,15 @@ import { checkMetadata } from './metadata';
 import { checkPolicies } from './policies';
 import { checkReferences, IndexedObject } from './references';
 import { SchemaRegistry } from './schema';
+import { celStats, type CelStats } from './cel';
 import { checkStructure } from './structure';
 
 export type { EnvironmentSummary, ExemptedFinding, Finding, Severity } from './findings';
 export { ValidationFailedError, ValidationReport } from './findings';
 export { REFERENCE_RULES } from './references';
 export { SCHEMA_RULES, SchemaRegistry } from './schema';
+export { CEL_RULES } from './cel';
+export type { CelStats } from './cel';
 export { METADATA_RULE } from './metadata';
 export { STRUCTURE_RULE } from './structure';
 
@@ -31,7 +34,7 @@ export interface ValidateOptions {
 }
 
 /** Validate one environment into `collector`; returns the number of objects checked. */
-function validateEnvironment(env: RenderedEnvironment, schemas: SchemaRegistry, collector: FindingCollector): number {
+function validateEnvironment(env: RenderedEnvironment, schemas: SchemaRegistry, collector: FindingCollector, cel: CelStats): number {
   const indexed: IndexedObject[] = [];
   let count = 0;
   for (const application of env.applications) {
@@ -44,6 +47,7 @@ function validateEnvironment(env: RenderedEnvironment, schemas: SchemaRegistry, 
         report.error(EXEMPTION_RULE, child('metadata.annotations', problem.annotation), problem.message, problem.value, problem.fix);
       }
       for (const issue of schemas.check(object)) report.error(issue.rule, issue.path, issue.message, issue.value, issue.fix);
+      for (const issue of schemas.cel.check(object, cel)) report.add(issue.severity, issue.rule, issue.path, issue.message, issue.value, issue.fix);
       checkMetadata(object, report);
       if (isRecord(object)) {
         checkStructure(object, report);
@@ -62,11 +66,12 @@ export function validateEnvironments(envs: readonly RenderedEnvironment[], optio
   const checked = new Map<string, number>();
   const findings = [];
   const exempted = [];
+  const cel = celStats();
   for (const env of envs) {
     const collector = new FindingCollector(env.name);
-    checked.set(env.name, validateEnvironment(env, schemas, collector));
+    checked.set(env.name, validateEnvironment(env, schemas, collector, cel));
     findings.push(...collector.findings);
     exempted.push(...collector.exempted);
   }
-  return new ValidationReport(findings, checked, exempted);
+  return new ValidationReport(findings, checked, exempted, cel);
 }
