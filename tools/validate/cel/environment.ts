@@ -146,9 +146,10 @@ export function compileExpression(text: string): Compiled {
     scan(expr, calls, idents);
     const usesOldSelf = idents.has('oldSelf');
     const env = celEnvironment();
-    const problem = calls.map((call) => unresolved(env, call) ?? (call.literal !== undefined ? regexProblem(call.literal) : undefined)).find((p) => p !== undefined);
-    if (problem !== undefined) {
-      result = { ok: false, reason: problem, usesOldSelf };
+    // Every problem, innermost call first (the order they appear in the text).
+    const problems = [...new Set(calls.reverse().map((call) => unresolved(env, call) ?? (call.literal !== undefined ? regexProblem(call.literal) : undefined)).filter((p): p is string => p !== undefined))];
+    if (problems.length > 0) {
+      result = { ok: false, reason: problems.join('; '), usesOldSelf };
     } else {
       try {
         const program = plan(env, expr) as CelProgram;
