@@ -73,20 +73,27 @@ function stringLiteral(expr: unknown): string | undefined {
   return typeof constant.constantKind.value === 'string' ? constant.constantKind.value : undefined;
 }
 
-/** Every call and every identifier of an expression. */
-function scan(node: unknown, calls: CallInfo[], idents: Set<string>): void {
+/** Variables a receiver may start with (then `a.f()` is a method call, not a namespaced function `a.f`). */
+const VARIABLES = new Set(['self', 'oldSelf']);
+
+/** Every call, every identifier and every comprehension variable of an expression. */
+function scan(node: unknown, calls: CallInfo[], idents: Set<string>, variables: Set<string> = new Set(VARIABLES)): void {
   if (Array.isArray(node)) {
-    for (const item of node) scan(item, calls, idents);
+    for (const item of node) scan(item, calls, idents, variables);
     return;
   }
   if (!isRecord(node)) return;
   const kind = isRecord(node.exprKind) ? node.exprKind : undefined;
   if (kind?.case === 'identExpr' && isRecord(kind.value) && typeof kind.value.name === 'string') idents.add(kind.value.name);
+  if (kind?.case === 'comprehensionExpr' && isRecord(kind.value)) {
+    for (const key of ['iterVar', 'iterVar2', 'accuVar']) if (typeof kind.value[key] === 'string' && kind.value[key] !== '') variables.add(kind.value[key] as string);
+  }
   if (kind?.case === 'callExpr' && isRecord(kind.value) && typeof kind.value.function === 'string') {
     const call = kind.value;
     const args = Array.isArray(call.args) ? call.args : [];
     const target = call.target;
-    const qualified = target !== undefined ? qualifiedName(target) : undefined;
+    const qualifiedTarget = target !== undefined ? qualifiedName(target) : undefined;
+    const qualified = qualifiedTarget !== undefined && !variables.has(qualifiedTarget.split('.')[0] as string) ? qualifiedTarget : undefined;
     const literal = REGEX_FUNCTIONS.has(call.function as string) ? stringLiteral(args[0]) : undefined;
     calls.push({
       name: call.function as string,
@@ -97,7 +104,7 @@ function scan(node: unknown, calls: CallInfo[], idents: Set<string>): void {
     });
   }
   for (const [key, value] of Object.entries(node)) {
-    if (key !== '$typeName' && typeof value === 'object' && value !== null) scan(value, calls, idents);
+    if (key !== '$typeName' && typeof value === 'object' && value !== null) scan(value, calls, idents, variables);
   }
 }
 

@@ -328,7 +328,11 @@ export class CelValidator {
         value.forEach((item, i) => this.walk(items, effectiveValue(item, items.schema), child(path, i), context));
       }
     } else if (isRecord(value)) {
-      for (const [name, sub] of node.properties) this.walk(sub, effectiveValue(value[name], sub.schema), child(path, name), context);
+      for (const [name, sub] of node.properties) {
+        // The API server ignores the status of a created object (status subresource): controllers write it.
+        if (path === '' && name === 'status') continue;
+        this.walk(sub, effectiveValue(value[name], sub.schema), child(path, name), context);
+      }
       if (node.additionalProperties !== undefined) {
         const values = node.additionalProperties;
         for (const [key, v] of Object.entries(value)) this.walk(values, effectiveValue(v, values.schema), child(path, key), context);
