@@ -215,10 +215,32 @@ function effectiveItem(item: unknown, items: JsonRecord): unknown {
 }
 
 /**
- * An object with `properties`: keys are escaped property names, values convert on first access, defaults
- * apply, null fields are absent. A `Map` so the evaluator accepts it as a CEL map.
+ * A map whose values convert on first access (`get` and `keys` are the subclass's); a `Map` so the evaluator
+ * accepts it as a CEL map.
  */
-class ObjectValue extends Map<string, CelInput> {
+abstract class LazyMap extends Map<string, CelInput> {
+  public override *entries(): MapIterator<[string, CelInput]> {
+    for (const key of this.keys()) {
+      const value = this.get(key);
+      if (value !== undefined) yield [key, value];
+    }
+  }
+
+  public override *values(): MapIterator<CelInput> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  public override forEach(callback: (value: CelInput, key: string, map: Map<string, CelInput>) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this);
+  }
+
+  public override [Symbol.iterator](): MapIterator<[string, CelInput]> {
+    return this.entries();
+  }
+}
+
+/** An object with `properties`: keys are escaped property names, defaults apply, null fields are absent. */
+class ObjectValue extends LazyMap {
   private readonly converted = new Map<string, CelInput | undefined>();
   private readonly names: readonly string[];
 
@@ -257,29 +279,10 @@ class ObjectValue extends Map<string, CelInput> {
       if (propertySchema(this.schema, name, this.resolve) !== undefined) yield escapeProperty(name) ?? name;
     }
   }
-
-  public override *entries(): MapIterator<[string, CelInput]> {
-    for (const key of this.keys()) {
-      const value = this.get(key);
-      if (value !== undefined) yield [key, value];
-    }
-  }
-
-  public override *values(): MapIterator<CelInput> {
-    for (const [, value] of this.entries()) yield value;
-  }
-
-  public override forEach(callback: (value: CelInput, key: string, map: Map<string, CelInput>) => void, thisArg?: unknown): void {
-    for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this);
-  }
-
-  public override [Symbol.iterator](): MapIterator<[string, CelInput]> {
-    return this.entries();
-  }
 }
 
 /** An object with `additionalProperties`: a map of its keys as they are, values typed by the value schema. */
-class MapValue extends Map<string, CelInput> {
+class MapValue extends LazyMap {
   private readonly converted = new Map<string, CelInput | undefined>();
 
   public constructor(private readonly raw: JsonRecord, private readonly schema: JsonRecord, private readonly resolve: SchemaResolver) {
@@ -304,24 +307,5 @@ class MapValue extends Map<string, CelInput> {
 
   public override *keys(): MapIterator<string> {
     yield* Object.keys(this.raw);
-  }
-
-  public override *entries(): MapIterator<[string, CelInput]> {
-    for (const key of Object.keys(this.raw)) {
-      const value = this.get(key);
-      if (value !== undefined) yield [key, value];
-    }
-  }
-
-  public override *values(): MapIterator<CelInput> {
-    for (const [, value] of this.entries()) yield value;
-  }
-
-  public override forEach(callback: (value: CelInput, key: string, map: Map<string, CelInput>) => void, thisArg?: unknown): void {
-    for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this);
-  }
-
-  public override [Symbol.iterator](): MapIterator<[string, CelInput]> {
-    return this.entries();
   }
 }
