@@ -57,7 +57,7 @@ function fixture(): { sources: string; config: string; out: string } {
     fs.writeFileSync(path.join(sources, `widgets-${version}`, 'widget-crd.yaml'), widgetCrd());
   }
   const config = path.join(dir, 'cdk8s.yaml');
-  fs.writeFileSync(config, 'language: typescript\nimports:\n  - example.com:=https://example.com/widgets/2.0.0/deploy/widget-crd.yaml\n');
+  fs.writeFileSync(config, 'language: typescript\ncrds:\n  - widgets.example.com:=https://example.com/widgets/2.0.0/deploy/widget-crd.yaml\n');
   const out = path.join(dir, 'imports');
   return { sources, config, out };
 }
@@ -127,6 +127,9 @@ describe('committed bindings', () => {
     const urls = header.filter((l) => /^\/\/\s+https?:\/\//.test(l)).map((l) => l.replace(/^\/\/\s+/, '').trim());
     expect(header[0]).toContain(GENERATED_MARKER.replace('// ', ''));
     expect(urls).toEqual(entries.filter((e) => e.module === module).map((e) => e.url));
+    // GIVEN the header's CRD hashes THEN they name exactly the module's CRDs, in cdk8s.yaml order
+    const hashes = header.find((l) => l.includes('sha256 of the upstream CRD documents'))?.replace(/^.*\): /, '').split(', ').map((h) => h.split(' ')[0]);
+    expect(hashes).toEqual(entries.filter((e) => e.module === module).map((e) => e.name));
   });
 
   test('schemas carry no upstream documentation strings', () => {
@@ -168,7 +171,7 @@ describe('committed bindings', () => {
 
   test('Strimzi is imported at kafka.strimzi.io/v1 only', () => {
     const schemas = JSON.parse(fs.readFileSync(path.join(ROOT, 'imports/schemas/kafka.strimzi.io.json'), 'utf8')) as Record<string, unknown>;
-    expect(Object.keys(schemas).sort()).toEqual(['kafka.strimzi.io/v1/Kafka', 'kafka.strimzi.io/v1/KafkaNodePool', 'kafka.strimzi.io/v1/KafkaTopic']);
+    expect(Object.keys(schemas).sort()).toEqual(['kafka.strimzi.io/v1/Kafka', 'kafka.strimzi.io/v1/KafkaNodePool', 'kafka.strimzi.io/v1/KafkaTopic', 'kafka.strimzi.io/v1/KafkaUser']);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Which branch each environment lives on (tools/publish/branches.ts), and the environment setting that chooses it.
  */
-import { ConfigError } from '../../constructs/lib/errors';
+import { ConfigError } from '../../constructs';
 import { branchFor, planTargets, PlannedEnvironment, publishBranchFor } from '../../tools/publish/branches';
 import { testEnvironment, TestOverrides } from '../helpers';
 

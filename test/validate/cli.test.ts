@@ -95,6 +95,21 @@ describe('npm run validate', () => {
     expect(out).toContainEqual(expect.stringMatching(/^EXEMPT ERROR \[policy\/probes\] dev\/identity-service Deployment\/healthxcape\/identity-service .*readinessProbe.* Exempted: readiness is gated by the service mesh$/));
   });
 
+  test('--verbose counts CEL rule evaluations and the transition rules skipped on create; a broken rule is an error', async () => {
+    // GIVEN prod's CloudNativePG cluster with a service account (its rule `self == oldSelf` compares with the
+    // previous version) and with both imageName and imageCatalogRef (refused by a CRD rule)
+    const build = referenceBuild(patch('identity-service', 'Cluster', 'identity-service-postgres',
+      JsonPatch.add('/spec/serviceAccountName', 'identity-db'),
+      JsonPatch.add('/spec/imageCatalogRef', { apiGroup: 'postgresql.cnpg.io', kind: 'ClusterImageCatalog', name: 'postgresql', major: 17 })), ['prod']);
+    // WHEN
+    const { code, out } = await run(['--verbose'], build);
+    // THEN the rule's upstream message is the finding, and the counts are printed
+    expect(code).toBe(1);
+    expect(out).toContainEqual('ERROR [schema/cel] prod/identity-service Cluster/healthxcape/identity-service-postgres spec: imageName and imageCatalogRef are mutually exclusive. '
+      + 'Fix: change the value so that the rule of Cluster postgresql.cnpg.io/v1 (imports/schemas/postgresql.cnpg.io.json) holds: !(has(self.imageCatalogRef) && has(self.imageName))');
+    expect(out).toContainEqual(expect.stringMatching(/^CEL rules: \d+ evaluations, 1 skipped \(transition rules using oldSelf run only on update\), 0 not evaluable$/));
+  });
+
   test('usage errors exit 2 with a hint, never a stack trace', async () => {
     const unknownEnv = await run(['--env', 'qa']);
     expect(unknownEnv.code).toBe(2);

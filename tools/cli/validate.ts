@@ -17,8 +17,9 @@ Prints one line per environment and every finding; exits 1 when any error remain
 
 ${PLATFORM_USAGE}
   --env <name>  validate only this environment (repeatable)
-  --json        print the report as JSON: { ok, environments: [...], findings: [...], exempted: [...] }
-  --verbose     also list exempted findings with their reasons, and stacks of unexpected errors
+  --json        print the report as JSON: { ok, environments: [...], findings: [...], exempted: [...], cel: {...} }
+  --verbose     also list exempted findings with their reasons, CEL rule counts (evaluated, skipped
+                transition rules, not evaluable), and stacks of unexpected errors
   --help        show this help`;
 
 /** The report as JSON (stable field order). */
@@ -28,6 +29,7 @@ export function reportJson(report: ValidationReport): unknown {
     environments: report.summaries(),
     findings: report.findings,
     exempted: report.exempted,
+    cel: report.cel,
   };
 }
 
@@ -65,6 +67,7 @@ export async function validateCommand(argv: readonly string[], io: CommandIO = P
     for (const line of formatFindings(report.findings)) io.out(line);
     if (values.verbose) {
       for (const f of report.exempted) io.out(`EXEMPT ${formatFinding(f)} Exempted: ${f.exemption}`);
+      io.out(report.celLine());
       io.out(`validate: ${envs.length} environment${envs.length === 1 ? '' : 's'} in ${((Date.now() - started) / 1000).toFixed(2)} s`);
     }
     if (errors > 0) {

@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { PlatformError } from '../../constructs/lib/errors';
 import { isRecord } from '../../constructs/lib/json';
 import { canonicalJson, stripDescriptions } from './json-schema';
+import { KindScope } from './scopes';
 
 /** Module name of the bundle: `imports/schemas/kubernetes.json`. */
 export const KUBERNETES_SCHEMA_MODULE = 'kubernetes';
@@ -112,4 +113,79 @@ export function resolveKubernetesDefinitions(url: string, tag: string, files: re
     throw new PlatformError(`${wanted.length === 0 ? 'no' : 'more than one'} local copy of ${url} (looked for ${tag}-definitions.json, or swagger.json in a directory named after ${tag})${wanted.length > 1 ? `: ${wanted.join(', ')}` : ''}. Fix: pass --from a directory holding exactly one`);
   }
   return wanted[0] as string;
+}
+
+/**
+ * The cluster-scoped kinds of the core API (`<group>/<Kind>`), used when the OpenAPI document has no `paths` to
+ * derive them from (the definitions-only copy `<tag>-definitions.json`). Taken from the release's discovery
+ * documents (kubernetes/kubernetes `api/discovery/api__v1.json` and `apis__<group>__<version>.json`,
+ * `"namespaced": false`); when the document has paths (the release's swagger.json, which a download gets), the
+ * scopes are derived from them and this list must agree, so that both ways give the same `imports/scopes.ts`.
+ */
+export const CLUSTER_SCOPED_CORE_KINDS: readonly string[] = [
+  '/Namespace', '/Node', '/PersistentVolume',
+  'admissionregistration.k8s.io/MutatingAdmissionPolicy', 'admissionregistration.k8s.io/MutatingAdmissionPolicyBinding',
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration', 'admissionregistration.k8s.io/ValidatingAdmissionPolicy',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding', 'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
+  'apiextensions.k8s.io/CustomResourceDefinition',
+  'apiregistration.k8s.io/APIService',
+  'certificates.k8s.io/CertificateSigningRequest', 'certificates.k8s.io/ClusterTrustBundle',
+  'flowcontrol.apiserver.k8s.io/FlowSchema', 'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration',
+  'internal.apiserver.k8s.io/StorageVersion',
+  'networking.k8s.io/IPAddress', 'networking.k8s.io/IngressClass', 'networking.k8s.io/ServiceCIDR',
+  'node.k8s.io/RuntimeClass',
+  'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'resource.k8s.io/DeviceClass', 'resource.k8s.io/ResourceSlice',
+  'scheduling.k8s.io/PriorityClass',
+  'storage.k8s.io/CSIDriver', 'storage.k8s.io/CSINode', 'storage.k8s.io/StorageClass', 'storage.k8s.io/VolumeAttachment',
+  'storage.k8s.io/VolumeAttributesClass',
+  'storagemigration.k8s.io/StorageVersionMigration',
+];
+
+/** `<group>/<Kind>` of a bundle key `<apiVersion>/<Kind>` (`apps/v1/Deployment` -> `apps/Deployment`, `v1/Pod` -> `/Pod`). */
+function groupKindOfBundleKey(key: string): string {
+  const parts = key.split('/');
+  return parts.length === 3 ? `${parts[0] as string}/${parts[2] as string}` : `/${parts[1] as string}`;
+}
+
+/**
+ * Scope of every create path's kind in an OpenAPI document: a kind whose create (`x-kubernetes-action: post`)
+ * path has a `{namespace}` segment is namespaced, otherwise cluster-scoped. Empty when the document has no paths.
+ */
+export function scopesFromPaths(document: unknown): Record<string, KindScope> {
+  const paths = isRecord(document) && isRecord(document.paths) ? document.paths : {};
+  const out: Record<string, KindScope> = {};
+  for (const [route, item] of Object.entries(paths)) {
+    if (!isRecord(item)) continue;
+    for (const operation of Object.values(item)) {
+      if (!isRecord(operation) || operation['x-kubernetes-action'] !== 'post') continue;
+      const gvk = operation['x-kubernetes-group-version-kind'];
+      if (!isRecord(gvk) || typeof gvk.group !== 'string' || typeof gvk.kind !== 'string') continue;
+      out[`${gvk.group}/${gvk.kind}`] = route.includes('/namespaces/{namespace}/') ? 'Namespaced' : 'Cluster';
+    }
+  }
+  return out;
+}
+
+/**
+ * The scope of every kind of the bundle, `<group>/<Kind>` -> scope: from the document's paths when it has them
+ * (then CLUSTER_SCOPED_CORE_KINDS must agree with them, or this throws naming the differences), otherwise from
+ * CLUSTER_SCOPED_CORE_KINDS.
+ */
+export function kubernetesKindScopes(document: unknown, bundle: KubernetesSchemaBundle, clusterScoped: readonly string[] = CLUSTER_SCOPED_CORE_KINDS): Record<string, KindScope> {
+  const listed = new Set(clusterScoped);
+  const derived = scopesFromPaths(document);
+  const hasPaths = Object.keys(derived).length > 0;
+  const out: Record<string, KindScope> = {};
+  const disagreements: string[] = [];
+  for (const key of Object.keys(bundle.kinds).map(groupKindOfBundleKey).sort()) {
+    const fromList: KindScope = listed.has(key) ? 'Cluster' : 'Namespaced';
+    const fromPaths = derived[key];
+    if (hasPaths && fromPaths !== undefined && fromPaths !== fromList) disagreements.push(`${key} is ${fromPaths} in the paths, ${fromList} by the list`);
+    out[key] = hasPaths && fromPaths !== undefined ? fromPaths : fromList;
+  }
+  if (disagreements.length > 0) {
+    throw new PlatformError(`the scopes of Kubernetes ${bundle.kubernetesVersion} differ from CLUSTER_SCOPED_CORE_KINDS: ${disagreements.join('; ')}. Fix: correct the list in tools/import/kubernetes-schemas.ts (local copies without paths use it)`);
+  }
+  return out;
 }

@@ -4,6 +4,7 @@
 import { PlatformError } from '../../constructs/lib/errors';
 import { isPolicyRule, ParsedExemptions, parseExemptions } from '../../constructs/lib/policy';
 import { isRecord, str } from './json';
+import type { CelStats } from './cel';
 
 /** Severity of a finding: errors stop synth, warnings are printed. */
 export type Severity = 'error' | 'warning';
@@ -52,6 +53,8 @@ export class ValidationReport {
     public readonly checked: ReadonlyMap<string, number>,
     /** Policy findings suppressed by exemptions (not errors). */
     public readonly exempted: readonly ExemptedFinding[] = [],
+    /** CEL rule evaluations: run, skipped (transition rules) and not evaluable. */
+    public readonly cel: Readonly<CelStats> = { evaluated: 0, skippedOldSelf: 0, unevaluated: 0 },
   ) {}
 
   public get errors(): readonly Finding[] {
@@ -77,6 +80,12 @@ export class ValidationReport {
       if (c !== undefined) c.exempted++;
     }
     return [...this.checked].map(([environment, objects]) => ({ environment, objects, ...(counts.get(environment) ?? { errors: 0, warnings: 0, exempted: 0 }) }));
+  }
+
+  /** `CEL rules: 12 evaluations, 3 skipped (transition rules using oldSelf), 0 not evaluable`. */
+  public celLine(): string {
+    const c = this.cel;
+    return `CEL rules: ${plural(c.evaluated, 'evaluation')}, ${c.skippedOldSelf} skipped (transition rules using oldSelf run only on update), ${c.unevaluated} not evaluable`;
   }
 
   /** `validated prod: 85 objects, 0 errors, 1 warning` (and exemptions, when any), one line per environment. */

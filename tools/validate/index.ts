@@ -13,12 +13,15 @@ import { checkMetadata } from './metadata';
 import { checkPolicies } from './policies';
 import { checkReferences, IndexedObject } from './references';
 import { SchemaRegistry } from './schema';
+import { celStats, type CelStats } from './cel';
 import { checkStructure } from './structure';
 
 export type { EnvironmentSummary, ExemptedFinding, Finding, Severity } from './findings';
 export { ValidationFailedError, ValidationReport } from './findings';
 export { REFERENCE_RULES } from './references';
 export { SCHEMA_RULES, SchemaRegistry } from './schema';
+export { CEL_RULES } from './cel';
+export type { CelStats } from './cel';
 export { METADATA_RULE } from './metadata';
 export { STRUCTURE_RULE } from './structure';
 
@@ -32,7 +35,7 @@ export interface ValidateOptions {
 }
 
 /** Check every object of one directory into `collector`; returns the objects, indexed for the cluster-wide checks. */
-function checkObjects(env: RenderedEnvironment, schemas: SchemaRegistry, collector: FindingCollector): IndexedObject[] {
+function checkObjects(env: RenderedEnvironment, schemas: SchemaRegistry, collector: FindingCollector, cel: CelStats): IndexedObject[] {
   const indexed: IndexedObject[] = [];
   for (const application of env.applications) {
     for (const rendered of application.objects) {
@@ -43,6 +46,7 @@ function checkObjects(env: RenderedEnvironment, schemas: SchemaRegistry, collect
         report.error(EXEMPTION_RULE, child('metadata.annotations', problem.annotation), problem.message, problem.value, problem.fix);
       }
       for (const issue of schemas.check(object)) report.error(issue.rule, issue.path, issue.message, issue.value, issue.fix);
+      for (const issue of schemas.cel.check(object, cel)) report.add(issue.severity, issue.rule, issue.path, issue.message, issue.value, issue.fix);
       checkMetadata(object, report);
       if (isRecord(object)) {
         checkStructure(object, report);
@@ -82,11 +86,12 @@ export function validateEnvironments(envs: readonly RenderedEnvironment[], optio
   const checked = new Map<string, number>();
   const findings: Finding[] = [];
   const exempted: ExemptedFinding[] = [];
+  const cel = celStats();
   const clusters = new Map<string, RenderedEnvironment[]>();
   for (const env of envs) clusters.set(env.cluster, [...(clusters.get(env.cluster) ?? []), env]);
   for (const [cluster, members] of clusters) {
     const collectors = members.map((env) => new FindingCollector(env.name));
-    const indexed = members.flatMap((env, i) => checkObjects(env, schemas, collectors[i] as FindingCollector));
+    const indexed = members.flatMap((env, i) => checkObjects(env, schemas, collectors[i] as FindingCollector, cel));
     checkCluster(cluster, members, indexed);
     members.forEach((env, i) => {
       const collector = collectors[i] as FindingCollector;
@@ -95,5 +100,5 @@ export function validateEnvironments(envs: readonly RenderedEnvironment[], optio
       exempted.push(...collector.exempted);
     });
   }
-  return new ValidationReport(findings, checked, exempted);
+  return new ValidationReport(findings, checked, exempted, cel);
 }

@@ -11,7 +11,7 @@
  * `additionalProperties` or `x-kubernetes-preserve-unknown-fields`) is closed, so unknown fields are errors.
  * `x-kubernetes-int-or-string`, `nullable` and `x-kubernetes-embedded-resource` get their Kubernetes meaning;
  * formats become plain keywords (int32 ranges, base64 and date-time patterns). `status` is written by
- * controllers and left unchecked; CEL rules (`x-kubernetes-validations`) are not evaluated.
+ * controllers and left unchecked. CEL rules (`x-kubernetes-validations`) are evaluated by `cel` (./cel/).
  *
  * Compiling the large CRD schemas (Strimzi's Kafka, CloudNativePG's Cluster) takes about half a second, so the
  * compiled code is cached in `node_modules/.cache/platform-synth/validators/`, keyed by a hash of the schema
@@ -27,6 +27,7 @@ import { apiGroupOf } from '../../constructs/lib/kinds';
 import { closest } from '../../constructs/lib/suggest';
 import { child, isRecord, JsonRecord, record } from './json';
 import { KubernetesSchemaBundle } from '../import/kubernetes-schemas';
+import { CelValidator } from './cel';
 
 /** Directory of the committed schemas. */
 export const SCHEMAS_DIR = path.resolve(__dirname, '..', '..', 'imports', 'schemas');
@@ -305,6 +306,7 @@ export class SchemaRegistry {
   private readonly kindsByGroup = new Map<string, Set<string>>();
   private readonly cacheDir: string | false;
   private cacheSalt: string | undefined;
+  private celValidator: CelValidator | undefined;
 
   public constructor(private readonly sources: SchemaSources, options: SchemaRegistryOptions = {}) {
     this.cacheDir = options.cacheDir ?? DEFAULT_CACHE_DIR;
@@ -326,6 +328,12 @@ export class SchemaRegistry {
   public static default(): SchemaRegistry {
     SchemaRegistry.shared ??= new SchemaRegistry(loadSchemaSources());
     return SchemaRegistry.shared;
+  }
+
+  /** The CEL rules (`x-kubernetes-validations`) of the same schemas, compiled lazily. */
+  public get cel(): CelValidator {
+    this.celValidator ??= new CelValidator(this.sources);
+    return this.celValidator;
   }
 
   /** Kubernetes release of the core schemas, e.g. `v1.32.0`. */
