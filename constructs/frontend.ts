@@ -3,7 +3,7 @@ import { mapChildOptions } from './lib/context';
 import { IConnectable } from './lib/connections';
 import * as k8s from './lib/k8s';
 import { ComponentIdentity, componentLabels } from './lib/labels';
-import { dnsLabelSchema, dnsSubdomainSchema, hostSchema, pickOptions, uniqueList, z } from './lib/options';
+import { dnsLabelSchema, dnsSubdomainSchema, hostSchema, optionKeys, pickOptions, uniqueList, z } from './lib/options';
 import { joinName } from './lib/names';
 import { PropsValidator } from './lib/validation';
 import { Microservice, MicroserviceOptionsSchema, MicroserviceProps } from './microservice';
@@ -82,6 +82,7 @@ export class Frontend extends Construct implements IConnectable {
 
     const check = new PropsValidator(this, `Frontend '${this.name}'`);
     check.options('', FrontendOptionsSchema.pick({ hosts: true, tls: true, ingressClassName: true }), pickOptions(FrontendOptionsSchema.pick({ hosts: true, tls: true, ingressClassName: true }), props), `Frontend '${this.name}'`);
+    check.unknownKeys(props, [...optionKeys(FrontendOptionsSchema), 'image', 'backends'], `Frontend '${this.name}'`);
     check.check(this.hosts.length > 0, 'hosts', "'hosts' must list at least one host name", props.hosts, "add the host names the frontend serves, e.g. ['healthxcape.com']");
     check.throwIfInvalid();
 

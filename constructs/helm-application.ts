@@ -3,7 +3,7 @@ import { DependencySet, HelmSource, IApplication, markApplication, markOptionsRo
 import type { ProblemLocation } from './lib/errors';
 import { GroupKind } from './lib/kinds';
 import { deepMerge } from './lib/merge';
-import { dnsLabelSchema, pickOptions, withFix, z } from './lib/options';
+import { dnsLabelSchema, withFix, z } from './lib/options';
 import { PropsValidator } from './lib/validation';
 
 /** A chart repository: `https://`/`http://` Helm repository or an `oci://` registry. */
@@ -137,7 +137,7 @@ export class HelmApplication extends Construct implements IApplication {
 
     const check = new PropsValidator(this, `HelmApplication '${this.appName}'`);
     check.dnsLabel(props.appName !== undefined ? 'appName' : 'id', this.appName);
-    check.options('', HelmApplicationOptionsSchema, pickOptions(HelmApplicationOptionsSchema, props), `HelmApplication '${id}'`);
+    check.props(HelmApplicationOptionsSchema, props, ['context', 'chart', 'version', 'defaultValues', 'images', 'clusterScopedKinds', 'providesApiGroups', 'podSecurity', 'serverSideApply', 'locate', 'appName'], `HelmApplication '${this.appName}'`);
     check.check(typeof props.chart === 'string' && props.chart.length > 0, 'chart', "'chart' is required", props.chart, 'name the chart in the repository');
     check.check(typeof props.version === 'string' && /^v?\d+\.\d+\.\d+([-+][\w.-]+)?$/.test(props.version), 'version', "'version' must pin an exact chart version (no ranges)", props.version, "use an exact version such as '1.2.0'");
     check.throwIfInvalid();

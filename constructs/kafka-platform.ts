@@ -15,7 +15,7 @@ import { componentLabels } from './lib/labels';
 import { joinName } from './lib/names';
 import { ResourceSettings } from './lib/resources';
 import { deepMerge } from './lib/merge';
-import { dnsLabelSchema, intSchema, pickOptions, quantitySchema, resourcesOverrideSchema, z } from './lib/options';
+import { dnsLabelSchema, intSchema, quantitySchema, resourcesOverrideSchema, z } from './lib/options';
 import { requireConfirmedDeletion } from './lib/retention';
 import { PropsValidator } from './lib/validation';
 import { IVolumeProvider } from './volume-provider';
@@ -188,7 +188,7 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
     const resources = deepMerge<ResourceSettings>({ requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } }, props.resources);
 
     const check = new PropsValidator(this, `KafkaPlatform '${this.clusterName}'`);
-    check.options('', KafkaPlatformOptionsSchema, pickOptions(KafkaPlatformOptionsSchema, props), `KafkaPlatform '${this.clusterName}'`);
+    check.props(KafkaPlatformOptionsSchema, props, ['storage', 'operator'], `KafkaPlatform '${this.clusterName}'`);
     check.check(namespace !== undefined, 'namespace', "'namespace' is required when the chart has no namespace", namespace, "set 'namespace' (e.g. 'kafka')");
     const versionProblem = kafkaVersionProblem(this.version);
     if (versionProblem) check.add('version', versionProblem, this.version, 'use a supported version (4.3.1 is the default), or upgrade Strimzi and re-run `npm run import`');

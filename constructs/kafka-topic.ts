@@ -5,7 +5,7 @@ import { componentLabels } from './lib/labels';
 import { dnsLabelProblem } from './lib/names';
 import { requireConfirmedDeletion } from './lib/retention';
 import { PropsValidator } from './lib/validation';
-import { pickOptions, z } from './lib/options';
+import { z } from './lib/options';
 
 /** Topic-level Kafka configuration (`retention.ms`, `cleanup.policy`, ...). */
 export type KafkaTopicConfig = Readonly<Record<string, string | number | boolean>>;
@@ -94,7 +94,7 @@ export class KafkaTopic extends Construct {
     this.cluster = props.cluster;
 
     const check = new PropsValidator(this, `KafkaTopic '${String(props.topicName)}' of cluster '${props.cluster.clusterName}'`);
-    check.options('', KafkaTopicOptionsSchema, pickOptions(KafkaTopicOptionsSchema, props), `topic '${String(props.topicName)}'`);
+    check.props(KafkaTopicOptionsSchema, props, ['cluster', 'topicName'], `topic '${String(props.topicName)}'`);
     const nameProblem = kafkaTopicNameProblem(props.topicName);
     if (nameProblem) {
       check.add('topicName', nameProblem, props.topicName, "use a name such as 'identity.events'");

@@ -4,7 +4,7 @@ import { contextOf, recordDependency } from './lib/context';
 import * as k8s from './lib/k8s';
 import { componentLabels } from './lib/labels';
 import { dnsSubdomainProblem, joinName } from './lib/names';
-import { dnsLabelSchema, pickOptions, refuse, uniqueList, withFix, z } from './lib/options';
+import { dnsLabelSchema, refuse, uniqueList, withFix, z } from './lib/options';
 import { onPrepare } from './lib/prepare';
 import { quantityProblem } from './lib/resources';
 import { requireConfirmedDeletion } from './lib/retention';
@@ -75,7 +75,7 @@ export class LocalStorage extends Construct implements IVolumeProvider {
     this.root = (props.root ?? '/mnt/data').replace(/\/+$/, '');
 
     const check = new PropsValidator(this, `LocalStorage '${id}'`);
-    check.options('', LocalStorageOptionsSchema, pickOptions(LocalStorageOptionsSchema, props), 'local storage');
+    check.props(LocalStorageOptionsSchema, props, [], 'local storage');
     const chartNamespace = Chart.of(this).namespace;
     check.check(chartNamespace === undefined, 'scope', 'renders cluster-scoped objects, so its chart must not have a namespace', chartNamespace, 'create it in an application chart without a namespace');
     check.throwIfInvalid();

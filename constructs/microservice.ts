@@ -8,8 +8,8 @@ import * as k8s from './lib/k8s';
 import { ComponentIdentity, componentLabels, selectorLabels, stableLabels } from './lib/labels';
 import { deepMerge } from './lib/merge';
 import { joinName } from './lib/names';
-import { dnsLabelSchema, envVarsSchema, intSchema, pickOptions, portSchema, quantitySchema, resourcesOverrideSchema, withFix, z } from './lib/options';
-import { execProbe, grpcProbe, httpProbe, probePathProblem, probeTimingsProblem, ProbeSchedule, ProbeTimings, tcpProbe, WEB_PROBES } from './lib/probes';
+import { dnsLabelSchema, envVarsSchema, intSchema, portSchema, quantitySchema, resourcesOverrideSchema, withFix, z } from './lib/options';
+import { execProbe, grpcProbe, httpProbe, probeWithTimings, probePathProblem, probeTimingsProblem, ProbeSchedule, ProbeTimings, tcpProbe, WEB_PROBES } from './lib/probes';
 import { ResourceSettings } from './lib/resources';
 import { Runtime, RUNTIME_PRESETS } from './lib/runtimes';
 import { RunAsUser, runAsUserProblem } from './lib/security';
@@ -300,11 +300,6 @@ export interface MicroserviceProps extends MicroserviceOptions {
    * @default - no volumes
    */
   readonly storage?: IVolumeProvider;
-  /**
-   * Environment variable names the construct using this one sets itself (refused in `env`).
-   * @default - none
-   */
-  readonly reservedEnv?: RegExp;
 }
 
 /** Default resources of a workload without a runtime preset. */
@@ -361,7 +356,7 @@ export class Microservice extends Construct implements IHttpBackend {
     const kind = props.workload ?? 'Deployment';
 
     const check = new PropsValidator(this, `Microservice '${this.name}'`);
-    check.options('', MicroserviceOptionsSchema, pickOptions(MicroserviceOptionsSchema, props), `Microservice '${this.name}'`);
+    check.props(MicroserviceOptionsSchema, props, ['image', 'backends', 'envRefs', 'storage'], `Microservice '${this.name}'`);
     check.resources('resources', resources);
     const userProblem = runAsUserProblem(user);
     if (userProblem) check.add('runAsUser', userProblem, user, 'run as a non-root user, e.g. { uid: 1000, gid: 1000, fsGroup: 1000 }');
@@ -370,7 +365,6 @@ export class Microservice extends Construct implements IHttpBackend {
     const backends = props.backends ?? {};
     for (const name of Object.keys(props.env ?? {})) {
       if (name in backends) check.add(`env.${name}`, `'${name}' is set both in 'env' and in 'backends'`, name, 'remove one of them');
-      if (props.reservedEnv?.test(name)) check.add(`env.${name}`, `'${name}' is set by the construct from typed references`, name, `remove it; configure the ${name.split('_')[0]?.toLowerCase()} settings instead`);
     }
     for (const [name, backend] of Object.entries(backends)) {
       check.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), `backends.${name}`, `'${name}' is not a valid environment variable name`, name, 'use a name such as IDENTITY_API_URL');
@@ -597,6 +591,10 @@ export class Microservice extends Construct implements IHttpBackend {
       if (health !== undefined) {
         const path = (which === 'startup' ? health.startupPath : which === 'liveness' ? health.livenessPath : health.readinessPath) ?? health.path;
         return httpProbe(path, portOf(undefined, healthPort), timing);
+      }
+      // A startup probe without a handler of its own checks what liveness checks, with the startup budget.
+      if (which === 'startup' && liveness !== undefined) {
+        return probeWithTimings({ httpGet: liveness.httpGet, tcpSocket: liveness.tcpSocket, grpc: liveness.grpc, exec: liveness.exec }, timing);
       }
       return undefined;
     };

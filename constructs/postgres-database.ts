@@ -12,7 +12,7 @@ import { execProbe, ProbeSchedule } from './lib/probes';
 import { ResourceSettings } from './lib/resources';
 import { deepMerge } from './lib/merge';
 import { Connections } from './lib/connections';
-import { dnsLabelSchema, intSchema, pickOptions, quantitySchema, resourcesOverrideSchema, withFix, z } from './lib/options';
+import { dnsLabelSchema, intSchema, quantitySchema, resourcesOverrideSchema, withFix, z } from './lib/options';
 import { PropsValidator } from './lib/validation';
 import { renderPodTemplate, renderService } from './lib/workload';
 import { CONFIRM_DELETION, requireConfirmedDeletion, SYNC_OPTIONS_ANNOTATION } from './lib/retention';
@@ -159,7 +159,7 @@ export class PostgresDatabase extends Construct {
     const resources = deepMerge<ResourceSettings>({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } }, props.resources);
 
     const check = new PropsValidator(this, `PostgresDatabase '${this.name}'`);
-    check.options('', PostgresDatabaseOptionsSchema, pickOptions(PostgresDatabaseOptionsSchema, props), `PostgresDatabase '${this.name}'`);
+    check.props(PostgresDatabaseOptionsSchema, props, ['image', 'storage', 'operator'], `PostgresDatabase '${this.name}'`);
     for (const [field, value] of [['databaseName', this.databaseName], ['username', this.username]] as const) {
       check.check(typeof value === 'string' && /^[a-z_][a-z0-9_]{0,62}$/.test(value), field, `'${field}' must be a lower-case PostgreSQL identifier (letters, digits, _; at most 63 characters)`, value, "use a name such as 'identity'");
     }

@@ -9,7 +9,7 @@ import { PropsValidator } from './lib/validation';
 import { renderDeployment, renderPodTemplate, renderService } from './lib/workload';
 import { Connections } from './lib/connections';
 import { deepMerge } from './lib/merge';
-import { dnsLabelSchema, pickOptions, resourcesOverrideSchema, z } from './lib/options';
+import { dnsLabelSchema, resourcesOverrideSchema, z } from './lib/options';
 
 /** What an environment or a catalog entry may set on a `Redis`. */
 export const RedisOptionsSchema = z.strictObject({
@@ -58,7 +58,7 @@ export class Redis extends Construct {
     this.name = props.name ?? id;
     const resources = deepMerge<ResourceSettings>({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } }, props.resources);
     const check = new PropsValidator(this, `Redis '${this.name}'`);
-    check.options('', RedisOptionsSchema, pickOptions(RedisOptionsSchema, props), `Redis '${this.name}'`);
+    check.props(RedisOptionsSchema, props, ['image'], `Redis '${this.name}'`);
     check.resources('resources', resources);
     const namespace = Chart.of(this).namespace;
     check.check(namespace !== undefined, 'namespace', 'Redis must be in a chart with a namespace', namespace, "give the application chart a namespace (e.g. 'healthxcape')");

@@ -5,7 +5,7 @@ import { mapChildOptions, recordDependency } from './lib/context';
 import { IConnectable } from './lib/connections';
 import { ComponentIdentity } from './lib/labels';
 import { joinName } from './lib/names';
-import { envVarsSchema, pickOptions, withFix, z } from './lib/options';
+import { envVarsSchema, optionKeys, pickOptions, withFix, z } from './lib/options';
 import { Runtime, RUNTIME_PRESETS } from './lib/runtimes';
 import { PropsValidator } from './lib/validation';
 import { IHttpBackend } from './lib/workload';
@@ -145,6 +145,7 @@ export class ServiceWithPostgres extends Construct implements IHttpBackend, ICon
     const check = new PropsValidator(this, `ServiceWithPostgres '${this.name}'`);
     // The workload's, the database's and Redis's options are checked by their constructs; these are this one's.
     check.options('', OWN_OPTIONS, { env: props.env, kafka: props.kafka && pickOptions(KafkaClientOptionsSchema, props.kafka) }, `ServiceWithPostgres '${this.name}'`);
+    check.unknownKeys(props, [...optionKeys(ServiceWithPostgresOptionsSchema), 'image', 'backends'], `ServiceWithPostgres '${this.name}'`);
     check.check(props.healthCheck !== undefined, 'healthCheck', "'healthCheck' is required (there is no default: an assumed /health once failed a whole platform)", props.healthCheck, "set healthCheck: { path: '/<service>/health' }");
     if (this.port === POSTGRES_PORT) {
       check.add('port', `port ${this.port} clashes with the database port ${POSTGRES_PORT}`, this.port, 'the application and its PostgreSQL must listen on different ports; use e.g. 3000');

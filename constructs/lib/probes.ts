@@ -69,6 +69,12 @@ export function tcpProbe(port: string, timings: ProbeTimings): k8s.Probe {
   return { tcpSocket: { port: k8s.IntOrString.fromString(port) }, ...timing(timings) };
 }
 
+/** A probe with `handler` (the httpGet, tcpSocket, grpc or exec of another probe) and `timings`. */
+export function probeWithTimings(handler: Pick<k8s.Probe, 'httpGet' | 'tcpSocket' | 'exec' | 'grpc'>, timings: ProbeTimings): k8s.Probe {
+  const own = Object.fromEntries(Object.entries(handler).filter(([, v]) => v !== undefined)) as Pick<k8s.Probe, 'httpGet' | 'tcpSocket' | 'exec' | 'grpc'>;
+  return { ...own, ...timing(timings) };
+}
+
 /** A gRPC health-checking probe on a container port number (the kubelet's gRPC client needs a number). */
 export function grpcProbe(port: number, service: string | undefined, timings: ProbeTimings): k8s.Probe {
   return { grpc: { port, ...(service !== undefined ? { service } : {}) }, ...timing(timings) };

@@ -10,7 +10,8 @@ import { IConstruct } from 'constructs';
 import { applicationOf, contextOf, optionsPathOf } from './context';
 import { ConfigError, Problem, ProblemLocation } from './errors';
 import { dnsLabelProblem } from './names';
-import { joinField, optionProblems, z } from './options';
+import { joinField, optionKeys, optionProblems, pickOptions, z } from './options';
+import { closest } from './suggest';
 import { quantityProblem, resourceProblems } from './resources';
 import { literalSecretProblem, SECRET_FIX } from './secrets';
 
@@ -40,6 +41,26 @@ export abstract class ProblemCollector {
   public add(field: string, message: string, value: unknown, fix: string): void {
     const where = this.locate(field);
     this.problems.push({ ...where, field: where.field ?? field, message: this.describe(message), value, fix });
+  }
+
+  /**
+   * Check a construct's props: its options against `schema`, and every other key against `wiring` (the props
+   * that are not options: construct references, images, storage). An unknown key is refused with the closest
+   * known name: `tsx` does not type-check, and a typo would otherwise be ignored.
+   */
+  public props(schema: z.ZodType, props: object, wiring: readonly string[], what: string): void {
+    this.options('', schema, pickOptions(schema, props), what);
+    this.unknownKeys(props, [...optionKeys(schema), ...wiring], what);
+  }
+
+  /** Refuse every key of `props` that is not one of `known`, with the closest known name. */
+  public unknownKeys(props: object, known: readonly string[], what: string): void {
+    for (const key of Object.keys(props)) {
+      if (known.includes(key) || (props as Record<string, unknown>)[key] === undefined) continue;
+      const similar = closest(key, known);
+      this.add(key, `${this.label(key)}is not a setting of ${what} (a typo would otherwise be silently ignored)`, (props as Record<string, unknown>)[key],
+        `${similar !== undefined ? `rename it to '${similar}'` : 'remove it'}; allowed here: ${known.join(', ')}`);
+    }
   }
 
   /**
