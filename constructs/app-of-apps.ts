@@ -229,7 +229,7 @@ export class AppOfApps extends Construct {
         syncWave: this.waves.get(app.appName),
         skipDryRunOnMissingResource: skipDryRun.has(app),
         serverSideApply: app.serverSideApply,
-        // Deleting an operator chart's Application must not delete its CRDs (and every custom resource with them).
+        // Deleting an operator chart's Application must not remove the operator its clusters depend on (Argo CD never deletes CRDs).
         cascadeDelete: app.helm === undefined,
         annotations: app.helm && app.helm.images.length > 0 ? { [IMAGES_ANNOTATION]: [...app.helm.images].sort().join(',') } : undefined,
       });

@@ -61,6 +61,10 @@ export class CloudNativePgOperator extends HelmApplication {
         { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
       ],
       providesApiGroups: ['postgresql.cnpg.io'],
+      // Required: CloudNativePG 1.30.0's Cluster CRD is 271,963 bytes as compact JSON and its Pooler CRD 338,779
+      // (measured from config/crd/bases of the release), over the 262,144 bytes (256 KiB) of annotations
+      // client-side apply would need for its last-applied copy. The chart (0.29.0, templates/crds/crds.yaml) marks
+      // every CRD helm.sh/resource-policy: keep, which Argo CD honours as Delete=false.
       serverSideApply: true,
     });
   }
