@@ -172,6 +172,8 @@ export class PropsValidator extends ProblemCollector {
   }
 
   public override throwIfInvalid(): void {
-    super.throwIfInvalid(`invalid props for ${this.construct}`);
+    const files = [...new Set(this.problems.map((p) => p.file))];
+    const file = files.length === 1 ? files[0] : undefined;
+    super.throwIfInvalid(file !== undefined ? `${file}: invalid settings for ${this.construct}` : `invalid props for ${this.construct}`);
   }
 }
