@@ -60,6 +60,18 @@ describe('defineEnvironment', () => {
     expect(applicationOptions(staging, 'kafka').value.nodePools).toEqual({ mode: 'dual-role', nodes: 3 });
   });
 
+  test('an override restating or changing a mode that tags no variants merges (gitops.mode alone)', () => {
+    const env = testEnvironment({ name: 'dev', stage: 'development', gitops: { mode: 'applicationset' } });
+    expect(env.gitops).toEqual({ ...dev.gitops, mode: 'applicationset' });
+  });
+
+  test('an override selecting another variant of a tagged union replaces it (storage, Kafka pools, credentials)', () => {
+    const env = testEnvironment({ name: 'dev', stage: 'development', storage: { mode: 'dynamic', storageClassName: 'gp3' } });
+    expect(env.cluster.storage).toEqual({ mode: 'dynamic', storageClassName: 'gp3' });
+    const cnpg = testEnvironment({ name: 'dev', stage: 'development', defaults: { 'service-with-postgres': { database: { engine: 'cloudnative-pg', credentials: { mode: 'cnpg' } } } }, apps: { 'user-service': { database: { credentials: { mode: 'existing-secret', secretName: 'users-db' } } } } });
+    expect(applicationOptions(cnpg, 'user-service').value.database).toEqual({ databaseName: 'users', engine: 'cloudnative-pg', credentials: { mode: 'existing-secret', secretName: 'users-db' } });
+  });
+
   test('kind defaults apply to every application of the kind (prod databases on CloudNativePG)', () => {
     for (const service of ['identity-service', 'user-service', 'blog-service']) {
       expect(applicationOptions(prod, service).value.database).toMatchObject({ engine: 'cloudnative-pg', instances: 3 });

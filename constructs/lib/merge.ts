@@ -84,19 +84,27 @@ export interface TrackedMerge<T> {
  * Merge `layers` in order (later layers win) with the same rules as `deepMerge`, recording for every part of
  * the result which layer it came from, so an error about a merged value can name the file that set it.
  */
-export function mergeTracked<T>(layers: readonly unknown[]): TrackedMerge<T> {
+export function mergeTracked<T>(layers: readonly unknown[], variantKey: VariantKeyOf = () => VARIANT_KEY): TrackedMerge<T> {
   let value: unknown;
   let origin: Origin | undefined;
   layers.forEach((layer, index) => {
-    [value, origin] = mergeTrackedTwo(value, origin, layer, index);
+    [value, origin] = mergeTrackedTwo(value, origin, layer, index, [], variantKey);
   });
   return { value: value as T, origin };
 }
 
-function mergeTrackedTwo(base: unknown, origin: Origin | undefined, override: unknown, layer: number): [unknown, Origin | undefined] {
+/**
+ * The key that tags the variants of the object at `path`, when it is a tagged union (its variants' keys differ,
+ * so an override of another variant replaces it), or `undefined`. The kit derives it from the options schemas
+ * (a discriminated union); without a schema every object with a `mode` counts as a union.
+ */
+export type VariantKeyOf = (path: readonly string[]) => string | undefined;
+
+function mergeTrackedTwo(base: unknown, origin: Origin | undefined, override: unknown, layer: number, path: readonly string[], variantKey: VariantKeyOf): [unknown, Origin | undefined] {
   if (override === undefined) return [base, origin];
+  const tag = isPlainObject(override) ? variantKey(path) : undefined;
   const merging = isPlainObject(base) && isPlainObject(override)
-    && !(VARIANT_KEY in override && override[VARIANT_KEY] !== undefined && override[VARIANT_KEY] !== base[VARIANT_KEY]);
+    && !(tag !== undefined && tag in override && override[tag] !== undefined && override[tag] !== base[tag]);
   if (!merging) return [cloneValue(override), layer];
   const baseObject = base as Record<string, unknown>;
   const overrideObject = override as Record<string, unknown>;
@@ -109,7 +117,7 @@ function mergeTrackedTwo(base: unknown, origin: Origin | undefined, override: un
     if (o !== undefined) keys.set(key, o);
   }
   for (const key of Object.keys(overrideObject)) {
-    const [v, o] = mergeTrackedTwo(out[key], keys.get(key), overrideObject[key], layer);
+    const [v, o] = mergeTrackedTwo(out[key], keys.get(key), overrideObject[key], layer, [...path, key], variantKey);
     out[key] = v;
     if (o !== undefined) keys.set(key, o);
   }

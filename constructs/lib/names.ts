@@ -4,6 +4,8 @@
  * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
  */
 
+import { PlatformError } from './errors';
+
 /** RFC 1123 label: lower-case alphanumerics and '-', starting and ending with an alphanumeric. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -54,7 +56,7 @@ export function joinName(...parts: string[]): string {
   const name = parts.filter((p) => p.length > 0).join('-');
   const problem = dnsLabelProblem(name);
   if (problem) {
-    throw new Error(`name '${name}' (from ${parts.map((p) => `'${p}'`).join(' + ')}) ${problem}; choose a shorter or simpler base name`);
+    throw new PlatformError(`name '${name}' (from ${parts.map((p) => `'${p}'`).join(' + ')}) ${problem}; choose a shorter or simpler base name (the application's or the object's name)`);
   }
   return name;
 }

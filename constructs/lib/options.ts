@@ -308,6 +308,23 @@ export function optionProblems(schema: z.ZodType, value: unknown, what = 'this b
   return result.error.issues.flatMap((issue) => problemsOfIssue(issue, schema, value, what));
 }
 
+/**
+ * The discriminator of the tagged union `schema` has at `path` (`['storage']` of an environment: `mode`), or
+ * `undefined` when the value there is not a discriminated union. Layering replaces such a value when an
+ * override selects another variant, and merges into it otherwise.
+ */
+export function discriminatorAt(schema: z.ZodType, path: readonly string[]): string | undefined {
+  let current: z.ZodType | undefined = unwrap(schema);
+  for (const key of path) {
+    const def = current.def as { type: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; valueType?: z.ZodType; catchall?: z.ZodType };
+    const next: z.ZodType | undefined = def.type === 'object' ? def.shape?.[key] ?? def.catchall : def.type === 'record' ? def.valueType : def.type === 'array' ? def.element : undefined;
+    if (next === undefined) return undefined;
+    current = unwrap(next);
+  }
+  const def = current.def as { type: string; discriminator?: string };
+  return def.type === 'union' ? def.discriminator : undefined;
+}
+
 /** The keys a strict object schema defines (to pick the options out of props that also carry wiring). */
 export function optionKeys(schema: z.ZodType): readonly string[] {
   return keysOf(schema);

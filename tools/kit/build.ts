@@ -323,6 +323,16 @@ class ClusterBuild {
 function clustersOf(platform: AnyPlatform, environments: readonly EnvironmentConfig[]): Map<ClusterConfig, EnvironmentConfig[]> {
   const clusters = new Map<ClusterConfig, EnvironmentConfig[]>();
   const byName = new Map<string, EnvironmentConfig>();
+  environments.forEach((env, i) => {
+    if (env === null || typeof env !== 'object' || (env as { kind?: unknown }).kind !== 'environment') {
+      throw new ConfigError([{
+        file: platform.source, field: `environments[${i}]`,
+        message: "is not an environment: environments are made with defineEnvironment(base, { name, stage, ... }), not written as plain objects",
+        value: env,
+        fix: 'list the values defineEnvironment() returns',
+      }], 'an environment list holds something else');
+    }
+  });
   for (const env of environments) {
     if (env.platform !== platform) {
       throw new ConfigError([{ environment: env.name, file: env.source, field: 'platform', message: `is an environment of platform '${env.platform.name}', not '${platform.name}'`, value: env.platform.name, fix: `define it with defineEnvironment(<${platform.name}'s base>, ...)` }], 'an environment of another platform');

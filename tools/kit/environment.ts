@@ -15,7 +15,7 @@ import { PULL_POLICIES, PullPolicy, Stage, STAGES } from '../../constructs/lib/c
 import { LocalStorageOptionsSchema } from '../../constructs/local-storage';
 import { deepFreeze, DeepPartial, isPlainObject, mergeTracked, originOf } from '../../constructs/lib/merge';
 import { MicroserviceOptionsSchema } from '../../constructs/microservice';
-import { dnsLabelSchema, joinField, optionProblems, OptionProblem, refuse, withFix, z } from '../../constructs/lib/options';
+import { discriminatorAt, dnsLabelSchema, joinField, optionProblems, OptionProblem, refuse, withFix, z } from '../../constructs/lib/options';
 import { closest } from '../../constructs/lib/suggest';
 import { DynamicStorageOptionsSchema } from '../../constructs/volume-provider';
 import { AnyEntry, AppEntry, Enabled } from './entry';
@@ -295,8 +295,9 @@ export interface LayeredOptions {
   readonly locate: (field: string) => Located;
 }
 
-function layered(layers: readonly OptionLayer[], fallback: Located): LayeredOptions {
-  const merged = mergeTracked<Record<string, unknown>>(layers.map((l) => l.value));
+function layered(layers: readonly OptionLayer[], fallback: Located, schema?: z.ZodType): LayeredOptions {
+  // Objects a schema declares as tagged unions are replaced by an override of another variant, others merge.
+  const merged = mergeTracked<Record<string, unknown>>(layers.map((l) => l.value), (path) => (schema !== undefined ? discriminatorAt(schema, path) : undefined));
   return {
     value: merged.value ?? {},
     locate: (field) => {
@@ -332,7 +333,7 @@ export function applicationOptions(target: TargetConfig, name: string): LayeredO
     const override = valueAt(l.value, 'apps', name);
     layers.push({ file: l.file, prefix: `apps.${name}`, value: isPlainObject(override) ? withoutKey(override, 'enabled') : override });
   }
-  return layered(layers, { file: platform.source, field: name });
+  return layered(layers, { file: platform.source, field: name }, entry.schema);
 }
 
 /** Whether `target` runs application `name` (its last `enabled`, or the catalog's). */
@@ -386,7 +387,18 @@ class Problems {
   }
 }
 
+const settingsSchemas = new WeakMap<AnyPlatform, Map<string, z.ZodType>>();
+
+/** The schema of a platform's environment (or cluster, or base) settings, built once per platform and kind. */
 function settingsSchema(platform: AnyPlatform, kind: 'environment' | 'cluster' | 'base'): z.ZodType {
+  let schemas = settingsSchemas.get(platform);
+  if (schemas === undefined) settingsSchemas.set(platform, (schemas = new Map()));
+  let schema = schemas.get(kind);
+  if (schema === undefined) schemas.set(kind, (schema = buildSettingsSchema(platform, kind)));
+  return schema;
+}
+
+function buildSettingsSchema(platform: AnyPlatform, kind: 'environment' | 'cluster' | 'base'): z.ZodType {
   const appNames = Object.keys(platform.apps);
   const kinds = [...new Set(Object.values(platform.apps).map((e) => e.kind))];
   const imageNames = [...new Set([...appNames.filter((n) => platform.apps[n]?.image !== undefined), ...Object.keys(platform.images)])];
@@ -417,7 +429,7 @@ function settingsSchema(platform: AnyPlatform, kind: 'environment' | 'cluster' |
 /** Problems of the settings layers themselves (shape, unknown keys, names of applications and images). */
 function checkLayers(problems: Problems, platform: AnyPlatform, layers: readonly SettingsLayer[], kind: 'environment' | 'cluster' | 'base'): void {
   const schema = settingsSchema(platform, kind);
-  const merged = layered(layers.map((l) => ({ file: l.file, prefix: '', value: l.value })), { file: layers[layers.length - 1]?.file ?? platform.source, field: '' });
+  const merged = layered(layers.map((l) => ({ file: l.file, prefix: '', value: l.value })), { file: layers[layers.length - 1]?.file ?? platform.source, field: '' }, schema);
   const what = kind === 'base' ? 'the shared base' : `a${kind === 'environment' ? 'n' : ''} ${kind}`;
   for (const p of optionProblems(schema, merged.value, what)) {
     const [head, name] = p.field.split('.');
@@ -507,8 +519,9 @@ function checkGitops(problems: Problems, gitops: GitOpsSettings, file: string): 
   }
 }
 
-function merge(layers: readonly SettingsLayer[]): Record<string, unknown> {
-  return mergeTracked<Record<string, unknown>>(layers.map((l) => l.value)).value ?? {};
+function merge(platform: AnyPlatform, layers: readonly SettingsLayer[]): Record<string, unknown> {
+  const schema = settingsSchema(platform, 'base');
+  return mergeTracked<Record<string, unknown>>(layers.map((l) => l.value), (path) => discriminatorAt(schema, path)).value ?? {};
 }
 
 function heading(source: string, count: number, what: string): string {
@@ -539,7 +552,7 @@ export function defineCluster<C extends Catalog, I extends ImageCatalog>(from: B
   const layers = [...base.layers, { file: source, value: { ...input } as Record<string, unknown> }];
   const problems = new Problems(typeof input.name === 'string' ? input.name : undefined);
   checkLayers(problems, base.platform, layers, 'cluster');
-  const merged = merge(layers);
+  const merged = merge(base.platform, layers);
   const cluster: ClusterConfig<C, I> = {
     kind: 'cluster',
     platform: base.platform,
@@ -586,7 +599,7 @@ export function defineEnvironment<C extends Catalog, I extends ImageCatalog>(fro
       checkSharedClusterFields(problems, file, shared);
     }
   }
-  const merged = merge(layers);
+  const merged = merge(platform, layers);
   const gitops = shared !== undefined ? { ...gitopsOf(merged), argocdNamespace: shared.gitops.argocdNamespace, destinationServer: shared.gitops.destinationServer } : gitopsOf(merged);
   const namespace = (merged.namespace as string | undefined) ?? platform.name;
   const externalNamespaces = (merged.externalNamespaces as string[] | undefined) ?? [];
@@ -637,7 +650,7 @@ export function optionsLocator(target: TargetConfig, name: string, options: Laye
 
 /** Locate a field of the environment's own settings (`storage.nodes`) in the file that set it. */
 export function settingsLocator(target: TargetConfig, prefix: string, application: string): (field: string) => ProblemLocation {
-  const merged = layered(target.layers.map((l) => ({ file: l.file, prefix: '', value: l.value })), { file: target.source, field: '' });
+  const merged = layered(target.layers.map((l) => ({ file: l.file, prefix: '', value: l.value })), { file: target.source, field: '' }, settingsSchema(target.platform as AnyPlatform, 'base'));
   return (field) => {
     const where = merged.locate(joinField(prefix, field));
     return { environment: target.name, file: where.file, application, field: where.field };
