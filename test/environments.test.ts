@@ -7,7 +7,7 @@ import { App } from 'cdk8s';
 import { healthxcape } from '../charts';
 import { ConfigError, deepMerge, parseQuantity } from '../constructs';
 import { base, dev, prod, staging } from '../environments';
-import { applicationOptions, defineEnvironment, EnvironmentInput, platformBuild, StorageSettings } from '../tools/kit';
+import { applicationOptions, defineBase, defineEnvironment, EnvironmentInput, platformBuild, StorageSettings } from '../tools/kit';
 import { renderApp } from '../tools/synth/render';
 import { APP_IMAGES, at, Manifest, objectsOf, renderEnvironment, TEST_FILE_DEFAULTS, TEST_STORAGE as LOCAL, testEnvironment, TestOverrides as Overrides } from './helpers';
 
@@ -216,6 +216,34 @@ describe('defineEnvironment', () => {
     ])('%s', (_what, overrides, message) => {
       expect(problemsOf(overrides).join('\n')).toMatch(message);
     });
+  });
+});
+
+describe('the file a value came from', () => {
+  test('a value the shared base sets is reported in the base, not in the environment file', () => {
+    // GIVEN a base whose memory request is above the node preset's 256Mi limit
+    const shared = defineBase(healthxcape, { source: 'environments/base.ts', gitops: dev.gitops, workloadDefaults: { resources: { requests: { memory: '1Gi' } } } });
+    const env = defineEnvironment(shared, { source: 'environments/dev.ts', name: 'dev', stage: 'development', storage: LOCAL });
+    // WHEN it is built
+    const found = (() => {
+      try {
+        for (const app of platformBuild(healthxcape, [env])('dist') as Iterable<App>) renderApp(app);
+      } catch (e) {
+        return (e as ConfigError).problems[0];
+      }
+      return undefined;
+    })();
+    // THEN the base is named, with the field as the base writes it
+    expect(found).toMatchObject({ file: 'environments/base.ts', field: 'workloadDefaults.resources.requests.memory' });
+    expect(found?.message).toMatch(/request 1Gi is larger than the limit 256Mi/);
+  });
+
+  test('a value only the catalog sets is reported in the catalog', () => {
+    const env = testEnvironment({ name: 'dev', stage: 'development' });
+    expect(applicationOptions(env, 'user-service').locate('port')).toEqual({ file: 'charts/healthxcape.ts', field: 'user-service.port' });
+    expect(applicationOptions(prod, 'identity-service').locate('resources.limits.memory')).toEqual({ file: 'environments/prod.ts', field: 'apps.identity-service.resources.limits.memory' });
+    expect(applicationOptions(prod, 'identity-service').locate('resources.requests.cpu')).toEqual({ file: 'environments/prod.ts', field: 'workloadDefaults.resources.requests.cpu' });
+    expect(applicationOptions(dev, 'identity-service').locate('replicas')).toEqual({ file: 'environments/base.ts', field: 'workloadDefaults.replicas' });
   });
 });
 
