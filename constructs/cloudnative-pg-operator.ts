@@ -1,7 +1,5 @@
 import { Construct } from 'constructs';
-import { HelmApplication, HelmApplicationOptions } from './helm-application';
-import { PlatformContext } from './lib/context';
-import type { ProblemLocation } from './lib/errors';
+import { HelmApplication, OperatorProps } from './helm-application';
 import { imageReference } from './lib/images';
 import { CRD_AND_RBAC } from './lib/kinds';
 
@@ -14,24 +12,12 @@ export const CLOUDNATIVE_PG_VERSION = '1.30.0';
 export const CLOUDNATIVE_PG_CHART_VERSION = '0.29.0';
 
 /** Props of `CloudNativePgOperator`. */
-export interface CloudNativePgOperatorProps extends HelmApplicationOptions {
-  /** Environment facts (the registry mirror comes from here). */
-  readonly context: PlatformContext;
+export interface CloudNativePgOperatorProps extends OperatorProps {
   /**
    * Namespace the operator runs in.
    * @default 'cnpg-system'
    */
   readonly namespace?: string;
-  /**
-   * Where a field of the options was set, for error messages.
-   * @default - the environment's source file
-   */
-  readonly locate?: (field: string) => ProblemLocation;
-  /**
-   * The application's name, when it differs from the construct id.
-   * @default - the construct id
-   */
-  readonly appName?: string;
 }
 
 /**

@@ -98,6 +98,22 @@ export interface HelmApplicationProps extends HelmApplicationOptions {
   readonly appName?: string;
 }
 
+/** Props of an operator delivered by its pinned upstream chart (`StrimziOperator`, `CloudNativePgOperator`, ...). */
+export interface OperatorProps extends HelmApplicationOptions {
+  /** Environment facts (the registry mirror comes from here). */
+  readonly context: PlatformContext;
+  /**
+   * Where a field of the options was set, for error messages.
+   * @default - the environment's source file
+   */
+  readonly locate?: (field: string) => ProblemLocation;
+  /**
+   * The application's name, when it differs from the construct id.
+   * @default - the construct id
+   */
+  readonly appName?: string;
+}
+
 /**
  * An application that deploys a pinned upstream Helm chart (an operator, typically) through Argo CD. It renders
  * no directory of its own; the Argo CD chart renders its Application.

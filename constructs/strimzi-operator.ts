@@ -1,7 +1,5 @@
 import { Construct } from 'constructs';
-import { HelmApplication, HelmApplicationOptions } from './helm-application';
-import { PlatformContext } from './lib/context';
-import type { ProblemLocation } from './lib/errors';
+import { HelmApplication, OperatorProps } from './helm-application';
 import { imageReference } from './lib/images';
 import { KafkaPlatform } from './kafka-platform';
 import { STRIMZI_VERSION } from './lib/kafka-rules';
@@ -9,24 +7,12 @@ import { onPrepare } from './lib/prepare';
 import { CRD_AND_RBAC } from './lib/kinds';
 
 /** Props of `StrimziOperator`. */
-export interface StrimziOperatorProps extends HelmApplicationOptions {
-  /** Environment facts (the registry mirror comes from here). */
-  readonly context: PlatformContext;
+export interface StrimziOperatorProps extends OperatorProps {
   /**
    * Namespace the operator runs in and watches.
    * @default 'kafka'
    */
   readonly namespace?: string;
-  /**
-   * Where a field of the options was set, for error messages.
-   * @default - the environment's source file
-   */
-  readonly locate?: (field: string) => ProblemLocation;
-  /**
-   * The application's name, when it differs from the construct id.
-   * @default - the construct id
-   */
-  readonly appName?: string;
 }
 
 /**

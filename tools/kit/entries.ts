@@ -9,6 +9,7 @@ import { HelmApplication, HelmApplicationOptions, HelmApplicationOptionsSchema }
 import { IKafkaCluster, KafkaPlatform, KafkaPlatformOptions, KafkaPlatformOptionsSchema } from '../../constructs/kafka-platform';
 import { KafkaTopic, KafkaTopicOptions, KafkaTopicOptionsSchema } from '../../constructs/kafka-topic';
 import { DEFAULT_KAFKA_VERSION } from '../../constructs/lib/kafka-rules';
+import type { ApplicationChart } from '../../constructs/application-chart';
 import type { IApplication } from '../../constructs/lib/context';
 import type { IConnectable } from '../../constructs/lib/connections';
 import type { ImageSettings } from '../../constructs/lib/images';
@@ -64,8 +65,8 @@ function admit(context: BuildContext & { defer(work: () => void): void }, worklo
 // Workloads
 // ---------------------------------------------------------------------------------------------
 
-/** A `Microservice` catalog entry: its options, its image and its references. */
-export interface MicroserviceEntryProps extends MicroserviceOptions, EntryProps, ConnectionsProps {
+/** What every workload entry has besides its construct's options: its image and its references. */
+export interface WorkloadEntryProps extends EntryProps, ConnectionsProps {
   /** The application's image (environments pin its tag in `images`). */
   readonly image: ImageDeclaration;
   /**
@@ -75,59 +76,43 @@ export interface MicroserviceEntryProps extends MicroserviceOptions, EntryProps,
   readonly backends?: Readonly<Record<string, Ref<IHttpBackend>>>;
 }
 
-/** A workload of any kind (HTTP API, gRPC service, TCP worker) in an application of its own. */
-export function microservice(props: MicroserviceEntryProps): AppEntry<MicroserviceOptions, Microservice, 'microservice'> {
-  const options = without(props, 'image', 'backends', 'enabled', 'namespace', 'allowFrom') as MicroserviceOptions;
+/** A `Microservice` catalog entry: its options, its image and its references. */
+export interface MicroserviceEntryProps extends MicroserviceOptions, WorkloadEntryProps {}
+
+/** A `Frontend` catalog entry. */
+export interface FrontendEntryProps extends FrontendOptions, WorkloadEntryProps {}
+
+/** A construct a workload entry builds from its options, image and backends. */
+type WorkloadConstruct<O, T> = new (scope: ApplicationChart, id: string, props: O & { image: ImageSettings; backends?: Record<string, IHttpBackend> }) => T;
+
+/** The entry of a workload kind: the construct in a chart of its own, its backends resolved, its peers admitted. */
+function workloadEntry<O extends object, T extends { connections: Microservice['connections'] }, K extends string>(
+  kind: K, schema: z.ZodType, construct: WorkloadConstruct<O, T>, props: O & WorkloadEntryProps,
+): AppEntry<O, T, K> {
   return defineEntry({
-    kind: 'microservice',
-    schema: MicroserviceOptionsSchema,
-    options,
+    kind,
+    schema,
+    options: without(props, 'image', 'backends', 'enabled', 'namespace', 'allowFrom') as unknown as O,
     image: props.image,
     enabled: props.enabled,
     namespace: props.namespace,
     workload: true,
     build: (context) => {
-      const chart = context.chart();
-      const workload = new Microservice(chart, context.name, {
-        ...context.options,
-        image: context.ownImage(),
-        backends: resolveAll(context, props.backends),
-      });
+      const workload = new construct(context.chart(), context.name, { ...context.options, image: context.ownImage(), backends: resolveAll(context, props.backends) });
       admit(context, workload, props.allowFrom);
       return workload;
     },
   });
 }
 
-/** A `Frontend` catalog entry. */
-export interface FrontendEntryProps extends FrontendOptions, EntryProps, ConnectionsProps {
-  /** The application's image. */
-  readonly image: ImageDeclaration;
-  /**
-   * Backends whose in-cluster URL is injected, keyed by environment variable.
-   * @default {}
-   */
-  readonly backends?: Readonly<Record<string, Ref<IHttpBackend>>>;
+/** A workload of any kind (HTTP API, gRPC service, TCP worker) in an application of its own. */
+export function microservice(props: MicroserviceEntryProps): AppEntry<MicroserviceOptions, Microservice, 'microservice'> {
+  return workloadEntry<MicroserviceOptions, Microservice, 'microservice'>('microservice', MicroserviceOptionsSchema, Microservice, props);
 }
 
 /** A web frontend (Deployment, Service, Ingress with TLS) in an application of its own. */
 export function frontend(props: FrontendEntryProps): AppEntry<FrontendOptions, Frontend, 'frontend'> {
-  const options = without(props, 'image', 'backends', 'enabled', 'namespace', 'allowFrom') as FrontendOptions;
-  return defineEntry({
-    kind: 'frontend',
-    schema: FrontendOptionsSchema,
-    options,
-    image: props.image,
-    enabled: props.enabled,
-    namespace: props.namespace,
-    workload: true,
-    build: (context) => {
-      const chart = context.chart();
-      const web = new Frontend(chart, context.name, { ...context.options, image: context.ownImage(), backends: resolveAll(context, props.backends) });
-      admit(context, web, props.allowFrom);
-      return web;
-    },
-  });
+  return workloadEntry<FrontendOptions, Frontend, 'frontend'>('frontend', FrontendOptionsSchema, Frontend, props);
 }
 
 /** Kafka client references of a service (its options are `KafkaClientOptions`). */
