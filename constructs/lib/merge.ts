@@ -124,9 +124,10 @@ function mergeTrackedTwo(base: unknown, origin: Origin | undefined, override: un
   return [out, { layer, keys }];
 }
 
-/** `resources.limits.memory` -> ['resources', 'limits', 'memory']; `hosts[0]` -> ['hosts', '0']. */
+/** `resources.limits.memory` -> ['resources', 'limits', 'memory']; `hosts[0]` -> ['hosts', '0']; `topics["a.b"]` -> ['topics', 'a.b']. */
 export function fieldKeys(field: string): string[] {
-  return field.split(/\.|\[|\]/).filter((k) => k !== '');
+  // `topics["identity.events"].partitions`: a key with a dot is quoted in brackets.
+  return [...field.matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]|([^.[\]]+)/g)].map((m) => (m[1] !== undefined ? JSON.parse(`"${m[1]}"`) as string : m[2] ?? m[3] ?? ''));
 }
 
 /**

@@ -138,11 +138,12 @@ export { isSecretLikeName };
 // Checking a value and turning zod's issues into problems users can act on
 // ---------------------------------------------------------------------------------------------
 
-/** `['hosts', 0]` -> `hosts[0]`; `['apps', 'frontend', 'env', 'A']` -> `apps.frontend.env.A`. */
+/** `['hosts', 0]` -> `hosts[0]`; `['apps', 'frontend', 'env', 'A']` -> `apps.frontend.env.A`; a key with a dot is quoted: `topics["a.b"]`. */
 export function fieldPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;
+    else if (/[.[\]"\s]/.test(String(part))) out += `[${JSON.stringify(String(part))}]`;
     else out += out === '' ? String(part) : `.${String(part)}`;
   }
   return out;

@@ -66,6 +66,12 @@ class Unit implements BuildContext, EntryResolver {
     return ref.resolveIn(this);
   }
 
+  public fail(message: string, value: unknown, fix: string): never {
+    const user = this.building[this.building.length - 1];
+    throw new ConfigError([{ environment: this.config.name, file: this.platform.source, application: user, field: user, message, value, fix }],
+      `${this.platform.source}: application '${user ?? '?'}' makes a reference that does not resolve`);
+  }
+
   public resolveEntry<T>(entry: AppEntry<object, T, string>): T {
     const name = this.platform.nameOf(entry as AnyEntry);
     const user = this.building[this.building.length - 1];
@@ -130,6 +136,7 @@ class Unit implements BuildContext, EntryResolver {
         get storage() { return unit.storage; },
         defer: (work) => this.cluster.defer(work),
         resolve: (ref) => this.resolve(ref),
+        fail: (message, value, fix) => this.fail(message, value, fix),
         image: (image) => this.image(image),
         ownImage: () => {
           if (entry.image === undefined) throw new PlatformError(`application '${name}' (${entry.kind}) declares no image of its own`);
@@ -196,8 +203,8 @@ class Unit implements BuildContext, EntryResolver {
     const requirePinned = owner.stage !== 'development';
     const problems = imageProblems(image, requirePinned).map((p) => {
       const where = settings.locate(p.field);
-      // A missing or floating tag is fixed in the environment's file, whoever declared the image.
-      const file = p.field === 'tag' && where.file === this.platform.source ? owner.source : where.file;
+      // A missing tag is pinned in the environment's file (the catalog declared the image without one).
+      const file = p.field === 'tag' && p.value === undefined && where.file === this.platform.source ? owner.source : where.file;
       return {
         environment: owner.name, file, application: entry !== undefined ? name : this.building[this.building.length - 1], field: where.field,
         message: p.field === 'tag' && requirePinned ? `${p.message} (stage '${owner.stage}')` : p.message,

@@ -14,7 +14,8 @@ import type { IApplication } from '../../constructs/lib/context';
 import type { IConnectable } from '../../constructs/lib/connections';
 import type { ImageSettings } from '../../constructs/lib/images';
 import type { GroupKind } from '../../constructs/lib/kinds';
-import { pickOptions, z } from '../../constructs/lib/options';
+import { mapChildOptions } from '../../constructs/lib/context';
+import { fieldPath, pickOptions, z } from '../../constructs/lib/options';
 import type { IHttpBackend } from '../../constructs/lib/workload';
 import { HealthCheck, Microservice, MicroserviceOptions, MicroserviceOptionsSchema } from '../../constructs/microservice';
 import type { PostgresDatabaseOptions } from '../../constructs/postgres-database';
@@ -253,11 +254,19 @@ export function kafkaPlatform<T extends string>(props: KafkaEntryProps<T>): Kafk
         storage: context.storage,
         operator: props.operator !== undefined ? context.resolve(props.operator) : undefined,
       });
-      for (const [topicName, topicOptions] of Object.entries(o.topics ?? {})) kafka.addTopic(topicName, topicOptions);
+      for (const [topicName, topicOptions] of Object.entries(o.topics ?? {})) {
+        // Its problems name the catalog's `topics["<name>"]` block.
+        mapChildOptions(kafka, `Topic-${topicName}`, fieldPath(['topics', topicName]));
+        kafka.addTopic(topicName, topicOptions);
+      }
       return kafka;
     },
   });
-  const topic = (topicName: T): Ref<KafkaTopic> => derivedRef(entry, `topic '${topicName}'`, (kafka: KafkaPlatform) => kafka.topic(topicName));
+  const topic = (topicName: T): Ref<KafkaTopic> => derivedRef(entry, `topic '${topicName}'`, (kafka: KafkaPlatform, context) => {
+    const found = kafka.topics.find((t) => t.topicName === topicName);
+    return found ?? context.fail(`uses topic '${topicName}', which Kafka cluster '${kafka.clusterName}' does not define (topics: ${kafka.topics.map((t) => t.topicName).join(', ') || 'none'})`, topicName,
+      `add '${topicName}' to the topics of the Kafka entry, or use one of its topics`);
+  });
   return Object.assign(entry, { topic });
 }
 

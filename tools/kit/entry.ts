@@ -77,6 +77,11 @@ export interface BuildContext {
   resolve<T>(ref: Ref<T>): T;
   /** A platform image as this environment pins it (checked: staging and production refuse floating tags). */
   image(name: string): ImageSettings;
+  /**
+   * Refuse a reference the application being built makes (a topic its Kafka cluster does not define): throws a
+   * `ConfigError` naming the platform file and that application.
+   */
+  fail(message: string, value: unknown, fix: string): never;
 }
 
 /** What building one entry gets: the build context plus the application's name and effective options. */

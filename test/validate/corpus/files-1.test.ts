@@ -1,0 +1,3 @@
+import { describeFileCases } from './run';
+
+describeFileCases({ index: 0, of: 3 });

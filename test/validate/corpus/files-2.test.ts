@@ -1,0 +1,3 @@
+import { describeFileCases } from './run';
+
+describeFileCases({ index: 1, of: 3 });

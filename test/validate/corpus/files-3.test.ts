@@ -1,0 +1,3 @@
+import { describeFileCases } from './run';
+
+describeFileCases({ index: 2, of: 3 });
