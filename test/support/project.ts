@@ -109,17 +109,22 @@ export interface RunResult {
   readonly stderr: string;
 }
 
+/** Run `file args` in `cwd`. Never rejects: the exit code is part of the result. */
+export function runCommand(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = isolatedEnv()): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(file, [...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 /**
  * Run `node --import tsx <script> <args>` in `cwd` (a project copy), the way the package scripts do. Never
  * rejects: the exit code is part of the result.
  */
 export function runTsx(cwd: string, script: string, args: readonly string[], env: NodeJS.ProcessEnv = isolatedEnv()): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...NODE_TSX, script, ...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runCommand(process.execPath, [...NODE_TSX, script, ...args], cwd, env);
 }
 
 /** Files of a branch in a (bare) repository, sorted. */

@@ -722,7 +722,12 @@ export function verifyGeneratedCode(code: string, crds: readonly ProcessedCrd[],
 export async function generateModule(
   spec: ModuleSpec,
   sources: ReadonlyMap<string, SourceFile>,
-  opts: { readonly workDir: string; readonly cdk8sBin?: string | undefined; readonly versionPins?: Readonly<Record<string, readonly string[]>> | undefined; readonly cliVersion?: string | undefined },
+  opts: {
+    readonly workDir: string; readonly cdk8sBin?: string | undefined; readonly versionPins?: Readonly<Record<string, readonly string[]>> | undefined;
+    readonly cliVersion?: string | undefined;
+    /** Module specifier of constructs/lib/crd-json.ts relative to the output directory (default: from imports/). */
+    readonly runtimeModule?: string | undefined;
+  },
 ): Promise<{ result: ModuleResult; crds: ProcessedCrd[] }> {
   const pins = (opts.versionPins ?? DEFAULT_VERSION_PINS)[spec.module];
   const crds: ProcessedCrd[] = [];
@@ -753,7 +758,7 @@ export async function generateModule(
   verifyGeneratedCode(generated, crds, spec.module);
 
   const escaped = new Map(crds.flatMap((c) => [...c.escapedKeys.entries()]));
-  const ts = renderHeader(spec.entries, crds, opts.cliVersion) + postProcessBindings(generated, spec.module, escaped);
+  const ts = renderHeader(spec.entries, crds, opts.cliVersion) + postProcessBindings(generated, spec.module, escaped, opts.runtimeModule);
   const result: ModuleResult = {
     module: spec.module,
     entries: spec.entries,
@@ -885,6 +890,16 @@ export function scopesFile(crds: readonly ProcessedCrd[], kubernetes?: { readonl
 }
 
 /**
+ * The module specifier generated files in `outDir` import `withUnknownKeys` from: constructs/lib/crd-json.ts of
+ * this project, relative to `outDir` (`../constructs/lib/crd-json` for imports/), so bindings written elsewhere
+ * with `--out` compile too.
+ */
+export function runtimeModuleFor(outDir: string): string {
+  const rel = toPosix(path.relative(outDir, path.join(PROJECT_ROOT, 'constructs', 'lib', 'crd-json')));
+  return rel.startsWith('.') ? rel : `./${rel}`;
+}
+
+/**
  * The whole pipeline: read cdk8s.yaml, get sources, generate every module in a temp directory and,
  * only if all modules succeed, commit the files to `outDir`. A failure leaves `outDir` untouched.
  */
@@ -922,6 +937,7 @@ export async function importModules(options: ImportOptions = {}): Promise<Import
         cdk8sBin: options.cdk8sBin,
         versionPins: options.versionPins,
         cliVersion,
+        runtimeModule: runtimeModuleFor(outDir),
       });
       log(`  kinds: ${result.kinds.join(', ')}`);
       modules.push(result);

@@ -23,8 +23,8 @@
  */
 import { PlatformError } from '../../constructs/lib/errors';
 
-/** Module the rewritten converters import their helper from (relative to `imports/<module>.ts`). */
-export const RUNTIME_IMPORT = "import { withUnknownKeys } from '../constructs/lib/crd-json';";
+/** Where the rewritten converters import `withUnknownKeys` from, relative to `imports/` (the default output). */
+export const RUNTIME_MODULE = '../constructs/lib/crd-json';
 
 const IDENTIFIER_RE = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -81,8 +81,11 @@ const CONVERTER_RE = new RegExp(
 /** `    '<json key>': <expression using obj.<name> or obj['<name>']>,` */
 const RESULT_LINE_RE = /^ {4}'[^']*': .*?\bobj(?:\.([A-Za-z_$][A-Za-z0-9_$]*)|\['([^']+)'\])/;
 
-/** Rewrite every converter to keep the keys its type does not declare; adds the helper's import. */
-export function keepUnknownKeys(code: string, module: string): { code: string; converters: number } {
+/**
+ * Rewrite every converter to keep the keys its type does not declare; adds the import of the helper from
+ * `runtimeModule` (a module specifier relative to the generated file).
+ */
+export function keepUnknownKeys(code: string, module: string, runtimeModule = RUNTIME_MODULE): { code: string; converters: number } {
   const declared = (code.match(/^export function toJson_/gm) ?? []).length;
   let converters = 0;
   let out = code.replace(CONVERTER_RE, (_match: string, fn: string, type: string, body: string) => {
@@ -110,7 +113,7 @@ export function keepUnknownKeys(code: string, module: string): { code: string; c
   if (converters > 0) {
     const anchor = "import { Construct } from 'constructs';\n";
     if (!out.includes(anchor)) throw shapeError(module, 'it does not import Construct from constructs');
-    out = out.replace(anchor, `${anchor}${RUNTIME_IMPORT}\n`);
+    out = out.replace(anchor, `${anchor}import { withUnknownKeys } from '${runtimeModule}';\n`);
   }
   return { code: out, converters };
 }
@@ -184,6 +187,6 @@ export function restoreEscapedKeys(code: string, module: string, escaped: Readon
 }
 
 /** Every post-processing step, in order. */
-export function postProcessBindings(code: string, module: string, escaped: ReadonlyMap<string, string> = new Map()): string {
-  return keepUnknownKeys(quoteInvalidPropertyNames(restoreEscapedKeys(code, module, escaped), module).code, module).code;
+export function postProcessBindings(code: string, module: string, escaped: ReadonlyMap<string, string> = new Map(), runtimeModule = RUNTIME_MODULE): string {
+  return keepUnknownKeys(quoteInvalidPropertyNames(restoreEscapedKeys(code, module, escaped), module).code, module, runtimeModule).code;
 }
