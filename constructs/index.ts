@@ -43,3 +43,4 @@ export * from './lib/validation';
 export * from './lib/waves';
 export * from './lib/workload';
 export * as k8s from './lib/k8s';
+export * from './lib/crd-json';

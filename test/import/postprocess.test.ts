@@ -3,7 +3,7 @@
  * escaped and restored, names that are not identifiers are quoted, converters keep unknown keys, and code of an
  * unexpected shape stops the import instead of being written half-processed.
  */
-import { PlatformError } from '../../constructs/lib/errors';
+import { PlatformError } from '../../constructs';
 import {
   escapedKeyPlaceholder, escapeRefusedKeys, isIdentifierName, keepUnknownKeys, postProcessBindings, quoteInvalidPropertyNames, restoreEscapedKeys,
 } from '../../tools/import/postprocess';

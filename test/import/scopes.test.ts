@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isClusterScoped, scopeOf } from '../../constructs/lib/kinds';
+import { isClusterScoped, scopeOf } from '../../constructs';
 import { KIND_SCOPES } from '../../imports/scopes';
 import { importModules } from '../../tools/import/import-crds';
 import { CLUSTER_SCOPED_CORE_KINDS, KubernetesSchemaBundle, kubernetesKindScopes, scopesFromPaths } from '../../tools/import/kubernetes-schemas';

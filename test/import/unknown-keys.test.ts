@@ -4,8 +4,8 @@
  * known name, instead of vanishing. Known properties still render under their JSON names.
  */
 import { App, Chart, JsonPatch } from 'cdk8s';
-import { PlatformError } from '../../constructs/lib/errors';
-import { withUnknownKeys } from '../../constructs/lib/crd-json';
+import { PlatformError } from '../../constructs';
+import { withUnknownKeys } from '../../constructs';
 import { Cluster, ClusterSpec } from '../../imports/postgresql.cnpg.io';
 import { Kafka, KafkaSpecKafka, KafkaSpecKafkaListenersType } from '../../imports/kafka.strimzi.io';
 import { findings, lines, Obj, validate } from '../validate/helpers';
