@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { dnsLabelProblem, dnsSubdomainProblem } from './names';
-import { quantityProblem } from './resources';
+import { checkQuantity } from './resources';
 import { isSecretLikeName, literalSecretProblem, SECRET_FIX } from './secrets';
 import { closest } from './suggest';
 
@@ -89,8 +89,8 @@ export const portSchema = intSchema(1, 65535, 'use a port between 1 and 65535');
 /** A Kubernetes quantity of CPU, memory or storage (`250m`, `512Mi`, `10Gi`). */
 export function quantitySchema(what: 'cpu' | 'memory' | 'storage'): z.ZodType<string> {
   return z.string({ error: `must be a quantity string such as ${what === 'cpu' ? "'250m'" : "'256Mi'"}` }).superRefine((value, ctx) => {
-    const problem = quantityProblem(value, what);
-    if (problem) refuse(ctx, problem, `use a quantity such as '${what === 'cpu' ? '250m' : what === 'memory' ? '256Mi' : '10Gi'}'`);
+    const issue = checkQuantity(value, what);
+    if (issue) refuse(ctx, issue.message, issue.fix);
   });
 }
 

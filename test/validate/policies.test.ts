@@ -108,6 +108,19 @@ describe('policy/resources', () => {
     expect(check('policy/resources', [e])).toEqual([[`${C0}.resources.requests.cpu`, "container 'app': requests.cpu request 2 is larger than the limit 1"]]);
   });
 
+  test('parses quantities as the API server does: bare memory numbers, trailing spaces and implausible values are refused', () => {
+    // GIVEN a rendered container with memory as a bare number, a quantity with a trailing space and 500 cores
+    const d = workload((_pod, c) => {
+      c.resources = { requests: { cpu: '100m', memory: 134217728 }, limits: { cpu: '500', memory: '256Mi ' } };
+    });
+    // WHEN validated THEN each is refused with its own message
+    expect(check('policy/resources', [d])).toEqual([
+      [`${C0}.resources.requests.memory`, "container 'app': requests.memory a bare number is 134217728 bytes (Kubernetes reads a memory quantity without a suffix as bytes)"],
+      [`${C0}.resources.limits.cpu`, "container 'app': limits.cpu '500' means 500 cores, above the plausible maximum of 128 cores for one container"],
+      [`${C0}.resources.limits.memory`, "container 'app': limits.memory has leading or trailing white space, which the API server refuses"],
+    ]);
+  });
+
   test('applies to operator-managed pods: KafkaNodePool and CloudNativePG Cluster resources', () => {
     const pool = { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaNodePool', metadata: meta('pool', 'shop', { labels: { 'strimzi.io/cluster': 'events' } }), spec: { replicas: 1, roles: ['broker'], storage: { type: 'ephemeral' }, resources: { requests: { cpu: '1', memory: '1Gi' } } } };
     expect(findings(validate({ kafka: [pool] }), 'policy/resources').map((f) => f.path)).toEqual(['spec.resources.limits']);

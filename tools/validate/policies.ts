@@ -229,7 +229,7 @@ function checkOperandResources(resources: unknown, path: string, what: string, r
   const rule = 'policy/resources';
   for (const p of resourceProblems(resources)) {
     report.error(rule, p.field ? `${path}.${p.field}` : path, `${what}: ${p.field ? `${p.field} ` : 'resources '}${p.message}`, p.value,
-      exemptFix(rule, `set cpu and memory requests and limits, e.g. ${RESOURCES_EXAMPLE}`));
+      exemptFix(rule, p.fix ?? `set cpu and memory requests and limits, e.g. ${RESOURCES_EXAMPLE}`));
   }
 }
 
