@@ -46,3 +46,4 @@ export * from './lib/waves';
 export * from './lib/workload';
 export * as k8s from './lib/k8s';
 export * from './lib/crd-json';
+export * from './lib/argo-projects';
