@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import * as generators from '../imports/generators.external-secrets.io';
+import { clusterScoped } from './lib/kinds';
 import { ComponentIdentity, componentLabels } from './lib/labels';
 import { dnsLabelSchema, intSchema, z } from './lib/options';
 import { PropsValidator } from './lib/validation';
@@ -112,7 +113,7 @@ export class PasswordGenerator extends Construct implements IPasswordGenerator {
 
     this.generatorName = this.name;
     this.identity = { name: 'password-generator', instance: this.name, component: 'secrets' };
-    new generators.ClusterGenerator(this, 'Resource', {
+    clusterScoped(new generators.ClusterGenerator(this, 'Resource', {
       metadata: { name: this.name, labels: componentLabels(this.identity) },
       spec: {
         kind: generators.ClusterGeneratorSpecKind.PASSWORD,
@@ -126,6 +127,6 @@ export class PasswordGenerator extends Construct implements IPasswordGenerator {
           },
         },
       },
-    });
+    }));
   }
 }

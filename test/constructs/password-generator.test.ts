@@ -5,7 +5,7 @@ import { applicationChart, at, findObject, synth } from '../helpers';
 describe('PasswordGenerator', () => {
   test('renders the seed\'s cluster-wide Password generator: 64 characters, no symbols, upper case and repeats allowed', () => {
     // GIVEN
-    const { chart } = applicationChart('external-secrets-config', { namespace: undefined });
+    const { chart } = applicationChart('external-secrets-config', { namespace: 'external-secrets' });
     // WHEN
     const generator = new PasswordGenerator(chart, 'password-64-length');
     // THEN
