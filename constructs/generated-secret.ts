@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import * as eso from '../imports/external-secrets.io';
 import { PlatformError } from './lib/errors';
 import { ComponentIdentity, componentLabels } from './lib/labels';
-import { dnsLabelSchema, z } from './lib/options';
+import { dnsLabelSchema, uniqueList, z } from './lib/options';
+import { reflectionAnnotations } from './reflector';
 import { requireConfirmedDeletion } from './lib/retention';
 import { literalSecretProblem, SECRET_FIX } from './lib/secrets';
 import { PropsValidator } from './lib/validation';
@@ -42,6 +43,11 @@ export const GeneratedSecretOptionsSchema = z.strictObject({
    * @default - 'kubernetes.io/basic-auth' when `literals` has `username` and the password key is `password`, else 'Opaque'
    */
   type: z.string().min(1).optional(),
+  /**
+   * Namespaces Reflector keeps copies of the Secret in (a `Reflector` add-on must run).
+   * @default - no copies
+   */
+  reflectTo: uniqueList(dnsLabelSchema, 'namespace').optional(),
 });
 
 /** What an environment or a catalog entry may set on a `GeneratedSecret`. */
@@ -137,6 +143,7 @@ export class GeneratedSecret<L extends string = string> extends Construct {
           template: {
             engineVersion: eso.ExternalSecretSpecTargetTemplateEngineVersion.V2,
             type,
+            ...(props.reflectTo !== undefined && props.reflectTo.length > 0 ? { metadata: { annotations: reflectionAnnotations(props.reflectTo) } } : {}),
             data: Object.fromEntries(Object.entries(data).sort(([a], [b]) => a.localeCompare(b))),
           },
         },
