@@ -25,6 +25,7 @@ export * from './redis';
 export * from './reflector';
 export * from './self-signed-ca';
 export * from './service-with-postgres';
+export * from './shared-postgres';
 export * from './strimzi-operator';
 export * from './volume-provider';
 
