@@ -56,3 +56,4 @@ export * from './lib/workload';
 export * as k8s from './lib/k8s';
 export * from './lib/crd-json';
 export * from './lib/argo-projects';
+export * from './lib/kafka-listeners';
