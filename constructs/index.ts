@@ -4,14 +4,19 @@ export * from './application-chart';
 export * from './argo-application';
 export * from './argo-application-set';
 export * from './argo-project';
+export * from './chart-application';
 export * from './cloudnative-pg-operator';
 export * from './derived-namespaces';
+export * from './eck-operator';
+export * from './elasticsearch';
 export * from './frontend';
 export * from './helm-application';
 export * from './kafka-platform';
 export * from './kafka-topic';
 export * from './local-storage';
 export * from './microservice';
+export * from './mongodb-community';
+export * from './mongodb-community-operator';
 export * from './platform-namespace';
 export * from './postgres-database';
 export * from './redis';
@@ -20,6 +25,7 @@ export * from './strimzi-operator';
 export * from './volume-provider';
 
 // Helpers (constructs/lib/): labels, names, images, resources, probes, security, options schemas, errors, ...
+export * from './lib/bindings';
 export * from './lib/connections';
 export * from './lib/context';
 export * from './lib/errors';
