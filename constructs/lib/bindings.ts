@@ -48,10 +48,10 @@ export interface IServiceBinding {
   readonly owner: IConstruct;
   readonly connection: ServiceConnection;
   /**
-   * The service's network policy, which admits the workloads bound to it.
-   * @default - no network policy of its own
+   * Admit a workload bound to the service to its network policy.
+   * @default - the service has no network policy of its own
    */
-  readonly connectable?: IConnectable;
+  readonly admit?: (client: IConnectable) => void;
 }
 
 /** Environment variables of one binding: literals and Secret keys. */
