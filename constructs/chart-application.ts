@@ -5,7 +5,7 @@ import { ImageSettings, imageProblems, imageReference } from './lib/images';
 import { isPlainObject } from './lib/merge';
 import { dnsLabelSchema, withFix, z } from './lib/options';
 import { literalSecretProblem, SECRET_FIX } from './lib/secrets';
-import { PropsValidator } from './lib/validation';
+import { ProblemCollector, PropsValidator } from './lib/validation';
 
 /** An OCI registry path (host, optional port and path, no scheme): `ghcr.io/nimbusprotch`. */
 const ociRegistrySchema = withFix(
@@ -111,6 +111,31 @@ export interface ChartApplicationProps<V extends object> extends ChartApplicatio
    * @default 'restricted'
    */
   readonly podSecurity?: 'restricted' | 'baseline';
+  /**
+   * Where problems with the values are reported (the file and application whose settings the values are
+   * computed from); their field is `values.<path>`.
+   * @default - the application, in the environment's source file
+   */
+  readonly valuesLocation?: ProblemLocation;
+}
+
+/** Collects problems with a chart's values, each at `values.<path>` of the location the values come from. */
+class ValuesProblems extends ProblemCollector {
+  public constructor(private readonly where: ProblemLocation, private readonly what: string) {
+    super();
+  }
+
+  protected locate(field: string): ProblemLocation {
+    return { ...this.where, field };
+  }
+
+  protected label(field: string): string {
+    return `'${field}' `;
+  }
+
+  protected override describe(message: string): string {
+    return `${this.what}: ${message}`;
+  }
 }
 
 /** Every string leaf of `values` with its dotted path, and `{ name, value }` pairs (env lists). */
@@ -164,24 +189,27 @@ export class ChartApplication<V extends object> extends Construct implements IAp
     const check = new PropsValidator(this, what);
     check.dnsLabel(props.appName !== undefined ? 'appName' : 'id', this.appName);
     check.dnsLabel('namespace', props.namespace);
-    check.props(ChartApplicationOptionsSchema, props, ['context', 'chart', 'values', 'namespace', 'uses', 'locate', 'appName', 'podSecurity'], what);
+    check.props(ChartApplicationOptionsSchema, props, ['context', 'chart', 'values', 'namespace', 'uses', 'locate', 'appName', 'podSecurity', 'valuesLocation'], what);
     check.options('chart', OciChartSchema, props.chart.chart, 'the chart');
+    check.throwIfInvalid();
     // The values' policies: the same rules validation applies to rendered objects.
+    const where = props.valuesLocation ?? { environment: props.context.environment, file: props.context.source, application: this.appName };
+    const values = new ValuesProblems(where, what);
     for (const candidate of secretCandidates(props.values, 'values')) {
       const problem = literalSecretProblem(candidate.name, candidate.value);
-      if (problem) check.add(candidate.field, `${problem} in the chart's values; secret values must never be written to git`, '<redacted>', SECRET_FIX);
+      if (problem) values.add(candidate.field, `${problem} in the chart's values; secret values must never be written to git`, '<redacted>', SECRET_FIX);
     }
     const requirePinned = props.context.stage !== 'development';
     const images = props.chart.images(props.values);
     for (const { field, image } of images) {
       for (const p of imageProblems(image, requirePinned)) {
-        check.add(`values.${field}.${p.field}`, `${p.message}${p.field === 'tag' && requirePinned ? ` (stage '${props.context.stage}')` : ''}`, p.value, p.fix);
+        values.add(`values.${field}.${p.field}`, `${p.message}${p.field === 'tag' && requirePinned ? ` (stage '${props.context.stage}')` : ''}`, p.value, p.fix);
       }
     }
     const blocks = props.chart.resources(props.values);
-    check.check(blocks.length > 0, 'values', "the chart's values declare no container resources", undefined, "return the values' resources blocks from the chart definition's resources()");
-    for (const { field, resources } of blocks) check.resources(`values.${field}`, resources);
-    check.throwIfInvalid();
+    values.check(blocks.length > 0, 'values', "the chart's values declare no container resources", undefined, "return the values' resources blocks from the chart definition's resources()");
+    for (const { field, resources } of blocks) values.resources(`values.${field}`, resources);
+    values.throwIfInvalid(`${where.file ?? 'the platform'}: invalid values for ${what} (chart ${props.chart.chart.name} ${props.chart.chart.version})`);
 
     const registry = props.registry ?? props.chart.chart.registry;
     this.helm = {

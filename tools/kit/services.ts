@@ -396,6 +396,8 @@ export function service<V extends object>(props: ServiceEntryProps<V>): AppEntry
           chart: delivery.chart,
           values: delivery.values(workload),
           uses: owners,
+          // The values are computed by the catalog's chart delivery from the entry's settings.
+          valuesLocation: { environment: context.target.name, file: context.locate('deliverAs').file, application: context.name },
         }) as unknown as ChartApplication<object>;
       }
       const workload = new Microservice(context.chart(), context.name, {
