@@ -14,6 +14,7 @@ import type { IKafkaCluster } from '../../constructs/kafka-platform';
 import { BINDING_PREFIX, BindingSecretKey, bindingEnv, IServiceBinding } from '../../constructs/lib/bindings';
 import { IApplication, recordDependency, Stage } from '../../constructs/lib/context';
 import type { ImageSettings } from '../../constructs/lib/images';
+import { PlatformError } from '../../constructs/lib/errors';
 import { deepMerge } from '../../constructs/lib/merge';
 import { joinName } from '../../constructs/lib/names';
 import { dnsLabelSchema, quantitySchema, resourcesOverrideSchema, withFix, z } from '../../constructs/lib/options';
@@ -346,7 +347,7 @@ export type ServiceResult = Microservice | ChartApplication<object>;
  */
 export function service<V extends object>(props: ServiceEntryProps<V>): AppEntry<ServiceOptions, ServiceResult, 'service'> {
   for (const prefix of Object.keys(props.uses ?? {})) {
-    if (!BINDING_PREFIX.test(prefix)) throw new Error(`service: 'uses.${prefix}' must be an upper-case environment-variable prefix such as DATABASE`);
+    if (!BINDING_PREFIX.test(prefix)) throw new PlatformError(`service: 'uses.${prefix}' must be an upper-case environment-variable prefix such as DATABASE (got "${prefix}"). Fix: rename it to '${prefix.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}'`);
   }
   return defineEntry({
     kind: 'service',
