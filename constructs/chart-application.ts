@@ -43,7 +43,7 @@ export const ChartApplicationOptionsSchema = z.strictObject({
 /** What an environment or a catalog entry may set on a `ChartApplication`. */
 export type ChartApplicationOptions = z.infer<typeof ChartApplicationOptionsSchema>;
 
-/** An image the chart's values run, and the values field that sets it (`image`). */
+/** An image the chart's values run (as the pods pull it, a registry mirror applied), and the values field that sets it (`image`). */
 export interface ChartValuesImage {
   /** Dotted path of the image block in the values (`image`, `sidecar.image`). */
   readonly field: string;
@@ -218,7 +218,8 @@ export class ChartApplication<V extends object> extends Construct implements IAp
       version: props.chart.chart.version,
       releaseName: props.releaseName ?? this.appName,
       values: props.values as Readonly<Record<string, unknown>>,
-      images: [...new Set(images.map((i) => imageReference(i.image, props.context.registryMirror)))].sort(),
+      // The values hold the images as the pods pull them (a registry mirror already applied).
+      images: [...new Set(images.map((i) => imageReference(i.image)))].sort(),
       clusterScopedKinds: props.chart.clusterScopedKinds ?? [],
       providesApiGroups: [],
       form: 'oci',

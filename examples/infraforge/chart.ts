@@ -43,7 +43,7 @@ export function microserviceChartValues(workload: ChartWorkload): MicroserviceCh
       repository: workload.image.repository,
       ...(workload.image.tag !== undefined ? { tag: workload.image.tag } : {}),
       ...(workload.image.digest !== undefined ? { digest: workload.image.digest } : {}),
-      pullPolicy: 'IfNotPresent',
+      pullPolicy: workload.imagePullPolicy,
     },
     replicaCount: workload.replicas,
     service: { type: 'ClusterIP', port: 80, targetPort: workload.port },

@@ -1,7 +1,7 @@
 /** Platform-service entries and services bound to them (tools/kit/services.ts). */
 import { App } from 'cdk8s';
-import { bindingEnv } from '../../constructs';
-import { defineEnvironment, defineImages, definePlatform, kafkaPlatform, kafkaService, platformBuild, redisStore, service } from '../../tools/kit';
+import { bindingEnv, defineChart } from '../../constructs';
+import { ChartWorkload, defineEnvironment, defineImages, definePlatform, kafkaPlatform, kafkaService, platformBuild, redisStore, service } from '../../tools/kit';
 import { renderApp } from '../../tools/synth/render';
 import { at, Manifest, objectsOf } from '../helpers';
 
@@ -58,5 +58,28 @@ describe('platform services', () => {
     expect(() => defineEnvironment(platform, {
       name: 'dev', stage: 'development', gitops: { repoURL: 'https://git.example.com/rendered.git', branch: 'rendered' }, apps: { cache: { appendfsync: 'sometimes' as never } },
     })).toThrow(/field 'apps\.cache\.appendfsync'.*Fix: use 'always', 'everysec' or 'no'/);
+  });
+
+  test('chart delivery: the values get the image under the registry mirror and the pull policy, and the image list names it', () => {
+    // GIVEN a chart whose values are the workload itself, and an air-gapped environment
+    const chart = defineChart<ChartWorkload>({
+      chart: { registry: 'ghcr.io/acme', name: 'svc', version: '2.0.0' },
+      images: (w) => [{ field: 'image', image: w.image }],
+      resources: (w) => [{ field: 'resources', resources: w.resources }],
+    });
+    const svc = service({ image: { repository: 'ghcr.io/acme/svc', tag: '1.0.0' }, runtime: 'node', delivery: 'chart', deliverAs: { chart, values: (w) => w } });
+    const single = definePlatform({ name: 'shop', apps: { svc } });
+    const env = defineEnvironment(single, {
+      name: 'prod', stage: 'production', namespace: 'shop', registryMirror: 'registry.internal:5000', imagePullPolicy: 'Never',
+      gitops: { repoURL: 'https://git.example.com/rendered.git', branch: 'rendered' },
+    });
+    // WHEN
+    const app = [...(platformBuild(single, [env])('dist') as Iterable<App>)].flatMap((a) => renderApp(a)).flatMap((e) => objectsOf(e)).map((o) => o.object)
+      .find((o) => o.kind === 'Application' && o.metadata.name === 'prod-svc');
+    // THEN
+    expect(at(app, 'spec.source.helm.valuesObject.image')).toEqual({ repository: 'registry.internal:5000/ghcr.io/acme/svc', tag: '1.0.0' });
+    expect(at(app, 'spec.source.helm.valuesObject.imagePullPolicy')).toBe('Never');
+    expect(at(app, 'spec.source.helm.valuesObject.resources')).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+    expect(app?.metadata.annotations?.['platform-synth.io/images']).toBe('registry.internal:5000/ghcr.io/acme/svc:1.0.0');
   });
 });

@@ -12,8 +12,8 @@ import { Elasticsearch, ElasticsearchOptions, ElasticsearchOptionsSchema } from 
 import { HelmApplicationOptions, HelmApplicationOptionsSchema } from '../../constructs/helm-application';
 import type { IKafkaCluster } from '../../constructs/kafka-platform';
 import { BINDING_PREFIX, BindingSecretKey, bindingEnv, IServiceBinding } from '../../constructs/lib/bindings';
-import { IApplication, recordDependency, Stage } from '../../constructs/lib/context';
-import type { ImageSettings } from '../../constructs/lib/images';
+import { IApplication, PullPolicy, recordDependency, Stage } from '../../constructs/lib/context';
+import { ImageSettings, imageReference } from '../../constructs/lib/images';
 import { PlatformError } from '../../constructs/lib/errors';
 import { deepMerge } from '../../constructs/lib/merge';
 import { joinName } from '../../constructs/lib/names';
@@ -274,8 +274,10 @@ export interface ChartWorkload {
   readonly namespace: string;
   /** The environment's stage. */
   readonly stage: Stage;
-  /** The image as the environment pins it. */
+  /** The image as the environment pins it, under the cluster's registry mirror when it has one. */
   readonly image: ImageSettings;
+  /** The cluster's image pull policy. */
+  readonly imagePullPolicy: PullPolicy;
   readonly replicas: number;
   /** The `http` port. */
   readonly port: number;
@@ -380,7 +382,8 @@ export function service<V extends object>(props: ServiceEntryProps<V>): AppEntry
           name: o.name ?? context.name,
           namespace,
           stage: context.target.stage,
-          image,
+          image: { ...image, repository: imageReference({ repository: image.repository }, context.context.registryMirror) },
+          imagePullPolicy: context.context.imagePullPolicy,
           replicas: o.replicas ?? 2,
           port: o.port ?? preset?.port ?? 8080,
           resources: deepMerge<ResourceSettings>(preset?.resources ?? ({} as ResourceSettings), o.resources),
