@@ -4,7 +4,7 @@
  */
 import { App } from 'cdk8s';
 import { ConfigError, PlatformError } from '../../constructs';
-import { AnyPlatform, defineCluster, defineEnvironment, definePlatform, EnvironmentConfig, postgresCluster, platformBuild, service } from '../../tools/kit';
+import { AnyPlatform, defineBase, defineCluster, defineEnvironment, definePlatform, EnvironmentConfig, postgresCluster, platformBuild, service } from '../../tools/kit';
 import { renderApp, RenderedEnvironment } from '../../tools/synth/render';
 import { validateEnvironments } from '../../tools/validate';
 import { asMicroserviceChart, microserviceChart } from '../../examples/infraforge/chart';
@@ -120,6 +120,31 @@ describe('InfraForge on the nonprod cluster', () => {
     expect([replicas('dev'), replicas('staging')]).toEqual([1, 5]);
     expect(at(find(objects(rendered, 'staging', 'product-db'), 'Cluster', 'product-db'), 'spec.instances')).toBe(2);
     expect(at(find(objects(rendered, 'dev', 'product-db'), 'Cluster', 'product-db'), 'spec.instances')).toBe(1);
+  });
+});
+
+describe('InfraForge: adding a microservice', () => {
+  test('is one entry: it renders in every environment, wired to the platform service it uses, synced after it', () => {
+    // GIVEN the catalog plus one service entry (and the same environments, defined over the extended catalog)
+    const apps = infraforge.apps;
+    const review = service({ ...{ port: 8080, healthCheck: { path: '/health' }, deliverAs: asMicroserviceChart }, image: { repository: 'ghcr.io/nimbusprotch/review-service', tag: 'v1.0.0' }, uses: { DATABASE: apps['product-db'] } });
+    const extended = definePlatform({ name: 'infraforge', images: infraforge.images, apps: { ...apps, 'review-service': review }, source: 'examples/infraforge/platform.ts' });
+    const shared = defineBase(extended, { namespace: 'infraforge', gitops: { repoURL: 'https://github.com/infraforge/voltran-rendered.git', branch: 'rendered' } });
+    const cluster = defineCluster(shared, { name: 'nonprod', stage: 'staging', storage: { mode: 'dynamic', storageClassName: 'local-path' } });
+    const envs = [
+      defineEnvironment(shared, { ...development, name: 'dev', stage: 'development', cluster, namespace: 'infraforge-dev' }),
+      defineEnvironment(shared, { ...development, name: 'qa', stage: 'development', cluster, namespace: 'infraforge-qa', defaults: { ...development.defaults, service: { delivery: 'chart' } } }),
+    ];
+    // WHEN
+    const out = render(envs, extended);
+    // THEN dev renders its workload, qa its chart Application, both after product-db
+    const env = byName(at(find(objects(out, 'dev', 'review-service'), 'Deployment', 'review-service'), 'spec.template.spec.containers.0.env') as EnvVar[]);
+    expect(env.DATABASE_HOST).toBe('product-db-rw.infraforge-dev.svc');
+    const qaArgo = objects(out, 'qa', 'argocd');
+    expect(at(find(qaArgo, 'Application', 'qa-review-service'), 'spec.source.repoURL')).toBe('oci://ghcr.io/nimbusprotch/microservice');
+    const wave = (app: string): number => Number(find(qaArgo, 'Application', app).metadata.annotations?.['argocd.argoproj.io/sync-wave']);
+    expect(wave('qa-review-service')).toBeGreaterThan(wave('qa-product-db'));
+    expect(validateEnvironments(out).errors).toEqual([]);
   });
 });
 
