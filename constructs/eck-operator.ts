@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { HelmApplication, OperatorProps } from './helm-application';
 import { imageReference } from './lib/images';
+import { Elasticsearch } from './elasticsearch';
 import { CRD_AND_RBAC } from './lib/kinds';
+import { onPrepare } from './lib/prepare';
 
 /**
  * Elastic Cloud on Kubernetes release of the imported CRD (cdk8s.yaml: v3.5.0); its Helm chart `eck-operator`
@@ -37,7 +39,8 @@ export class EckOperator extends HelmApplication {
       chart: 'eck-operator',
       version: ECK_VERSION,
       defaultValues: {
-        ...(mirror ? { image: { repository: image.slice(0, image.lastIndexOf(':')), tag: ECK_VERSION } } : {}),
+        // The operator and the Elastic images it starts (config.containerRegistry) come from the mirror.
+        ...(mirror ? { image: { repository: image.slice(0, image.lastIndexOf(':')), tag: ECK_VERSION }, config: { containerRegistry: `${mirror}/docker.elastic.co` } } : {}),
         resources: { requests: { cpu: '100m', memory: '150Mi' }, limits: { cpu: '1', memory: '1Gi' } },
       },
       images: [image],
@@ -46,6 +49,14 @@ export class EckOperator extends HelmApplication {
       // Not for size (the Elasticsearch CRD is 136,354 bytes as compact JSON, measured from the v3.5.0 bundle): no
       // second copy of each CRD in a last-applied annotation, as for the other operators.
       serverSideApply: true,
+    });
+    // The Elasticsearch image of every cluster using this operator (ECK's default registry docker.elastic.co).
+    onPrepare(this, 'derive', () => {
+      for (const es of this.node.root.node.findAll()) {
+        if (es instanceof Elasticsearch && es.operator === this) {
+          this.addImages(imageReference({ repository: 'docker.elastic.co/elasticsearch/elasticsearch', tag: es.version }, mirror));
+        }
+      }
     });
   }
 }

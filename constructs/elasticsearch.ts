@@ -82,6 +82,8 @@ export class Elasticsearch extends Construct implements IServiceBinding {
   public readonly nodes: number;
   public readonly identity: ComponentIdentity;
   public readonly connection: ServiceConnection;
+  /** The application delivering the operator, if given (it lists this cluster's image). */
+  public readonly operator?: IApplication;
 
   public constructor(scope: Construct, id: string, props: ElasticsearchProps) {
     super(scope, id);
@@ -109,6 +111,7 @@ export class Elasticsearch extends Construct implements IServiceBinding {
       username: 'elastic',
       password: { secret: joinName(this.name, 'es', 'elastic', 'user'), key: 'elastic' },
     };
+    this.operator = props.operator;
     if (props.operator) recordDependency(this, props.operator);
 
     const cluster = new es.Elasticsearch(this, 'Resource', {

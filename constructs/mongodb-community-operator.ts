@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { HelmApplication, OperatorProps } from './helm-application';
 import { imageReference } from './lib/images';
 import { CRD_AND_RBAC } from './lib/kinds';
+import { onPrepare } from './lib/prepare';
+import { MongoDbCommunity } from './mongodb-community';
 
 /**
  * MongoDB Community operator release of the imported CRD (cdk8s.yaml: v0.13.0); its Helm chart
@@ -42,8 +44,11 @@ export class MongoDbCommunityOperator extends HelmApplication {
           watchNamespace: '*',
           resources: { requests: { cpu: '200m', memory: '200Mi' }, limits: { cpu: '1', memory: '1Gi' } },
         },
-        // The chart composes <registry.x>/<name>:<version>: the mirror keeps quay.io under it.
-        ...(mirror ? { registry: { agent: `${mirror}/quay.io/mongodb`, versionUpgradeHook: `${mirror}/quay.io/mongodb`, readinessProbe: `${mirror}/quay.io/mongodb`, operator: `${mirror}/quay.io/mongodb` } } : {}),
+        // The chart composes <registry.x>/<name>:<version>: the mirror keeps quay.io (and docker.io) under it.
+        ...(mirror ? {
+          registry: { agent: `${mirror}/quay.io/mongodb`, versionUpgradeHook: `${mirror}/quay.io/mongodb`, readinessProbe: `${mirror}/quay.io/mongodb`, operator: `${mirror}/quay.io/mongodb` },
+          mongodb: { repo: `${mirror}/docker.io/mongodb` },
+        } : {}),
       },
       // The images of values.yaml at chart 0.13.0 (operator, agent, readiness probe, version upgrade hook).
       images: [
@@ -57,6 +62,15 @@ export class MongoDbCommunityOperator extends HelmApplication {
       // The operator pod sets runAsNonRoot but no seccomp profile or dropped capabilities.
       podSecurity: 'baseline',
       serverSideApply: true,
+    });
+    // The server image of every replica set using this operator: <mongodb.repo>/mongodb-community-server:<version>-ubi8
+    // (values.yaml `mongodb` of chart 0.13.0).
+    onPrepare(this, 'derive', () => {
+      for (const db of this.node.root.node.findAll()) {
+        if (db instanceof MongoDbCommunity && db.operator === this) {
+          this.addImages(imageReference({ repository: 'docker.io/mongodb/mongodb-community-server', tag: `${db.version}-ubi8` }, mirror));
+        }
+      }
     });
   }
 }

@@ -109,6 +109,8 @@ export class MongoDbCommunity extends Construct implements IServiceBinding {
   /** The Secret the operator writes the connection string to. */
   public readonly connectionStringSecret: string;
   public readonly connection: ServiceConnection;
+  /** The application delivering the operator, if given (it lists this replica set's server image). */
+  public readonly operator?: IApplication;
 
   public constructor(scope: Construct, id: string, props: MongoDbCommunityProps) {
     super(scope, id);
@@ -142,6 +144,7 @@ export class MongoDbCommunity extends Construct implements IServiceBinding {
       password: props.password,
       uri: { secret: this.connectionStringSecret, key: 'connectionString.standard' },
     };
+    this.operator = props.operator;
     if (props.operator) recordDependency(this, props.operator);
 
     this.renderDatabaseAccount();

@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { MONGODB_COMMUNITY_OPERATOR_VERSION, MongoDbCommunityOperator, PlatformContext } from '../../constructs';
+import { ApplicationChart, DynamicStorage, MONGODB_COMMUNITY_OPERATOR_VERSION, MongoDbCommunity, MongoDbCommunityOperator, PlatformContext, prepareApp } from '../../constructs';
 
 const context: PlatformContext = { environment: 'nonprod', stage: 'staging', platform: 'shop', imagePullPolicy: 'IfNotPresent' };
 
@@ -17,6 +17,15 @@ describe('MongoDbCommunityOperator', () => {
     const operator = new MongoDbCommunityOperator(new App(), 'mongodb-operator', { context: { ...context, registryMirror: 'registry.internal:5000' } });
     expect(operator.helm.values).toEqual(expect.objectContaining({ registry: expect.objectContaining({ operator: 'registry.internal:5000/quay.io/mongodb' }) }));
     expect(operator.helm.images).toContain('registry.internal:5000/quay.io/mongodb/mongodb-kubernetes-operator:0.13.0');
+  });
+
+  test('lists the server image of every replica set that uses it (the air-gap image list)', () => {
+    const app = new App();
+    const operator = new MongoDbCommunityOperator(app, 'mongodb-operator', { context });
+    const chart = new ApplicationChart(app, 'mongodb', { context, namespace: 'shop', version: '1' });
+    new MongoDbCommunity(chart, 'mongodb', { storage: new DynamicStorage('gp3'), password: { secret: 's', key: 'password' }, version: '6.0.5', operator });
+    prepareApp(app);
+    expect(operator.helm.images).toContain('docker.io/mongodb/mongodb-community-server:6.0.5-ubi8');
   });
 
   test('refuses a chart repository that is not a URL', () => {
