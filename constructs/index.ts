@@ -6,8 +6,11 @@ export * from './argo-application-set';
 export * from './argo-project';
 export * from './cert-manager';
 export * from './certificate';
+export * from './chart-application';
 export * from './cloudnative-pg-operator';
 export * from './derived-namespaces';
+export * from './eck-operator';
+export * from './elasticsearch';
 export * from './external-secrets-operator';
 export * from './frontend';
 export * from './generated-secret';
@@ -19,6 +22,8 @@ export * from './kafka-topic';
 export * from './local-storage';
 export * from './password-generator';
 export * from './microservice';
+export * from './mongodb-community';
+export * from './mongodb-community-operator';
 export * from './platform-namespace';
 export * from './postgres-database';
 export * from './redis';
@@ -30,6 +35,7 @@ export * from './strimzi-operator';
 export * from './volume-provider';
 
 // Helpers (constructs/lib/): labels, names, images, resources, probes, security, options schemas, errors, ...
+export * from './lib/bindings';
 export * from './lib/connections';
 export * from './lib/context';
 export * from './lib/errors';

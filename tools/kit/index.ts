@@ -27,3 +27,10 @@ export type { ImageCatalog, ImageRef } from './images';
 export { definePlatform, RESERVED_APPLICATIONS } from './platform';
 export type { AnyPlatform, Catalog, Platform, PlatformDefinition } from './platform';
 export { PLATFORM_VERSION } from './version';
+export {
+  eckOperator, elasticsearch, kafkaService, mongodb, mongodbCommunityOperator, postgresCluster, redisStore, RedisStoreOptionsSchema, service, ServiceOptionsSchema,
+} from './services';
+export type {
+  ChartDelivery, ChartWorkload, Delivery, ElasticsearchEntryProps, MongoDbEntryProps, PostgresClusterEntryProps, RedisStoreEntryProps, RedisStoreOptions,
+  ServiceEntryProps, ServiceOptions, ServiceResult,
+} from './services';
