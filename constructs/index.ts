@@ -17,6 +17,7 @@ export * from './postgres-database';
 export * from './rabbitmq';
 export * from './redis';
 export * from './service-with-postgres';
+export * from './tenant-namespace';
 export * from './strimzi-operator';
 export * from './volume-provider';
 
