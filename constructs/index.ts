@@ -4,6 +4,8 @@ export * from './application-chart';
 export * from './argo-application';
 export * from './argo-application-set';
 export * from './argo-project';
+export * from './camel-integration';
+export * from './camel-integration-platform';
 export * from './cloudnative-pg-operator';
 export * from './derived-namespaces';
 export * from './frontend';
