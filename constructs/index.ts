@@ -4,6 +4,7 @@ export * from './application-chart';
 export * from './argo-application';
 export * from './argo-application-set';
 export * from './argo-project';
+export * from './backstage';
 export * from './camel-integration';
 export * from './camel-integration-platform';
 export * from './cloudnative-pg-operator';
