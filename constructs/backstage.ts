@@ -1,4 +1,5 @@
-import { Construct } from 'constructs';
+import { JsonPatch } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 import { stringify } from 'yaml';
 import { IKafkaCluster } from './kafka-platform';
 import { mapChildOptions, recordDependency } from './lib/context';
@@ -55,6 +56,18 @@ export const BackstageOptionsSchema = z.strictObject({
 /** What an environment or the catalog may set on Backstage. */
 export type BackstageOptions = z.infer<typeof BackstageOptionsSchema>;
 
+/** A custom resource the Kubernetes plugin lists (`kubernetes.customResources` of app-config). */
+export interface KubernetesCustomResource {
+  readonly group: string;
+  readonly apiVersion: string;
+  readonly plural: string;
+}
+
+/** Something whose custom resources the portal shows (a RabbitMQ cluster, a Camel K platform). */
+export interface IShownInPortal extends IConstruct {
+  readonly customResources: readonly KubernetesCustomResource[];
+}
+
 /** Props of `Backstage`. */
 export interface BackstageProps extends BackstageOptions {
   /** The Backstage app's image (an organization builds its own app from `@backstage/create-app`). */
@@ -68,6 +81,11 @@ export interface BackstageProps extends BackstageOptions {
    * @default []
    */
   readonly kafka?: readonly IKafkaCluster[];
+  /**
+   * Components whose custom resources the Kubernetes plugin lists (it may read them; Backstage is synced after them).
+   * @default []
+   */
+  readonly shows?: readonly IShownInPortal[];
   /**
    * Name of the cluster in the Kubernetes plugin.
    * @default 'local'
@@ -112,7 +130,7 @@ export class Backstage extends Construct {
     this.name = props.name ?? id;
     const what = `Backstage '${this.name}'`;
     const check = new PropsValidator(this, what);
-    check.props(BackstageOptionsSchema, props, ['image', 'postgresImage', 'storage', 'kafka', 'clusterName'], what);
+    check.props(BackstageOptionsSchema, props, ['image', 'postgresImage', 'storage', 'kafka', 'shows', 'clusterName'], what);
     check.dnsLabel(props.name !== undefined ? 'name' : 'id', this.name, 'backstage');
     check.throwIfInvalid();
 
@@ -127,6 +145,12 @@ export class Backstage extends Construct {
     });
     const kafka = props.kafka ?? [];
     for (const cluster of kafka) recordDependency(this, cluster);
+    const shows = props.shows ?? [];
+    for (const shown of shows) recordDependency(this, shown);
+    const customResources = uniqueResources([
+      ...(kafka.length > 0 ? [{ group: 'kafka.strimzi.io', apiVersion: 'v1', plural: 'kafkatopics' }] : []),
+      ...shows.flatMap((s) => s.customResources),
+    ]);
 
     const inCluster = `http://${this.name}.${this.database.namespace}.svc:${BACKSTAGE_PORT}`;
     const baseUrl = props.host !== undefined ? `https://${props.host}` : inCluster;
@@ -161,6 +185,7 @@ export class Backstage extends Construct {
             skipTLSVerify: false,
           }],
         }],
+        ...(customResources.length > 0 ? { customResources: customResources.map((r) => ({ ...r })) } : {}),
       },
       ...(kafka.length > 0 ? { kafka: { clientId: this.name, clusters: kafka.map((c) => ({ name: c.clusterName, brokers: [c.bootstrap.plain] })) } } : {}),
     };
@@ -191,14 +216,26 @@ export class Backstage extends Construct {
 
     const identity = { name: 'backstage', instance: this.name, component: 'rbac' };
     const roleName = joinName(this.namespace, this.name, 'read-only');
-    new k8s.KubeClusterRole(this, 'ClusterRole', {
+    const clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
       metadata: { name: roleName, labels: componentLabels(identity) },
-      rules: BACKSTAGE_READ_ONLY_RULES.map((r) => ({ ...r, apiGroups: [...(r.apiGroups ?? [])], resources: [...(r.resources ?? [])], verbs: [...r.verbs] })),
+      rules: [
+        ...BACKSTAGE_READ_ONLY_RULES.map((r) => ({ ...r, apiGroups: [...(r.apiGroups ?? [])], resources: [...(r.resources ?? [])], verbs: [...r.verbs] })),
+        // The custom resources it lists, read-only too.
+        ...[...new Set(customResources.map((r) => r.group))].map((group) => ({ apiGroups: [group], resources: customResources.filter((r) => r.group === group).map((r) => r.plural), verbs: ['get', 'list', 'watch'] })),
+      ],
     });
-    new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+    const clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
       metadata: { name: roleName, labels: componentLabels(identity) },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
       subjects: [{ kind: 'ServiceAccount', name: this.name, namespace: this.namespace }],
     });
+    // Cluster-scoped, though rendered in the portal's (namespaced) chart: cdk8s gives every object the chart's namespace.
+    for (const o of [clusterRole, clusterRoleBinding]) o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
   }
+}
+
+function uniqueResources(resources: readonly KubernetesCustomResource[]): KubernetesCustomResource[] {
+  const seen = new Map<string, KubernetesCustomResource>();
+  for (const r of resources) seen.set(`${r.group}/${r.apiVersion}/${r.plural}`, r);
+  return [...seen.values()].sort((a, b) => `${a.group}/${a.plural}`.localeCompare(`${b.group}/${b.plural}`));
 }

@@ -123,6 +123,8 @@ export class CamelIntegrationPlatform extends Construct {
   public readonly platformName = 'camel-k';
   public readonly operatorId: string;
   public readonly buildStrategy: 'pod' | 'routine';
+  /** What a portal lists for it (the integrations it builds). */
+  public readonly customResources = [{ group: 'camel.apache.org', apiVersion: 'v1', plural: 'integrations' }] as const;
 
   public constructor(scope: Construct, id: string, props: CamelIntegrationPlatformProps = {}) {
     super(scope, id);

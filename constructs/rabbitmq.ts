@@ -154,6 +154,8 @@ export class RabbitmqCluster extends Construct implements IRabbitmqCluster {
   public readonly podLabels: Readonly<Record<string, string>>;
   /** The application delivering the operator, if given. */
   public readonly operator?: IApplication;
+  /** What a portal lists for it (the `RabbitmqCluster` resources). */
+  public readonly customResources = [{ group: 'rabbitmq.com', apiVersion: 'v1beta1', plural: 'rabbitmqclusters' }] as const;
 
   public constructor(scope: Construct, id: string, props: RabbitmqClusterProps) {
     super(scope, id);
