@@ -13,6 +13,8 @@ export type {
   ConnectionsProps, EntryProps, FrontendEntryProps, HelmChartEntryProps, KafkaClientEntryProps, KafkaEntry, KafkaEntryOptions, KafkaEntryProps,
   MicroserviceEntryProps, OperatorEntryProps, ServiceWithPostgresEntryProps,
 } from './entries';
+export { backstage, camelIntegrations, CamelIntegrationsOptionsSchema, rabbitmqCluster, tenants, TenantsOptionsSchema } from './event-entries';
+export type { BackstageEntryProps, CamelIntegrationEntry, CamelIntegrationsEntryProps, CamelIntegrationsOptions, RabbitmqEntryProps, Tenants, TenantsEntryProps, TenantsOptions } from './event-entries';
 export { defineEntry, derivedRef, isEntry, resolveAll } from './entry';
 export type { AnyEntry, AppEntry, AppScope, BuildContext, BuildTarget, Enabled, EntryChartProps, EntryContext, EntryDefinition, ImageDeclaration, Ref } from './entry';
 export {
