@@ -8,6 +8,8 @@ import { Frontend, FrontendOptions, FrontendOptionsSchema } from '../../construc
 import { HelmApplication, HelmApplicationOptions, HelmApplicationOptionsSchema } from '../../constructs/helm-application';
 import { IKafkaCluster, KafkaPlatform, KafkaPlatformOptions, KafkaPlatformOptionsSchema } from '../../constructs/kafka-platform';
 import { KafkaTopic, KafkaTopicOptions, KafkaTopicOptionsSchema } from '../../constructs/kafka-topic';
+import { LinkerdControlPlane, LinkerdControlPlaneOptions, LinkerdControlPlaneOptionsSchema } from '../../constructs/linkerd-control-plane';
+import type { IServiceMesh } from '../../constructs/lib/mesh';
 import { DEFAULT_KAFKA_VERSION } from '../../constructs/lib/kafka-rules';
 import type { ApplicationChart } from '../../constructs/application-chart';
 import type { IApplication } from '../../constructs/lib/context';
@@ -78,7 +80,15 @@ export interface WorkloadEntryProps extends EntryProps, ConnectionsProps {
 }
 
 /** A `Microservice` catalog entry: its options, its image and its references. */
-export interface MicroserviceEntryProps extends MicroserviceOptions, WorkloadEntryProps {}
+export interface MicroserviceEntryProps extends MicroserviceOptions, WorkloadEntryProps {
+  /**
+   * The service mesh the workload joins (`linkerdControlPlane()`): it is synced after the mesh, its pods carry the
+   * mesh's annotations, and a namespace that would refuse meshed pods is an error. Environments may set
+   * `meshed: false`.
+   * @default - not meshed
+   */
+  readonly mesh?: Ref<IServiceMesh>;
+}
 
 /** A `Frontend` catalog entry. */
 export interface FrontendEntryProps extends FrontendOptions, WorkloadEntryProps {}
@@ -93,13 +103,19 @@ function workloadEntry<O extends object, T extends { connections: Microservice['
   return defineEntry({
     kind,
     schema,
-    options: without(props, 'image', 'backends', 'enabled', 'namespace', 'allowFrom') as unknown as O,
+    options: without(props as O & WorkloadEntryProps & { mesh?: Ref<IServiceMesh> }, 'image', 'backends', 'enabled', 'namespace', 'allowFrom', 'mesh') as unknown as O,
     image: props.image,
     enabled: props.enabled,
     namespace: props.namespace,
     workload: true,
     build: (context) => {
-      const workload = new construct(context.chart(), context.name, { ...context.options, image: context.ownImage(), backends: resolveAll(context, props.backends) });
+      const mesh = (props as { mesh?: Ref<IServiceMesh> }).mesh;
+      const workload = new construct(context.chart(), context.name, {
+        ...context.options,
+        image: context.ownImage(),
+        backends: resolveAll(context, props.backends),
+        ...(mesh !== undefined ? { mesh: context.resolve(mesh) } : {}),
+      });
       admit(context, workload, props.allowFrom);
       return workload;
     },
@@ -347,6 +363,12 @@ export interface HelmChartEntryProps extends HelmApplicationOptions, OperatorEnt
    * @default false
    */
   readonly serverSideApply?: boolean;
+  /**
+   * Applications that must be running before this chart is synced (a CSI provider after its driver, a mesh
+   * extension after the control plane): typed references, so the sync order is derived, not numbered.
+   * @default []
+   */
+  readonly dependsOn?: readonly Ref<IApplication>[];
 }
 
 /** A pinned upstream Helm chart delivered by Argo CD (a cluster add-on unless `scope` says otherwise). */
@@ -357,7 +379,7 @@ export function helmChart(props: HelmChartEntryProps): AppEntry<HelmApplicationO
     schema: HelmApplicationOptionsSchema,
     options: { repoURL: props.repoURL, values: props.values, namespace: props.namespace, releaseName: props.releaseName },
     enabled: props.enabled ?? true,
-    build: (context) => new HelmApplication(context.app, context.id, {
+    build: (context) => withDependencies(context, props.dependsOn, new HelmApplication(context.app, context.id, {
       ...context.options,
       appName: context.name,
       context: context.context,
@@ -371,6 +393,39 @@ export function helmChart(props: HelmChartEntryProps): AppEntry<HelmApplicationO
       providesApiGroups: props.providesApiGroups,
       podSecurity: props.podSecurity,
       serverSideApply: props.serverSideApply,
-    }),
+    })),
+  });
+}
+
+function withDependencies<T extends IApplication>(context: BuildContext, refs: readonly Ref<IApplication>[] | undefined, app: T): T {
+  for (const ref of refs ?? []) app.dependsOn(context.resolve(ref));
+  return app;
+}
+
+/** The Linkerd control plane's catalog entry. */
+export interface LinkerdControlPlaneEntryProps extends LinkerdControlPlaneOptions {
+  /**
+   * Whether environments run it unless they say otherwise.
+   * @default true
+   */
+  readonly enabled?: Enabled;
+  /**
+   * Applications it is synced after: Linkerd's CRDs chart and, with `cni`, the CNI plugin's (Linkerd's install
+   * order).
+   * @default []
+   */
+  readonly dependsOn?: readonly Ref<IApplication>[];
+}
+
+/** The Linkerd control plane (a cluster add-on), the mesh microservices name in `mesh`. */
+export function linkerdControlPlane(props: LinkerdControlPlaneEntryProps = {}): AppEntry<LinkerdControlPlaneOptions, LinkerdControlPlane, 'linkerd-control-plane'> {
+  return defineEntry({
+    kind: 'linkerd-control-plane',
+    scope: 'cluster',
+    schema: LinkerdControlPlaneOptionsSchema,
+    options: without(props, 'enabled', 'dependsOn'),
+    enabled: props.enabled ?? true,
+    build: (context) => withDependencies(context, props.dependsOn,
+      new LinkerdControlPlane(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate })),
   });
 }
