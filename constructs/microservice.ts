@@ -7,7 +7,7 @@ import { awsRoleArnProblem, awsRoleArnSchema, IRSA_ROLE_ANNOTATION } from './lib
 import { Connections } from './lib/connections';
 import { applicationOf, contextOf, mapChildOptions, recordDependency } from './lib/context';
 import { ImageSettings, imageReference, imageVersion } from './lib/images';
-import { IServiceMesh, podSecurityAdmits } from './lib/mesh';
+import { IServiceMesh, OpaqueDependency, outboundPortsOf, podSecurityAdmits } from './lib/mesh';
 import * as k8s from './lib/k8s';
 import { ComponentIdentity, componentLabels, selectorLabels, stableLabels } from './lib/labels';
 import { deepMerge } from './lib/merge';
@@ -362,6 +362,12 @@ export interface MicroserviceProps extends MicroserviceOptions {
    * @default - not meshed
    */
   readonly mesh?: IServiceMesh;
+  /**
+   * What the workload connects to over a protocol of its own (a `PostgresDatabase`, a `Redis`, a `KafkaPlatform`):
+   * their ports bypass the mesh proxy, and the workload's application is synced after theirs.
+   * @default []
+   */
+  readonly connectsTo?: readonly OpaqueDependency[];
 }
 
 /** Default resources of a workload without a runtime preset. */
@@ -428,7 +434,7 @@ export class Microservice extends Construct implements IHttpBackend, IServiceTar
     const kind = props.workload ?? 'Deployment';
 
     const check = new PropsValidator(this, `Microservice '${this.name}'`);
-    check.props(MicroserviceOptionsSchema, props, ['image', 'backends', 'envRefs', 'storage', 'mesh'], `Microservice '${this.name}'`);
+    check.props(MicroserviceOptionsSchema, props, ['image', 'backends', 'envRefs', 'storage', 'mesh', 'connectsTo'], `Microservice '${this.name}'`);
     check.resources('resources', resources);
     const userProblem = runAsUserProblem(user);
     if (userProblem) check.add('runAsUser', userProblem, user, 'run as a non-root user, e.g. { uid: 1000, gid: 1000, fsGroup: 1000 }');
@@ -514,7 +520,8 @@ export class Microservice extends Construct implements IHttpBackend, IServiceTar
       volumes.push(this.secretProviderClass.volume);
       volumeMounts.push(this.secretProviderClass.volumeMount);
     }
-    this.skipOutboundPorts = this.secretProviderClass?.outboundPorts ?? [];
+    for (const dependency of props.connectsTo ?? []) recordDependency(this, dependency);
+    this.skipOutboundPorts = [...new Set([...(this.secretProviderClass?.outboundPorts ?? []), ...(props.connectsTo ?? []).flatMap(outboundPortsOf)])].sort((a, b) => a - b);
     if (mesh !== undefined) {
       Object.assign(annotations, mesh.podAnnotations(this.skipOutboundPorts));
       recordDependency(this, mesh);

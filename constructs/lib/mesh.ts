@@ -25,3 +25,18 @@ export interface IServiceMesh extends IConstruct {
   /** Pod annotations meshing a workload whose connections to `skipOutboundPorts` bypass the proxy. */
   podAnnotations(skipOutboundPorts: readonly number[]): Record<string, string>;
 }
+
+/**
+ * Something a workload connects to over a protocol of its own (PostgreSQL, Redis, Kafka): its traffic bypasses the
+ * mesh proxy (the engine speaks its own TLS; Kafka clients connect to every broker directly). `PostgresDatabase`
+ * and `Redis` (by their `port`) and `KafkaPlatform` (by its listeners' bootstrap addresses) are such dependencies.
+ */
+export type OpaqueDependency =
+  | (IConstruct & { readonly port: number })
+  | (IConstruct & { readonly bootstrap: { readonly plain: string; readonly tls: string } });
+
+/** The ports a workload's mesh proxy skips for `dependency`. */
+export function outboundPortsOf(dependency: OpaqueDependency): number[] {
+  if ('port' in dependency) return [dependency.port];
+  return [dependency.bootstrap.plain, dependency.bootstrap.tls].map((address) => Number(address.slice(address.lastIndexOf(':') + 1)));
+}

@@ -1,4 +1,4 @@
-import { LinkerdControlPlane, LINKERD_CHART_VERSION, Microservice, podSecurityAdmits } from '../../constructs';
+import { ApplicationChart, DynamicStorage, KafkaPlatform, LinkerdControlPlane, LINKERD_CHART_VERSION, Microservice, podSecurityAdmits, Redis } from '../../constructs';
 import { applicationChart, at, findObject, synth } from '../helpers';
 
 const image = { repository: 'ghcr.io/acme/api', tag: '1.0.0' };
@@ -41,5 +41,20 @@ describe('LinkerdControlPlane', () => {
     new Microservice(chart, 'other', { image, port: 8080, healthCheck: { path: '/healthz' }, mesh: linkerd, meshed: false });
     expect(at(findObject(synth(chart), 'Deployment', 'other'), 'spec.template.metadata.annotations')).toBeUndefined();
     expect([podSecurityAdmits('baseline', 'privileged'), podSecurityAdmits('baseline', 'restricted'), podSecurityAdmits('restricted', 'baseline')]).toEqual([false, true, false]);
+  });
+
+  test('skip ports also come from typed in-cluster dependencies: Kafka\'s listeners, Redis; the workload syncs after them', () => {
+    // GIVEN Kafka in an application of its own and a Redis beside the workload
+    const { app, chart } = applicationChart('api');
+    const linkerd = new LinkerdControlPlane(app, 'linkerd-control-plane', { context: chart.context });
+    const kafkaApp = new ApplicationChart(app, 'kafka', { context: chart.context, namespace: 'kafka', version: '1' });
+    const kafka = new KafkaPlatform(kafkaApp, 'events', { storage: new DynamicStorage('gp3') });
+    const redis = new Redis(chart, 'cache', { image: { repository: 'redis', tag: '7.4.1' } });
+    // WHEN
+    const api = new Microservice(chart, 'api', { image, port: 8080, healthCheck: { path: '/healthz' }, mesh: linkerd, connectsTo: [kafka, redis] });
+    // THEN
+    expect(api.skipOutboundPorts).toEqual([6379, 9092, 9093]);
+    expect(at(findObject(synth(chart), 'Deployment', 'api'), 'spec.template.metadata.annotations')).toEqual({ 'linkerd.io/inject': 'enabled', 'config.linkerd.io/skip-outbound-ports': '6379,9092,9093' });
+    expect(chart.dependencies.map((d) => d.appName)).toEqual(['kafka', 'linkerd-control-plane']);
   });
 });

@@ -15,7 +15,7 @@ describe('Microservice', () => {
     const { app, chart } = applicationChart('api');
     const other = new ApplicationChart(app, 'other', { context: chart.context, namespace: 'apps', version: '1' });
     const backend = new Microservice(other, 'billing', { image, port: 8080, healthCheck: { path: '/h' } });
-    const all: Required<Omit<MicroserviceProps, 'port' | 'servicePort' | 'nodePort' | 'storage' | 'volumes' | 'workload' | 'runtime' | 'autoscaling' | 'cloudSecrets' | 'metrics' | 'ingressRoute' | 'reloader' | 'meshed' | 'mesh'>> = {
+    const all: Required<Omit<MicroserviceProps, 'port' | 'servicePort' | 'nodePort' | 'storage' | 'volumes' | 'workload' | 'runtime' | 'autoscaling' | 'cloudSecrets' | 'metrics' | 'ingressRoute' | 'reloader' | 'meshed' | 'mesh' | 'connectsTo'>> = {
       image,
       name: 'api',
       component: 'gateway',

@@ -9,7 +9,7 @@ import { HelmApplication, HelmApplicationOptions, HelmApplicationOptionsSchema }
 import { IKafkaCluster, KafkaPlatform, KafkaPlatformOptions, KafkaPlatformOptionsSchema } from '../../constructs/kafka-platform';
 import { KafkaTopic, KafkaTopicOptions, KafkaTopicOptionsSchema } from '../../constructs/kafka-topic';
 import { LinkerdControlPlane, LinkerdControlPlaneOptions, LinkerdControlPlaneOptionsSchema } from '../../constructs/linkerd-control-plane';
-import type { IServiceMesh } from '../../constructs/lib/mesh';
+import type { IServiceMesh, OpaqueDependency } from '../../constructs/lib/mesh';
 import { DEFAULT_KAFKA_VERSION } from '../../constructs/lib/kafka-rules';
 import type { ApplicationChart } from '../../constructs/application-chart';
 import type { IApplication } from '../../constructs/lib/context';
@@ -88,10 +88,19 @@ export interface MicroserviceEntryProps extends MicroserviceOptions, WorkloadEnt
    * @default - not meshed
    */
   readonly mesh?: Ref<IServiceMesh>;
+  /**
+   * Applications the workload connects to over a protocol of its own (a `kafkaPlatform()`): their ports bypass
+   * the mesh proxy (`config.linkerd.io/skip-outbound-ports`), and the workload is synced after them.
+   * @default []
+   */
+  readonly connectsTo?: readonly Ref<OpaqueDependency>[];
 }
 
 /** A `Frontend` catalog entry. */
 export interface FrontendEntryProps extends FrontendOptions, WorkloadEntryProps {}
+
+/** The mesh references of a microservice entry (frontends have none). */
+type MeshWiring = Pick<MicroserviceEntryProps, 'mesh' | 'connectsTo'>;
 
 /** A construct a workload entry builds from its options, image and backends. */
 type WorkloadConstruct<O, T> = new (scope: ApplicationChart, id: string, props: O & { image: ImageSettings; backends?: Record<string, IHttpBackend> }) => T;
@@ -103,18 +112,19 @@ function workloadEntry<O extends object, T extends { connections: Microservice['
   return defineEntry({
     kind,
     schema,
-    options: without(props as O & WorkloadEntryProps & { mesh?: Ref<IServiceMesh> }, 'image', 'backends', 'enabled', 'namespace', 'allowFrom', 'mesh') as unknown as O,
+    options: without(props as O & WorkloadEntryProps & MeshWiring, 'image', 'backends', 'enabled', 'namespace', 'allowFrom', 'mesh', 'connectsTo') as unknown as O,
     image: props.image,
     enabled: props.enabled,
     namespace: props.namespace,
     workload: true,
     build: (context) => {
-      const mesh = (props as { mesh?: Ref<IServiceMesh> }).mesh;
+      const { mesh, connectsTo } = props as MeshWiring;
       const workload = new construct(context.chart(), context.name, {
         ...context.options,
         image: context.ownImage(),
         backends: resolveAll(context, props.backends),
         ...(mesh !== undefined ? { mesh: context.resolve(mesh) } : {}),
+        ...(connectsTo !== undefined ? { connectsTo: connectsTo.map((ref) => context.resolve(ref)) } : {}),
       });
       admit(context, workload, props.allowFrom);
       return workload;
