@@ -43,7 +43,7 @@ function expectFullService(dir: string, service: string, expected: { port: numbe
   const container = at(pod, 'spec.containers.0') as Json;
   // Workload identity: its own ServiceAccount with the IRSA role, no API token mounted.
   const account = find(list, 'ServiceAccount', service);
-  expect(account.metadata.annotations?.['eks.amazonaws.com/role-arn']).toBe(`arn:aws:iam::123456789012:role/vsf-miniapp-${service}-${dir}`);
+  expect(account.metadata.annotations?.['eks.amazonaws.com/role-arn']).toBe(`arn:aws:iam::123456789012:role/vsf-miniapp-${dir}-secrets-reader`);
   expect([at(pod, 'spec.serviceAccountName'), at(pod, 'spec.automountServiceAccountToken'), account.automountServiceAccountToken]).toEqual([service, false, false]);
   // Secrets: the SecretProviderClass, its synced Secret read with envFrom, the CSI volume mounted read-only.
   const spc = find(list, 'SecretProviderClass', `${service}-secrets`);
@@ -143,7 +143,6 @@ describe('adding a service is one catalog entry', () => {
       runtime: 'python', port: 8000, servicePort: 80,
       healthCheck: { path: '/health/live', readinessPath: '/health/ready' },
       envConfigMap: true,
-      serviceAccount: { awsRoleArn: 'arn:aws:iam::123456789012:role/vsf-miniapp-service-d' },
       cloudSecrets: { region: 'us-east-1', objects: { postgres: { fields: { 'postgres-url': 'url' }, connectsTo: { engine: 'postgresql' } } }, env: { POSTGRES_URL: 'postgres-url' } },
       autoscaling: { minReplicas: 2, maxReplicas: 4 },
       metrics: {},
@@ -153,10 +152,9 @@ describe('adding a service is one catalog entry', () => {
     const platform = definePlatform({ name: 'vsf-miniapp', apps: { ...vsfMiniapp.apps, 'service-d': serviceD } });
     const base = defineBase(platform, { gitops: { repoURL: 'https://github.com/oNddleo/gitops-rendered.git', branch: 'rendered' }, defaults: { microservice: { reloader: true } } });
     const cluster = defineCluster(base, { name: 'vsf-miniapp-eks', stage: 'production', externalNamespaces: ['kube-system', 'linkerd-cni'] });
-    const role = (s: string): { serviceAccount: { awsRoleArn: string } } => ({ serviceAccount: { awsRoleArn: `arn:aws:iam::123456789012:role/vsf-miniapp-${s}-production` } });
     const production = defineEnvironment(base, {
       name: 'production', stage: 'production', cluster, namespace: 'production',
-      apps: { 'service-a': role('service-a'), 'service-b': role('service-b'), 'service-c': role('service-c') },
+      defaults: { microservice: { serviceAccount: { awsRoleArn: 'arn:aws:iam::123456789012:role/vsf-miniapp-production-secrets-reader' } } },
     });
     // WHEN
     const dirs = [...(platformBuild(platform, [production])('dist') as Iterable<App>)].flatMap((app) => renderApp(app));
@@ -170,7 +168,7 @@ describe('adding a service is one catalog entry', () => {
     expect(at(deployment, 'spec.replicas')).toBeUndefined();
     expect(at(deployment, 'spec.template.metadata.annotations')).toEqual(expect.objectContaining({ 'linkerd.io/inject': 'enabled', 'config.linkerd.io/skip-outbound-ports': '5432' }));
     expect(deployment.metadata.annotations).toEqual({ 'secret.reloader.stakater.com/reload': 'service-d-secrets' });
-    expect(find(list, 'ServiceAccount', 'service-d').metadata.annotations?.['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::123456789012:role/vsf-miniapp-service-d');
+    expect(find(list, 'ServiceAccount', 'service-d').metadata.annotations?.['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::123456789012:role/vsf-miniapp-production-secrets-reader');
     expect(String(at(find(list, 'SecretProviderClass', 'service-d-secrets'), 'spec.parameters.objects'))).toContain('objectName: production/vsf-miniapp/service-d/postgres');
   });
 });
@@ -191,29 +189,25 @@ describe('mistakes the shared chart let through are synth errors, and dist/ is u
     return (dir) => platformBuild(vsfMiniapp, envs())(dir);
   }
 
-  const production = (apps: Parameters<typeof defineEnvironment<typeof vsfMiniapp.apps, typeof vsfMiniapp.images>>[1]['apps'], onCluster = cluster): readonly EnvironmentConfig[] => [dev, staging, defineEnvironment(base, {
+  const production = (apps: Parameters<typeof defineEnvironment<typeof vsfMiniapp.apps, typeof vsfMiniapp.images>>[1]['apps'], onCluster = cluster): EnvironmentConfig => defineEnvironment(base, {
     name: 'production', stage: 'production', cluster: onCluster, namespace: 'production',
-    apps: {
-      ...apps,
-      'service-a': { serviceAccount: { awsRoleArn: 'arn:aws:iam::123456789012:role/vsf-miniapp-service-a-production' }, ...apps?.['service-a'] },
-      'service-b': { serviceAccount: { awsRoleArn: 'arn:aws:iam::123456789012:role/vsf-miniapp-service-b-production' }, ...apps?.['service-b'] },
-      'service-c': { serviceAccount: { awsRoleArn: 'arn:aws:iam::123456789012:role/vsf-miniapp-service-c-production' }, ...apps?.['service-c'] },
-    },
-  })];
+    defaults: { microservice: { serviceAccount: { awsRoleArn: 'arn:aws:iam::123456789012:role/vsf-miniapp-production-secrets-reader' } } },
+    apps,
+  });
 
   test.each([
-    ['an HPA together with fixed replicas', () => production({ 'service-a': { replicas: 5 } }),
+    ['an HPA together with fixed replicas', () => [dev, staging, production({ 'service-a': { replicas: 5 } })],
       "field 'apps.service-a.replicas': Microservice 'service-a': 'replicas' (5) is set together with 'autoscaling'"],
-    ['a secret alias used but not fetched', () => production({ 'service-c': { cloudSecrets: { env: { POSTGRES_PORT: 'postgres-port' } } } }),
+    ['a secret alias used but not fetched', () => [dev, staging, production({ 'service-c': { cloudSecrets: { env: { POSTGRES_PORT: 'postgres-port' } } } })],
       "'POSTGRES_PORT' reads alias 'postgres-port', which no object fetches"],
-    ['an IngressRoute to a port the Service does not have', () => production({ 'service-b': { ingressRoute: { port: 'admin' } } }),
+    ['an IngressRoute to a port the Service does not have', () => [dev, staging, production({ 'service-b': { ingressRoute: { port: 'admin' } } })],
       "IngressRoute 'service-b': routes to port 'admin', which Service 'service-b' does not expose (ports: http)"],
-    ['an invalid role ARN', () => production({ 'service-a': { serviceAccount: { awsRoleArn: 'arn:aws:iam::ACCOUNT_ID:role/vsf-miniapp-secrets-reader' } } }),
+    ['an invalid role ARN', () => [dev, staging, production({ 'service-a': { serviceAccount: { awsRoleArn: 'arn:aws:iam::ACCOUNT_ID:role/vsf-miniapp-secrets-reader' } } })],
       'has no 12-digit AWS account id'],
     ['a meshed workload in a namespace that refuses it (Linkerd without its CNI plugin)', () => {
       const noCni = defineCluster(base, { name: 'vsf-miniapp-eks', stage: 'production', externalNamespaces: ['kube-system', 'linkerd-cni'], apps: { 'linkerd-control-plane': { cni: false } } });
-      return [defineEnvironment(base, { name: 'production', stage: 'production', cluster: noCni, namespace: 'production',
-        apps: { 'service-a': { serviceAccount: { awsRoleArn: 'arn:aws:iam::123456789012:role/a' } }, 'service-b': { serviceAccount: { awsRoleArn: 'arn:aws:iam::123456789012:role/b' } }, 'service-c': { serviceAccount: { awsRoleArn: 'arn:aws:iam::123456789012:role/c' } } } })];
+      // The cluster's only environment here (dev and staging are on the cluster with the CNI plugin).
+      return [production({}, noCni)];
     }, "joins the linkerd mesh, but namespace 'production' enforces Pod Security 'restricted' and would refuse its pods: without the Linkerd CNI plugin"],
   ])('%s', async (_what, envs, message) => {
     const lines: string[] = [];
