@@ -1,5 +1,6 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as traefik from '../imports/traefik.io';
+import { applicationOf, contextOf } from './lib/context';
 import { componentLabels } from './lib/labels';
 import { dnsLabelSchema, dnsSubdomainSchema, hostSchema, uniqueList, z } from './lib/options';
 import { IServiceTarget } from './lib/routing';
@@ -35,6 +36,9 @@ export const IngressRouteOptionsSchema = z.strictObject({
     certResolver: z.string().min(1).optional(),
   }).optional(),
 });
+
+/** The routes of each construct tree (one cdk8s App is one cluster): `host path` to the route that has it. */
+const ROUTES = new WeakMap<IConstruct, Map<string, string>>();
 
 /** What an environment or a catalog entry may set on an `IngressRoute`. */
 export type IngressRouteOptions = z.infer<typeof IngressRouteOptionsSchema>;
@@ -73,6 +77,22 @@ export class IngressRoute extends Construct {
     check.check(props.service.servicePortNames.includes(port), 'port',
       `routes to port '${port}', which Service '${props.service.name}' does not expose (ports: ${props.service.servicePortNames.join(', ') || 'none'})`, port,
       props.service.servicePortNames.length > 0 ? `route to one of its ports: ${props.service.servicePortNames.join(', ')}` : 'expose a port on the workload first');
+    // One Traefik serves the cluster: the same host and path in two routes (two environments left on the
+    // catalog's host, say) would send one environment's traffic to the other.
+    const routes = ROUTES.get(this.node.root) ?? new Map<string, string>();
+    ROUTES.set(this.node.root, routes);
+    const context = contextOf(this);
+    const owner = `IngressRoute '${this.name}' of ${context.environment}/${applicationOf(this)?.appName ?? this.name}`;
+    for (const host of props.hosts ?? []) {
+      const key = `${host}${props.pathPrefix ?? '/'}`;
+      const other = routes.get(key);
+      if (other !== undefined) {
+        check.add('hosts', `routes ${key}, which ${other} on the same cluster already routes (one Traefik serves every environment of the cluster)`, host,
+          "give each environment host names of its own (e.g. 'api.dev.example.com' in the dev environment's file)");
+      } else {
+        routes.set(key, owner);
+      }
+    }
     check.throwIfInvalid();
 
     const hosts = props.hosts.map((h) => `Host(\`${h}\`)`);

@@ -1,4 +1,4 @@
-import { IngressRoute, Microservice } from '../../constructs';
+import { ApplicationChart, IngressRoute, Microservice } from '../../constructs';
 import { applicationChart, at, findObject, synth } from '../helpers';
 
 const image = { repository: 'ghcr.io/acme/api', tag: '1.0.0' };
@@ -41,5 +41,18 @@ describe('IngressRoute', () => {
     const { chart } = applicationChart('worker');
     const worker = new Microservice(chart, 'worker', { image, ports: { jobs: { port: 9000, protocol: 'tcp', expose: false } }, probes: { startup: false, liveness: { tcp: { port: 'jobs' } }, readiness: { tcp: { port: 'jobs' } } } });
     expect(() => new IngressRoute(chart, 'route', { service: worker, hosts: ['w.example.com'] })).toThrow("routes to port 'http', which Service 'worker' does not expose (ports: none)");
+  });
+});
+
+describe('IngressRoute: one Traefik per cluster', () => {
+  test('the same host and path routed twice on one cluster (two environments on the catalog\'s host) is refused; other paths are fine', () => {
+    // GIVEN two applications of two environments in one App (one cluster)
+    const { app, chart } = applicationChart('api', { context: { environment: 'production' } });
+    const devChart = new ApplicationChart(app, 'dev.api', { context: { ...chart.context, environment: 'dev' }, appName: 'api', namespace: 'dev', version: '1' });
+    new Microservice(chart, 'api', { image, port: 8080, healthCheck: { path: '/healthz' }, ingressRoute: { hosts: ['api.example.com'], pathPrefix: '/v1' } });
+    new Microservice(devChart, 'other', { image, port: 8080, healthCheck: { path: '/healthz' }, ingressRoute: { hosts: ['api.example.com'], pathPrefix: '/v2' } });
+    // WHEN / THEN
+    expect(() => new Microservice(devChart, 'api', { image, port: 8080, healthCheck: { path: '/healthz' }, ingressRoute: { hosts: ['api.example.com'], pathPrefix: '/v1' } }))
+      .toThrow("routes api.example.com/v1, which IngressRoute 'api' of production/api on the same cluster already routes");
   });
 });

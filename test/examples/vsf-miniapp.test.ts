@@ -202,6 +202,8 @@ describe('mistakes the shared chart let through are synth errors, and dist/ is u
       "'POSTGRES_PORT' reads alias 'postgres-port', which no object fetches"],
     ['an IngressRoute to a port the Service does not have', () => [dev, staging, production({ 'service-b': { ingressRoute: { port: 'admin' } } })],
       "IngressRoute 'service-b': routes to port 'admin', which Service 'service-b' does not expose (ports: http)"],
+    ['a host and path another environment of the cluster already routes', () => [dev, staging, production({ 'service-b': { ingressRoute: { hosts: ['service-b.staging.vsf-miniapp.com'] } } })],
+      "routes service-b.staging.vsf-miniapp.com/api/v1/service-b, which IngressRoute 'service-b' of staging/service-b on the same cluster already routes"],
     ['an invalid role ARN', () => [dev, staging, production({ 'service-a': { serviceAccount: { awsRoleArn: 'arn:aws:iam::ACCOUNT_ID:role/vsf-miniapp-secrets-reader' } } })],
       'has no 12-digit AWS account id'],
     ['a meshed workload in a namespace that refuses it (Linkerd without its CNI plugin)', () => {
