@@ -56,13 +56,17 @@ export async function graphCommand(argv: readonly string[], io: CommandIO = PROC
     if (format !== undefined && values.outdir !== undefined) throw new UsageError('--print writes to stdout: drop --outdir (or --print)');
 
     const platform = build === undefined ? await loadPlatform(values.platform) : undefined;
+    const checkNames = (known: readonly string[]): void => {
+      for (const name of wanted) {
+        if (known.includes(name)) continue;
+        const hint = closest(name, known);
+        throw new UsageError(`unknown environment '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}: platform '${platform?.name ?? values.platform ?? 'reference'}' renders ${known.map((k) => `'${k}'`).join(', ')}. Fix: pass one of them to --env, or omit --env to draw all`);
+      }
+    };
+    // The directories: every environment, and every cluster shared by several (checked before rendering).
+    if (platform !== undefined) checkNames([...new Set(platform.environments.flatMap((e) => (e.cluster.implicit ? [e.name] : [e.name, e.cluster.name])))]);
     const rendered = await renderEnvironments(build ?? (platform as { build: BuildFunction }).build, 'dist');
-    const known = rendered.map((e) => e.name);
-    for (const name of wanted) {
-      if (known.includes(name)) continue;
-      const hint = closest(name, known);
-      throw new UsageError(`unknown environment '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}: platform '${platform?.name ?? values.platform ?? 'reference'}' renders ${known.map((k) => `'${k}'`).join(', ')}. Fix: pass one of them to --env, or omit --env to draw all`);
-    }
+    checkNames(rendered.map((e) => e.name));
     const graphs: EnvironmentGraph[] = rendered.filter((e) => wanted.length === 0 || wanted.includes(e.name)).map(environmentGraph);
 
     if (format === 'json') {
