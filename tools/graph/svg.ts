@@ -4,6 +4,8 @@
  */
 import type { Viz } from '@viz-js/viz';
 import { PlatformError } from '../../constructs/lib/errors';
+import { toDot } from './dot';
+import type { EnvironmentGraph } from './model';
 
 let viz: Promise<Viz> | undefined;
 
@@ -15,4 +17,9 @@ export async function renderSvg(dot: string): Promise<string> {
     throw new PlatformError(`Graphviz could not lay out the graph: ${result.errors.map((e) => `${e.level ?? 'error'}: ${e.message}`).join('; ')}`);
   }
   return result.output;
+}
+
+/** The SVG of `graph`. */
+export function graphSvg(graph: EnvironmentGraph): Promise<string> {
+  return renderSvg(toDot(graph));
 }
