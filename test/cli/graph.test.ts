@@ -66,7 +66,8 @@ describe('npm run graph (real command)', () => {
   test('a misspelt platform is a usage error listing the platforms', async () => {
     const result = await runTsx(project, 'tools/cli/graph.ts', ['--platform', 'startr']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("unknown platform 'startr'; the repository has 'reference'");
+    expect(result.stderr).toContain("graph: error: unknown platform 'startr' (did you mean 'starter'?); the repository has 'reference', ");
+    expect(result.stderr).toContain('Fix: pass one of them to --platform');
   });
 
   test('synth does not load the graph code (no WebAssembly in the synth path)', async () => {
