@@ -175,6 +175,8 @@ describe('environments sharing a cluster', () => {
     const dev = environmentGraph(rendered.find((e) => e.name === 'dev') as RenderedEnvironment);
     expect(dev.nodes.find((n) => n.id === 'nonprod/strimzi-operator')).toMatchObject({ external: true, directory: 'nonprod', kind: 'helm' });
     expect(dev.edges).toContainEqual({ from: 'nonprod/strimzi-operator', to: 'kafka' });
+    // Its Argo CD directory is its app of apps, though the root Application deploying it is in nonprod/.
+    expect(dev.nodes.find((n) => n.id === 'argocd')?.kind).toBe('root');
     const svg = parseSvg(await graphSvg(dev));
     expect(svg.nodes.get('app-nonprod.strimzi-operator')).toBe('strimzi-operator\nin nonprod/ (synced by its root first)');
     expect(svg.edges.has('dep-nonprod.strimzi-operator__kafka')).toBe(true);

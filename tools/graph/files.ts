@@ -4,22 +4,15 @@
  * README. Argo CD never applies them: a directory source reads only `.yaml`, `.yml`, `.json` and `.jsonnet` files,
  * one level deep (argoproj/argo-cd v3.5.1 `reposerver/repository/repository.go`).
  */
-import { bootstrapPlan } from '../publish/bootstrap';
 import type { RenderedEnvironment } from '../synth/render';
 import { toMermaid } from './mermaid';
-import { environmentGraph } from './model';
+import { argoDirectoryOf, environmentGraph } from './model';
 import { graphSvg } from './svg';
 
 /** The SVG, relative to the directory of the environment's Argo CD objects. */
 export const GRAPH_SVG_FILE = 'graph/applications.svg';
 /** The Mermaid text, same directory. */
 export const GRAPH_MERMAID_FILE = 'graph/applications.mmd';
-
-/** The application directory of `env` holding its Argo CD objects (its root's, or its project's). */
-export function argoDirectoryOf(env: RenderedEnvironment): string | undefined {
-  return bootstrapPlan(env)?.rootApplication
-    ?? env.applications.find((a) => a.objects.some((o) => o.object.apiVersion === 'argoproj.io/v1alpha1' && o.object.kind === 'AppProject'))?.name;
-}
 
 /** The picture files of `env`, keyed by path relative to `application`'s directory. */
 export async function graphFiles(env: RenderedEnvironment): Promise<{ readonly application: string; readonly files: ReadonlyMap<string, string> } | undefined> {

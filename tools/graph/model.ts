@@ -21,7 +21,7 @@ export interface GraphNode {
   readonly name: string;
   /** The directory it renders into. */
   readonly directory: string;
-  /** `root` (the app of apps), `directory` (a rendered directory) or `helm` (an upstream Helm chart). */
+  /** `root` (the app of apps: the directory of Argo CD objects), `directory` (a rendered directory) or `helm` (an upstream Helm chart). */
   readonly kind: GraphNodeKind;
   /**
    * The namespace it deploys into.
@@ -83,10 +83,17 @@ function wavesOf(env: RenderedEnvironment): Map<string, number> {
   return waves;
 }
 
+/** The application directory of `env` holding its Argo CD objects (the directory the root Application deploys: for an environment
+ * on a shared cluster, whose root lives in the cluster's directory, the one holding its AppProject). */
+export function argoDirectoryOf(env: RenderedEnvironment): string | undefined {
+  return bootstrapPlan(env)?.rootApplication
+    ?? env.applications.find((a) => a.objects.some((o) => o.object.apiVersion === 'argoproj.io/v1alpha1' && o.object.kind === 'AppProject'))?.name;
+}
+
 /** The graph of one rendered directory. */
 export function environmentGraph(env: RenderedEnvironment): EnvironmentGraph {
   const waves = wavesOf(env);
-  const root = bootstrapPlan(env)?.rootApplication;
+  const root = argoDirectoryOf(env);
   const objects = new Map(env.applications.map((a) => [a.name, a.objects.length]));
   const nodes = new Map<string, GraphNode>();
   const edges = new Map<string, GraphEdge>();
