@@ -1,3 +1,4 @@
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { recordDependency } from './lib/context';
 import { DevToolOptionsSchema, devToolWorkload } from './lib/dev-tools';
@@ -60,6 +61,9 @@ export class TemporalServer extends Construct {
       `the visibility database is on cluster '${props.visibilityDatabase.cluster}', the main one on '${props.database.cluster}' (Temporal uses one host for both)`, props.visibilityDatabase.cluster, 'declare both databases on the same shared cluster');
     check.check(props.visibilityDatabase.credentials.secretName === props.database.credentials.secretName, 'visibilityDatabase',
       'the two databases have different owners; Temporal logs in to both with one user', props.visibilityDatabase.credentials.secretName, "give both databases the same owner (databases: { temporal_visibility: { owner: 'temporal' } })");
+    const namespace = Chart.of(this).namespace;
+    check.check(namespace === props.database.namespace, 'database', `database '${props.database.database}' is in namespace '${props.database.namespace}', where its credentials Secret is; Temporal runs in '${namespace}'`, namespace,
+      `run Temporal in '${props.database.namespace}' (the shared cluster's namespace)`);
     check.throwIfInvalid();
     const db = props.database;
     this.workload = devToolWorkload(this, { resources: props.resources, name }, {
