@@ -238,15 +238,16 @@ export class AppOfApps extends Construct {
         project: props.project,
         namespace: props.argocdNamespace,
         source: app.helm
-          ? { type: 'helm', repoURL: app.helm.repoURL, chart: app.helm.chart, targetRevision: app.helm.version, releaseName: app.helm.releaseName, values: app.helm.values }
+          ? { type: 'helm', repoURL: app.helm.repoURL, chart: app.helm.chart, targetRevision: app.helm.version, releaseName: app.helm.releaseName, values: app.helm.values, oci: app.helm.form === 'oci' }
           : { type: 'directory', repoURL: props.repoURL, targetRevision: props.branch, path: `${directory}/${app.appName}` },
         server: props.server,
         destinationNamespace: destinationOf(app),
         syncWave: this.waves.get(app.appName),
         skipDryRunOnMissingResource: skipDryRun.has(app),
         serverSideApply: app.serverSideApply,
-        // Deleting an operator chart's Application must not remove the operator its clusters depend on (Argo CD never deletes CRDs).
-        cascadeDelete: app.helm === undefined,
+        // Deleting an operator chart's Application must not remove the operator its clusters depend on (Argo CD never
+        // deletes CRDs); workloads delivered as charts cascade like rendered directories.
+        cascadeDelete: app.helm === undefined || app.helm.cascadeDelete === true,
         annotations: app.helm && app.helm.images.length > 0 ? { [IMAGES_ANNOTATION]: [...app.helm.images].sort().join(',') } : undefined,
         applyOutOfSyncOnly: props.applyOutOfSyncOnly,
       });

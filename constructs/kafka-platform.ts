@@ -14,7 +14,7 @@ import {
 import { DEFAULT_KAFKA_LISTENERS, KafkaListener, KafkaListenerRef, KafkaListenersSchema, listenerBrokerProblems, renderKafkaListeners } from './lib/kafka-listeners';
 import { componentLabels } from './lib/labels';
 import { joinName } from './lib/names';
-import { ResourceSettings } from './lib/resources';
+import { canonicalResources, ResourceSettings } from './lib/resources';
 import { deepMerge } from './lib/merge';
 import { dnsLabelSchema, intSchema, quantitySchema, resourcesOverrideSchema, z } from './lib/options';
 import { requireConfirmedDeletion } from './lib/retention';
@@ -193,7 +193,7 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
     this.minInsyncReplicas = props.minInsyncReplicas ?? Math.max(1, this.defaultReplicas - 1);
     this.defaultPartitions = props.defaultPartitions ?? 3;
     const storageSize = props.storageSize ?? '10Gi';
-    const resources = deepMerge<ResourceSettings>({ requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } }, props.resources);
+    const resources = canonicalResources(deepMerge<ResourceSettings>({ requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } }, props.resources));
 
     const check = new PropsValidator(this, `KafkaPlatform '${this.clusterName}'`);
     check.props(KafkaPlatformOptionsSchema, props, ['storage', 'operator'], `KafkaPlatform '${this.clusterName}'`);
