@@ -7,7 +7,7 @@
  */
 import { existingGateway } from '../../constructs';
 import {
-  certManager, cloudnativePgOperator, defineImages, definePlatform, externalSecretsOperator, kafkaPlatform, kafkaUi, maildev, minio, passwordGenerator, reflector,
+  certificates, certManager, cloudnativePgOperator, defineImages, definePlatform, externalSecretsOperator, kafkaPlatform, kafkaUi, maildev, minio, passwordGenerator, reflector,
   selfSignedCa, sharedPostgres, strimziOperator, tcpProxy, temporalServer, temporalUi,
 } from '../../tools/kit';
 
@@ -87,6 +87,15 @@ const temporal = temporalServer({
 });
 const temporalWeb = temporalUi({ image: { repository: 'temporalio/ui', tag: '2.53.3' }, namespace: SERVICES, server: temporal, route: { gateway, hostnames: ['temporal.127.0.0.1.nip.io'] } });
 
+/** The seed's "TLS certificates for services", signed by the cluster CA (`reflectTo` would copy the Secret elsewhere). */
+const serviceCertificates = certificates({
+  namespace: SERVICES,
+  issuer: ca,
+  certificates: {
+    'services': { dnsNames: ['temporal.127.0.0.1.nip.io', 'temporal-server.127.0.0.1.nip.io', 'auth.127.0.0.1.nip.io']},
+  },
+});
+
 /** The platform: its name and its applications. */
 export const monorepo = definePlatform({
   name: 'monorepo',
@@ -101,6 +110,7 @@ export const monorepo = definePlatform({
     'password-generator': passwords,
     'kafka': kafka,
     'common': postgres,
+    'certificates': serviceCertificates,
     'kafka-ui': ui,
     'maildev': mail,
     'minio': objects,

@@ -25,7 +25,10 @@ import { DatabaseRef, SharedDatabaseSchema, SharedPostgres, SharedPostgresOption
 import { TcpProxy, TcpProxyOptions, TcpProxyOptionsSchema } from '../../constructs/tcp-proxy';
 import { TemporalServer, TemporalServerOptions, TemporalServerOptionsSchema } from '../../constructs/temporal-server';
 import { TemporalUi, TemporalUiOptions, TemporalUiOptionsSchema } from '../../constructs/temporal-ui';
-import type { z } from '../../constructs/lib/options';
+import { fieldPath, z } from '../../constructs/lib/options';
+import { mapChildOptions } from '../../constructs/lib/context';
+import { Certificate, CertificateOptionsSchema } from '../../constructs/certificate';
+import type { ICertificateIssuer } from '../../constructs/self-signed-ca';
 import type { OperatorEntryProps } from './entries';
 import { AppEntry, BuildTarget, defineEntry, derivedRef, Enabled, EntryContext, ImageDeclaration, Ref } from './entry';
 
@@ -107,6 +110,44 @@ export function passwordGenerator(props: PasswordGeneratorEntryProps): AppEntry<
       const chart = context.chart({ namespace: null });
       chart.dependsOn(operator);
       return new PasswordGenerator(chart, context.options.name ?? context.name, context.options);
+    },
+  });
+}
+
+/** What an environment or a catalog entry may set on a `certificates` entry: the certificates by name. */
+export const CertificatesEntryOptionsSchema = z.strictObject({
+  /** Certificates by name (each `<name>-tls` unless it says otherwise). */
+  certificates: z.record(z.string(), CertificateOptionsSchema.omit({ name: true })),
+});
+
+/** What an environment or a catalog entry may set on a `certificates` entry. */
+export type CertificatesEntryOptions = z.infer<typeof CertificatesEntryOptionsSchema>;
+
+/** A `certificates` entry: the certificates of a namespace and their issuer. */
+export interface CertificatesEntryProps extends CertificatesEntryOptions {
+  /** The issuer (a `selfSignedCa` entry). */
+  readonly issuer: Ref<ICertificateIssuer>;
+  /**
+   * Namespace of the certificates and their Secrets.
+   * @default - the environment's namespace
+   */
+  readonly namespace?: string | ((target: BuildTarget) => string);
+}
+
+/** TLS certificates for services, signed by a typed issuer, in an application of their own. */
+export function certificates(props: CertificatesEntryProps): AppEntry<CertificatesEntryOptions, Certificate[], 'certificates'> {
+  return defineEntry({
+    kind: 'certificates',
+    schema: CertificatesEntryOptionsSchema,
+    options: { certificates: props.certificates },
+    namespace: props.namespace,
+    build: (context) => {
+      const issuer = context.resolve(props.issuer);
+      const chart = context.chart();
+      return Object.entries(context.options.certificates).sort(([a], [b]) => a.localeCompare(b)).map(([name, options]) => {
+        mapChildOptions(chart, name, fieldPath(['certificates', name]));
+        return new Certificate(chart, name, { ...options, issuer });
+      });
     },
   });
 }
