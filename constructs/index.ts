@@ -24,8 +24,11 @@ export * from './http-route';
 export * from './ingress-route';
 export * from './kafka-platform';
 export * from './kafka-topic';
+export * from './kafka-ui';
 export * from './linkerd-control-plane';
 export * from './local-storage';
+export * from './maildev';
+export * from './minio';
 export * from './password-generator';
 export * from './microservice';
 export * from './mongodb-community';
@@ -42,6 +45,9 @@ export * from './service-with-postgres';
 export * from './shared-postgres';
 export * from './tenant-namespace';
 export * from './strimzi-operator';
+export * from './tcp-proxy';
+export * from './temporal-server';
+export * from './temporal-ui';
 export * from './volume-provider';
 
 // Helpers (constructs/lib/): labels, names, images, resources, probes, security, options schemas, errors, ...
@@ -75,5 +81,6 @@ export * from './lib/waves';
 export * from './lib/workload';
 export * as k8s from './lib/k8s';
 export * from './lib/crd-json';
+export * from './lib/dev-tools';
 export * from './lib/argo-projects';
 export * from './lib/kafka-listeners';

@@ -24,6 +24,10 @@ export type {
   AppOverride, AppOverrides, Base, ClusterConfig, ClusterInput, DynamicStorageSettings, EnvironmentConfig, EnvironmentInput, GitOpsSettings, ImageOverride,
   ImageOverrides, KindDefaults, LocalStorageSettings, SharedSettings, StorageSettings, TargetConfig, WorkloadDefaults,
 } from './environment';
+export {
+  certificates, certManager, externalSecretsOperator, kafkaUi, maildev, minio, passwordGenerator, reflector, selfSignedCa, sharedPostgres, tcpProxy, temporalServer, temporalUi,
+} from './platform-services';
+export type { CertificatesEntryOptions, CertificatesEntryProps, PasswordGeneratorEntryProps, SelfSignedCaEntryProps, SharedPostgresEntry, SharedPostgresEntryProps, ToolEntryProps, ToolRouteProps } from './platform-services';
 export { defineImages } from './images';
 export type { ImageCatalog, ImageRef } from './images';
 export { definePlatform, RESERVED_APPLICATIONS } from './platform';
