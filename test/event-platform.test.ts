@@ -111,6 +111,28 @@ describe('event platform', () => {
     expect(at(source('camel-k-operator'), 'helm.valuesObject.operator.global')).toBe('true');
   });
 
+  test('an environment turning on SCRAM-SHA-512 gets a KafkaUser for each integration that asks for one, with its ACLs', () => {
+    const scram = defineEnvironment(base, {
+      name: 'dev', stage: 'development', source: 'examples/event-platform/environments/dev.ts',
+      storage: { mode: 'dynamic', storageClassName: 'standard' },
+      apps: { kafka: { nodePools: { mode: 'dual-role', nodes: 3 }, authentication: 'scram-sha-512' } },
+    });
+    const [env] = render([scram]) as [RenderedEnvironment];
+    const users = objects(env, 'camel-integrations').filter((o) => o.kind === 'KafkaUser');
+    expect(users.map((u) => `${u.metadata.namespace}/${u.metadata.name}`)).toEqual(['kafka/event-sourcing', 'kafka/http-webhook', 'kafka/kafka-rabbitmq-bridge', 'kafka/transformer']);
+    expect(at(users.find((u) => u.metadata.name === 'http-webhook'), 'spec.authorization.acls')).toEqual([{ resource: { type: 'topic', name: 'events', patternType: 'literal' }, operations: ['Write', 'Describe'] }]);
+    const webhook = findObject(objects(env, 'camel-integrations'), 'Integration', 'http-webhook');
+    expect(at(webhook, 'spec.traits.camel.properties')).toEqual(expect.arrayContaining(['camel.component.kafka.sasl-mechanism=SCRAM-SHA-512', 'camel.component.kafka.security-protocol=SASL_PLAINTEXT', 'kafka.user=http-webhook']));
+    // Without authentication (the examples' environments) no user is rendered.
+    expect(objects(plain).filter((o) => o.kind === 'KafkaUser')).toEqual([]);
+  });
+
+  test('the JMX exporter\'s rules ConfigMap is rendered beside the cluster and referenced by it', () => {
+    const kafka = objects(plain, 'kafka');
+    expect(at(findObject(kafka, 'Kafka', 'event-cluster'), 'spec.kafka.metricsConfig.valueFrom.configMapKeyRef')).toEqual({ name: 'event-cluster-kafka-metrics', key: 'kafka-metrics-config.yml' });
+    expect(findObject(kafka, 'ConfigMap', 'event-cluster-kafka-metrics').metadata.namespace).toBe('kafka');
+  });
+
   describe('mistakes', () => {
     test('a tenant quota below its own LimitRange defaults names the environment file and the field', () => {
       expect(() => render([dev({ dave: { quota: { requests: { memory: '64Mi' } } } })]))
