@@ -8,6 +8,7 @@ import { base, prod as prodEnvironment } from '../examples/event-platform/enviro
 import { eventPlatform } from '../examples/event-platform/platform';
 import { AnyPlatform, camelIntegrations, defineEnvironment, definePlatform, defineImages, EnvironmentConfig, helmChart, kafkaPlatform, platformBuild } from '../tools/kit';
 import { renderApp, RenderedEnvironment } from '../tools/synth/render';
+import { validateEnvironments } from '../tools/validate';
 import { NetworkPolicies } from './support/network-policy';
 import { at, findObject, Manifest, objectsOf } from './helpers';
 
@@ -62,6 +63,19 @@ describe('event platform', () => {
     expect(tenants.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual(['user-alice', 'user-bob', 'user-carol']);
     const quota = (ns: string): unknown => at(tenants.find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === ns), 'spec.hard.pods');
     expect([quota('user-alice'), quota('user-bob'), quota('user-carol')]).toEqual([20, 40, 20]);
+  });
+
+  test('prod: one local PersistentVolume per RabbitMQ node, each on its own worker, and validation counts their claims', () => {
+    const [prod] = render([prodEnvironment]) as [RenderedEnvironment];
+    const volumes = objects(prod, 'local-storage').filter((o) => o.kind === 'PersistentVolume' && (at(o, 'spec.claimRef.namespace') === 'rabbitmq'));
+    expect(volumes.map((v) => [at(v, 'spec.claimRef.name'), at(v, 'spec.nodeAffinity.required.nodeSelectorTerms.0.matchExpressions.0.values.0'), at(v, 'spec.capacity.storage')])).toEqual([
+      ['persistence-rabbitmq-cluster-server-0', 'worker-1', '10Gi'],
+      ['persistence-rabbitmq-cluster-server-1', 'worker-2', '10Gi'],
+      ['persistence-rabbitmq-cluster-server-2', 'worker-3', '10Gi'],
+    ]);
+    expect(at(findObject(objects(prod, 'rabbitmq'), 'RabbitmqCluster'), 'spec.persistence.storageClassName')).toBe('local-storage');
+    // A volume nothing claims is an error, so 0 errors means validation sees the RabbitmqCluster's claims.
+    expect(validateEnvironments([prod]).errors.map((f) => `${f.kind}/${f.name} ${f.rule}: ${f.message}`)).toEqual([]);
   });
 
   describe('the rendered network policies admit exactly the declared traffic', () => {
