@@ -91,6 +91,8 @@ describe('event platform', () => {
       ['tenant -> Kafka 9093', { from: alice, to: broker, port: 9093 }, true],
       ['tenant -> RabbitMQ 5672', { from: alice, to: rabbit, port: 5672 }, true],
       ['tenant -> RabbitMQ 15672', { from: alice, to: rabbit, port: 15672 }, true],
+      ['tenant -> RabbitMQ streams 5552 (not declared for tenants)', { from: alice, to: rabbit, port: 5552 }, false],
+      ['tenant -> Kafka controller pods', { from: alice, to: { namespace: 'kafka', labels: { 'strimzi.io/cluster': 'event-cluster', 'strimzi.io/kind': 'Kafka', 'strimzi.io/controller-role': 'true', 'strimzi.io/broker-role': 'false' } }, port: 9090 }, false],
       ['tenant -> other tenant', { from: alice, to: { namespace: 'user-bob', labels: { 'app.kubernetes.io/name': 'worker' } }, port: 8080 }, false],
       ['other tenant -> tenant', { from: { namespace: 'user-bob', labels: {} }, to: alice, port: 8080 }, false],
       ['tenant -> PostgreSQL of Backstage', { from: alice, to: postgres, port: 5432 }, false],
