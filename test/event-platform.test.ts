@@ -155,6 +155,11 @@ describe('event platform', () => {
         .toThrow(/examples\/event-platform\/environments\/dev.ts.*application 'tenants', field 'apps.tenants.users.dave.quota.requests.memory': .*the quota's memory requests 64Mi are below the LimitRange's default request 128Mi/s);
     });
 
+    test('a misspelt tenant setting and an invalid user name are refused where the environment file writes them', () => {
+      expect(() => dev({ dave: { qouta: { pods: 5 } } })).toThrow(/examples\/event-platform\/environments\/dev.ts.*field 'apps.tenants.users.dave.qouta': is not a setting of users.dave.*allowed here: quota, limits, podSecurity/s);
+      expect(() => dev({ Dave: {} })).toThrow(/field 'apps.tenants.users.Dave': 'user-Dave' must be a DNS-1123 label/);
+    });
+
     test('RabbitMQ replicas that local storage cannot place on distinct nodes in production', () => {
       const prod = defineEnvironment(base, {
         name: 'prod', stage: 'production', source: 'examples/event-platform/environments/prod.ts',

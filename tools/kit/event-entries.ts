@@ -13,7 +13,7 @@ import { mapChildOptions } from '../../constructs/lib/context';
 import type { IApplication } from '../../constructs/lib/context';
 import type { ImageSettings } from '../../constructs/lib/images';
 import { kafkaClientEndpoint, NetworkEndpoint } from '../../constructs/lib/network-endpoints';
-import { fieldPath, z } from '../../constructs/lib/options';
+import { fieldPath, refuse, z } from '../../constructs/lib/options';
 import { IRabbitmqCluster, RabbitmqCluster, RabbitmqClusterOptions, RabbitmqClusterOptionsSchema } from '../../constructs/rabbitmq';
 import { INamespaced, TenantNamespace, TenantNamespaceOptions, TenantNamespaceOptionsSchema, tenantNameSchema } from '../../constructs/tenant-namespace';
 import { AppEntry, defineEntry, Enabled, ImageDeclaration, Ref, resolveAll } from './entry';
@@ -249,7 +249,11 @@ export const TenantsOptionsSchema = z.strictObject({
    * The tenants by user name (`{ alice: {}, bob: { quota: { pods: 40 } } }`): each gets `user-<name>`.
    * @default {}
    */
-  users: z.record(tenantNameSchema, TenantNamespaceOptionsSchema).optional(),
+  users: z.record(z.string(), TenantNamespaceOptionsSchema).superRefine((users, ctx) => {
+    for (const name of Object.keys(users)) {
+      for (const issue of tenantNameSchema.safeParse(name).error?.issues ?? []) refuse(ctx, issue.message, "use a short lower-case user name such as 'alice'", [name]);
+    }
+  }).optional(),
   /**
    * Settings of every tenant (each user's own settings win).
    * @default {}
