@@ -34,3 +34,5 @@ export type {
   ChartDelivery, ChartWorkload, Delivery, ElasticsearchEntryProps, MongoDbEntryProps, PostgresClusterEntryProps, RedisStoreEntryProps, RedisStoreOptions,
   ServiceEntryProps, ServiceOptions, ServiceResult,
 } from './services';
+export { operatorEntry } from './entries';
+export type { OperatedEntryProps } from './services';

@@ -9,7 +9,7 @@
 import { ChartApplication, ChartApplicationOptionsSchema, ChartDefinition } from '../../constructs/chart-application';
 import { EckOperator } from '../../constructs/eck-operator';
 import { Elasticsearch, ElasticsearchOptions, ElasticsearchOptionsSchema } from '../../constructs/elasticsearch';
-import { HelmApplicationOptions, HelmApplicationOptionsSchema } from '../../constructs/helm-application';
+import type { HelmApplicationOptions } from '../../constructs/helm-application';
 import type { IKafkaCluster } from '../../constructs/kafka-platform';
 import { BINDING_PREFIX, BindingSecretKey, bindingEnv, IServiceBinding } from '../../constructs/lib/bindings';
 import { IApplication, PullPolicy, recordDependency, Stage } from '../../constructs/lib/context';
@@ -25,8 +25,10 @@ import { HealthCheck, Microservice, MicroserviceOptionsSchema } from '../../cons
 import { MongoDbCommunity, MongoDbCommunityOptions, MongoDbCommunityOptionsSchema } from '../../constructs/mongodb-community';
 import { MongoDbCommunityOperator } from '../../constructs/mongodb-community-operator';
 import { PostgresDatabase, PostgresDatabaseOptions, PostgresDatabaseOptionsSchema } from '../../constructs/postgres-database';
-import type { EntryProps, ConnectionsProps, OperatorEntryProps } from './entries';
-import { AppEntry, defineEntry, derivedRef, ImageDeclaration, Ref, resolveAll } from './entry';
+import { ConnectionsProps, EntryProps, OperatorEntryProps, operatorEntry } from './entries';
+import { AppEntry, defineEntry, derivedRef, EntryContext, ImageDeclaration, Ref, resolveAll } from './entry';
+import type { ApplicationChart } from '../../constructs/application-chart';
+import type { IVolumeProvider } from '../../constructs/volume-provider';
 
 function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> {
   const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
@@ -40,26 +42,12 @@ function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): O
 
 /** The MongoDB Community operator (a cluster add-on, run when a MongoDB uses it). */
 export function mongodbCommunityOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, MongoDbCommunityOperator, 'mongodb-community-operator'> {
-  return defineEntry({
-    kind: 'mongodb-community-operator',
-    scope: props.scope ?? 'cluster',
-    schema: HelmApplicationOptionsSchema,
-    options: without(props, 'enabled', 'scope'),
-    enabled: props.enabled ?? 'when-used',
-    build: (context) => new MongoDbCommunityOperator(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate }),
-  });
+  return operatorEntry('mongodb-community-operator', MongoDbCommunityOperator, props);
 }
 
 /** The ECK operator (a cluster add-on, run when an Elasticsearch uses it). */
 export function eckOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, EckOperator, 'eck-operator'> {
-  return defineEntry({
-    kind: 'eck-operator',
-    scope: props.scope ?? 'cluster',
-    schema: HelmApplicationOptionsSchema,
-    options: without(props, 'enabled', 'scope'),
-    enabled: props.enabled ?? 'when-used',
-    build: (context) => new EckOperator(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate }),
-  });
+  return operatorEntry('eck-operator', EckOperator, props);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -115,67 +103,64 @@ export function postgresCluster(props: PostgresClusterEntryProps): AppEntry<Omit
   });
 }
 
-/** A MongoDB entry. */
-export interface MongoDbEntryProps extends MongoDbCommunityOptions, EntryProps {
+/** A platform service run by an operator: its options, and the application delivering the operator. */
+export interface OperatedEntryProps extends EntryProps {
   /**
-   * The MongoDB Community operator; the replica set is synced after it.
+   * The operator's application; the service is synced after it.
    * @default - installed by other means
    */
   readonly operator?: Ref<IApplication>;
 }
 
-/** A MongoDB replica set (MongoDB Community operator) in an application of its own. */
-export function mongodb(props: MongoDbEntryProps = {}): AppEntry<MongoDbCommunityOptions, MongoDbCommunity, 'mongodb'> {
+/** What an operated platform service's construct takes besides its options. */
+interface OperatedWiring {
+  readonly storage: IVolumeProvider;
+  readonly operator?: IApplication;
+}
+
+/**
+ * The entry of a platform service an operator runs: its construct in a chart of its own (Pod Security
+ * `baseline`: the operators' pods set no seccomp profile), with the environment's storage and the operator.
+ */
+function operatedEntry<O extends { readonly name?: string; readonly version?: string }, T, K extends string>(
+  kind: K, schema: z.ZodType, props: O & OperatedEntryProps, create: (chart: ApplicationChart, name: string, options: O, wiring: OperatedWiring, context: EntryContext<O>) => T,
+): AppEntry<O, T, K> {
   return defineEntry({
-    kind: 'mongodb',
-    schema: MongoDbCommunityOptionsSchema,
-    options: without(props, 'operator', 'enabled', 'namespace'),
+    kind,
+    schema,
+    options: without(props, 'operator', 'enabled', 'namespace') as unknown as O,
     enabled: props.enabled,
     namespace: props.namespace,
     build: (context) => {
       const o = context.options;
       const chart = context.chart({ version: o.version, podSecurity: 'baseline' });
-      const name = o.name ?? context.name;
-      const username = o.username ?? o.database ?? context.name;
-      const password = { secret: joinName(name, username.toLowerCase().replace(/_/g, '-'), 'password'), key: 'password' };
-      return new MongoDbCommunity(chart, name, {
-        ...o,
-        database: o.database ?? context.name,
-        storage: context.storage,
-        password,
-        operator: props.operator !== undefined ? context.resolve(props.operator) : undefined,
-      });
+      const operator = props.operator !== undefined ? context.resolve(props.operator) : undefined;
+      return create(chart, o.name ?? context.name, o, { storage: context.storage, operator }, context);
     },
+  });
+}
+
+/** A MongoDB entry. */
+export interface MongoDbEntryProps extends MongoDbCommunityOptions, OperatedEntryProps {}
+
+/**
+ * A MongoDB replica set (MongoDB Community operator) in an application of its own; the application user's
+ * password is read from `<name>-<username>-password` (key `password`).
+ */
+export function mongodb(props: MongoDbEntryProps = {}): AppEntry<MongoDbCommunityOptions, MongoDbCommunity, 'mongodb'> {
+  return operatedEntry<MongoDbCommunityOptions, MongoDbCommunity, 'mongodb'>('mongodb', MongoDbCommunityOptionsSchema, props, (chart, name, o, wiring, context) => {
+    const username = o.username ?? o.database ?? context.name;
+    const password = { secret: joinName(name, username.toLowerCase().replace(/_/g, '-'), 'password'), key: 'password' };
+    return new MongoDbCommunity(chart, name, { ...o, database: o.database ?? context.name, password, ...wiring });
   });
 }
 
 /** An Elasticsearch entry. */
-export interface ElasticsearchEntryProps extends ElasticsearchOptions, EntryProps {
-  /**
-   * The ECK operator; the cluster is synced after it.
-   * @default - installed by other means
-   */
-  readonly operator?: Ref<IApplication>;
-}
+export interface ElasticsearchEntryProps extends ElasticsearchOptions, OperatedEntryProps {}
 
 /** An Elasticsearch cluster (ECK) in an application of its own. */
 export function elasticsearch(props: ElasticsearchEntryProps = {}): AppEntry<ElasticsearchOptions, Elasticsearch, 'elasticsearch'> {
-  return defineEntry({
-    kind: 'elasticsearch',
-    schema: ElasticsearchOptionsSchema,
-    options: without(props, 'operator', 'enabled', 'namespace'),
-    enabled: props.enabled,
-    namespace: props.namespace,
-    build: (context) => {
-      const o = context.options;
-      const chart = context.chart({ version: o.version, podSecurity: 'baseline' });
-      return new Elasticsearch(chart, o.name ?? context.name, {
-        ...o,
-        storage: context.storage,
-        operator: props.operator !== undefined ? context.resolve(props.operator) : undefined,
-      });
-    },
-  });
+  return operatedEntry<ElasticsearchOptions, Elasticsearch, 'elasticsearch'>('elasticsearch', ElasticsearchOptionsSchema, props, (chart, name, o, wiring) => new Elasticsearch(chart, name, { ...o, ...wiring }));
 }
 
 /** What an environment or a catalog entry may set on a persistent Redis. */
