@@ -81,6 +81,11 @@ export interface ArgoApplicationProps {
    * @default true
    */
   readonly cascadeDelete?: boolean;
+  /**
+   * Sync only the objects that are out of sync (`ApplyOutOfSyncOnly=true`): faster syncs of large applications.
+   * @default false
+   */
+  readonly applyOutOfSyncOnly?: boolean;
 }
 
 /**
@@ -120,6 +125,7 @@ export class ArgoApplication extends Construct {
       'CreateNamespace=true',
       ...(props.skipDryRunOnMissingResource ? ['SkipDryRunOnMissingResource=true'] : []),
       ...(props.serverSideApply ? ['ServerSideApply=true'] : []),
+      ...(props.applyOutOfSyncOnly ? ['ApplyOutOfSyncOnly=true'] : []),
     ];
     const source: argo.ApplicationSpecSource = props.source.type === 'directory'
       ? { repoUrl: props.source.repoURL, targetRevision: props.source.targetRevision, path: props.source.path }

@@ -484,6 +484,15 @@ function claimsOf(e: Entry, out: Claim[], uses: ClassUse[]): void {
       });
       break;
     }
+    case 'rabbitmq.com/RabbitmqCluster': {
+      // The RabbitMQ Cluster Operator names claims persistence-<cluster>-server-<i> (PVCName, api/v1beta1 v2.22.3).
+      const persistence = record(spec.persistence);
+      const cls = str(persistence.storageClassName);
+      uses.push({ entry: e, path: 'spec.persistence.storageClassName', storageClass: cls, what: `persistence of ${owner}` });
+      const replicas = num(spec.replicas) ?? 1;
+      for (let i = 0; i < replicas; i++) out.push({ namespace: ns, name: `persistence-${e.name}-server-${i}`, storageClass: cls, size: persistence.storage ?? '10Gi', entry: e, path: 'spec.persistence.storageClassName' });
+      break;
+    }
     default:
       break;
   }
