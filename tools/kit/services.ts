@@ -24,6 +24,11 @@ import type { IHttpBackend } from '../../constructs/lib/workload';
 import { HealthCheck, Microservice, MicroserviceOptionsSchema } from '../../constructs/microservice';
 import { MongoDbCommunity, MongoDbCommunityOptions, MongoDbCommunityOptionsSchema } from '../../constructs/mongodb-community';
 import { MongoDbCommunityOperator } from '../../constructs/mongodb-community-operator';
+import { ExternalSecretsOperator } from '../../constructs/external-secrets-operator';
+import { GeneratedSecret } from '../../constructs/generated-secret';
+import { IPasswordGenerator, PasswordGenerator, PasswordGeneratorOptions, PasswordGeneratorOptionsSchema } from '../../constructs/password-generator';
+import type { IRabbitmqCluster } from '../../constructs/rabbitmq';
+import type { IConstruct } from 'constructs';
 import { PostgresDatabase, PostgresDatabaseOptions, PostgresDatabaseOptionsSchema } from '../../constructs/postgres-database';
 import { ConnectionsProps, EntryProps, OperatorEntryProps, operatorEntry } from './entries';
 import { AppEntry, defineEntry, derivedRef, EntryContext, ImageDeclaration, Ref, resolveAll } from './entry';
@@ -43,6 +48,33 @@ function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): O
 /** The MongoDB Community operator (a cluster add-on, run when a MongoDB uses it). */
 export function mongodbCommunityOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, MongoDbCommunityOperator, 'mongodb-community-operator'> {
   return operatorEntry('mongodb-community-operator', MongoDbCommunityOperator, props);
+}
+
+/** The External Secrets operator (a cluster add-on, run when a generated Secret or generator uses it). */
+export function externalSecretsOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, ExternalSecretsOperator, 'external-secrets-operator'> {
+  return operatorEntry('external-secrets-operator', ExternalSecretsOperator, props);
+}
+
+/** A password generator's entry: its options and the operator that serves it. */
+export interface PasswordGeneratorEntryProps extends PasswordGeneratorOptions, OperatedEntryProps {}
+
+/**
+ * A cluster-wide password generator (External Secrets `ClusterGenerator` of kind Password), a cluster add-on
+ * rendered once; platform services take their generated credentials from it.
+ */
+export function passwordGenerator(props: PasswordGeneratorEntryProps = {}): AppEntry<PasswordGeneratorOptions, PasswordGenerator, 'password-generator'> {
+  return defineEntry({
+    kind: 'password-generator',
+    scope: 'cluster',
+    schema: PasswordGeneratorOptionsSchema,
+    options: without(props, 'operator', 'enabled', 'namespace'),
+    enabled: props.enabled ?? 'when-used',
+    build: (context) => {
+      const generator = new PasswordGenerator(context.chart({ namespace: null }), context.options.name ?? context.name, context.options);
+      if (props.operator !== undefined) recordDependency(generator, context.resolve(props.operator));
+      return generator;
+    },
+  });
 }
 
 /** The ECK operator (a cluster add-on, run when an Elasticsearch uses it). */
@@ -141,16 +173,27 @@ function operatedEntry<O extends { readonly name?: string; readonly version?: st
 }
 
 /** A MongoDB entry. */
-export interface MongoDbEntryProps extends MongoDbCommunityOptions, OperatedEntryProps {}
+export interface MongoDbEntryProps extends MongoDbCommunityOptions, OperatedEntryProps {
+  /**
+   * Generate the application user's password in the cluster from this generator (a `GeneratedSecret`
+   * `<name>-<username>-password`, key `password`).
+   * @default - the Secret `<name>-<username>-password` (key `password`) is created out of band
+   */
+  readonly passwordGenerator?: Ref<IPasswordGenerator & IConstruct>;
+}
 
-/**
- * A MongoDB replica set (MongoDB Community operator) in an application of its own; the application user's
- * password is read from `<name>-<username>-password` (key `password`).
- */
+/** A MongoDB replica set (MongoDB Community operator) in an application of its own, its user's password generated in the cluster. */
 export function mongodb(props: MongoDbEntryProps = {}): AppEntry<MongoDbCommunityOptions, MongoDbCommunity, 'mongodb'> {
-  return operatedEntry<MongoDbCommunityOptions, MongoDbCommunity, 'mongodb'>('mongodb', MongoDbCommunityOptionsSchema, props, (chart, name, o, wiring, context) => {
+  return operatedEntry<MongoDbCommunityOptions, MongoDbCommunity, 'mongodb'>('mongodb', MongoDbCommunityOptionsSchema, without(props, 'passwordGenerator'), (chart, name, o, wiring, context) => {
     const username = o.username ?? o.database ?? context.name;
-    const password = { secret: joinName(name, username.toLowerCase().replace(/_/g, '-'), 'password'), key: 'password' };
+    const secretName = joinName(name, username.toLowerCase().replace(/_/g, '-'), 'password');
+    let password = { secret: secretName, key: 'password' };
+    if (props.passwordGenerator !== undefined) {
+      const generator = context.resolve(props.passwordGenerator);
+      const secret = new GeneratedSecret(chart, 'Password', { name: secretName, generator });
+      recordDependency(secret, generator);
+      password = secret.password;
+    }
     return new MongoDbCommunity(chart, name, { ...o, database: o.database ?? context.name, password, ...wiring });
   });
 }
@@ -243,6 +286,20 @@ export function kafkaService(kafka: Ref<IKafkaCluster>): Ref<IServiceBinding> {
     owner: cluster,
     connection: { type: 'kafka', host: cluster.bootstrap.host, port: 9092 },
   }));
+}
+
+/** A `rabbitmqCluster()` entry as a platform service: AMQP host and port, the operator's default-user Secret. */
+export function rabbitmqService(rabbitmq: Ref<IRabbitmqCluster>): Ref<IServiceBinding> {
+  return derivedRef(rabbitmq, `the AMQP endpoint of ${rabbitmq.description}`, (cluster: IRabbitmqCluster) => {
+    const { host, port, credentials } = cluster.connection;
+    return {
+      owner: cluster,
+      connection: {
+        type: 'rabbitmq', host, port,
+        username: { secret: credentials.secretName, key: credentials.usernameKey }, password: { secret: credentials.secretName, key: credentials.passwordKey },
+      },
+    };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
