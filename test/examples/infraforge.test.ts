@@ -232,6 +232,16 @@ describe('InfraForge refuses', () => {
     expect(failure(() => render([env], platform))).toMatch(/application 'api'.*sets delivery 'chart', but its catalog entry names no chart to deliver it as/);
   });
 
+  test('a workload setting a chart delivery would silently drop, naming the file and field that set it', () => {
+    const chartQa = defineEnvironment(base, {
+      ...development, name: 'qa', stage: 'development', cluster: nonprod, namespace: 'infraforge-qa',
+      defaults: { ...development.defaults, service: { delivery: 'chart' } },
+      apps: { 'user-service': { files: { '/app/config.yaml': 'level: debug' } } },
+      source: 'examples/infraforge/environments/qa.ts',
+    });
+    expect(failure(() => render([chartQa]))).toMatch(/examples\/infraforge\/environments\/qa\.ts \(environment 'qa'\), application 'user-service', field 'apps\.user-service\.files': is a setting of the rendered workload; with delivery 'chart' the chart's values are computed from name, runtime, replicas, port, resources, env, secretEnv, healthCheck only/);
+  });
+
   test('an unknown delivery, with the values allowed', () => {
     expect(() => defineEnvironment(base, { ...development, name: 'qa', stage: 'development', cluster: nonprod, namespace: 'infraforge-qa', apps: { 'user-service': { delivery: 'helm' as never } } }))
       .toThrow(ConfigError);

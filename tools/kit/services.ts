@@ -14,7 +14,7 @@ import type { IKafkaCluster } from '../../constructs/kafka-platform';
 import { BINDING_PREFIX, BindingSecretKey, bindingEnv, IServiceBinding } from '../../constructs/lib/bindings';
 import { IApplication, PullPolicy, recordDependency, Stage } from '../../constructs/lib/context';
 import { ImageSettings, imageReference } from '../../constructs/lib/images';
-import { PlatformError } from '../../constructs/lib/errors';
+import { ConfigError, PlatformError } from '../../constructs/lib/errors';
 import { deepMerge } from '../../constructs/lib/merge';
 import { joinName } from '../../constructs/lib/names';
 import { dnsLabelSchema, quantitySchema, resourcesOverrideSchema, withFix, z } from '../../constructs/lib/options';
@@ -382,6 +382,9 @@ export interface ServiceEntryProps<V extends object> extends ServiceOptions, Ent
   readonly deliverAs?: ChartDelivery<V>;
 }
 
+/** The settings a chart delivery passes to the chart's values function (`ChartWorkload`). */
+const CHART_SETTINGS: readonly string[] = ['name', 'runtime', 'replicas', 'port', 'resources', 'env', 'secretEnv', 'healthCheck', 'delivery', 'chart'];
+
 /** What a reference to a service resolves to: its workload, or its chart application. */
 export type ServiceResult = Microservice | ChartApplication<object>;
 
@@ -416,6 +419,16 @@ export function service<V extends object>(props: ServiceEntryProps<V>): AppEntry
         const delivery = props.deliverAs;
         if (delivery === undefined) {
           return context.fail(`sets delivery 'chart', but its catalog entry names no chart to deliver it as`, 'chart', 'add deliverAs: { chart, values } to the service entry, or keep delivery \'rendered\'');
+        }
+        // A setting the chart's values never see would be silently dropped: refuse it, naming where it was set.
+        const ignored = Object.keys(o).filter((key) => (o as Record<string, unknown>)[key] !== undefined && !CHART_SETTINGS.includes(key)).sort();
+        if (ignored.length > 0) {
+          throw new ConfigError(ignored.map((key) => ({
+            ...context.locate(key),
+            message: `is a setting of the rendered workload; with delivery 'chart' the chart's values are computed from ${CHART_SETTINGS.filter((k) => k !== 'delivery' && k !== 'chart').join(', ')} only`,
+            value: (o as Record<string, unknown>)[key],
+            fix: `remove it for this environment (or keep delivery 'rendered'), or express it in the chart's values function (deliverAs.values)`,
+          })), `application '${context.name}': settings a chart delivery would ignore`);
         }
         const image = context.ownImage();
         const preset = o.runtime !== undefined ? RUNTIME_PRESETS[o.runtime as Runtime] : undefined;
