@@ -139,8 +139,9 @@ class ValuesProblems extends ProblemCollector {
 }
 
 /**
- * Every string leaf of `values` with its dotted path and key (Helm-style keys: `adminPassword`), and the
- * `{ name, value }` pairs of env lists (env-style names: `API_TOKEN`).
+ * Every string leaf of `values` with its dotted path (a Helm key: `adminPassword`, judged as a key), and
+ * `{ name, value }` pairs (env lists: `SMTP_PASS`, judged as an env name). References to Secrets and ConfigMaps
+ * (`valueFrom`, `secretKeyRef`, `existingSecretRef`, ...) carry names, not values, and are not descended into.
  */
 function* secretCandidates(values: unknown, path: string): Generator<{ field: string; name: string; value: string; keyStyle: boolean }> {
   if (Array.isArray(values)) {
@@ -151,7 +152,7 @@ function* secretCandidates(values: unknown, path: string): Generator<{ field: st
   const envPair = typeof values.name === 'string' && typeof values.value === 'string';
   if (envPair) yield { field: `${path}.value`, name: values.name as string, value: values.value as string, keyStyle: false };
   for (const [key, value] of Object.entries(values)) {
-    if (envPair && (key === 'name' || key === 'value')) continue;
+    if (key === 'valueFrom' || key.endsWith('Ref') || (envPair && (key === 'name' || key === 'value'))) continue;
     const field = path === '' ? key : `${path}.${key}`;
     if (typeof value === 'string') yield { field, name: key, value, keyStyle: true };
     else yield* secretCandidates(value, field);
