@@ -13,6 +13,8 @@ export type {
   ConnectionsProps, EntryProps, FrontendEntryProps, HelmChartEntryProps, KafkaClientEntryProps, KafkaEntry, KafkaEntryOptions, KafkaEntryProps, LinkerdControlPlaneEntryProps,
   MicroserviceEntryProps, OperatorEntryProps, ServiceWithPostgresEntryProps,
 } from './entries';
+export { backstage, camelIntegrations, CamelIntegrationsOptionsSchema, rabbitmqCluster, tenants, TenantsOptionsSchema } from './event-entries';
+export type { BackstageEntryProps, CamelIntegrationEntry, CamelIntegrationsEntryProps, CamelIntegrationsOptions, RabbitmqEntryProps, Tenants, TenantsEntryProps, TenantsOptions } from './event-entries';
 export { defineEntry, derivedRef, isEntry, resolveAll } from './entry';
 export type { AnyEntry, AppEntry, AppScope, BuildContext, BuildTarget, Enabled, EntryChartProps, EntryContext, EntryDefinition, ImageDeclaration, Ref } from './entry';
 export {
@@ -27,3 +29,10 @@ export type { ImageCatalog, ImageRef } from './images';
 export { definePlatform, RESERVED_APPLICATIONS } from './platform';
 export type { AnyPlatform, Catalog, Platform, PlatformDefinition } from './platform';
 export { PLATFORM_VERSION } from './version';
+export {
+  eckOperator, elasticsearch, kafkaService, mongodb, mongodbCommunityOperator, postgresCluster, redisStore, RedisStoreOptionsSchema, service, ServiceOptionsSchema,
+} from './services';
+export type {
+  ChartDelivery, ChartWorkload, Delivery, ElasticsearchEntryProps, MongoDbEntryProps, PostgresClusterEntryProps, RedisStoreEntryProps, RedisStoreOptions,
+  ServiceEntryProps, ServiceOptions, ServiceResult,
+} from './services';
