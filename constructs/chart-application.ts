@@ -138,17 +138,23 @@ class ValuesProblems extends ProblemCollector {
   }
 }
 
-/** Every string leaf of `values` with its dotted path, and `{ name, value }` pairs (env lists). */
-function* secretCandidates(values: unknown, path: string): Generator<{ field: string; name: string; value: string }> {
+/**
+ * Every string leaf of `values` with its dotted path (a Helm key: `adminPassword`, judged as a key), and
+ * `{ name, value }` pairs (env lists: `SMTP_PASS`, judged as an env name). References to Secrets and ConfigMaps
+ * (`valueFrom`, `secretKeyRef`, `existingSecretRef`, ...) carry names, not values, and are not descended into.
+ */
+function* secretCandidates(values: unknown, path: string): Generator<{ field: string; name: string; value: string; keyStyle: boolean }> {
   if (Array.isArray(values)) {
     for (const [i, item] of values.entries()) yield* secretCandidates(item, `${path}[${i}]`);
     return;
   }
   if (!isPlainObject(values)) return;
-  if (typeof values.name === 'string' && typeof values.value === 'string') yield { field: `${path}.value`, name: values.name, value: values.value };
+  const envPair = typeof values.name === 'string' && typeof values.value === 'string';
+  if (envPair) yield { field: `${path}.value`, name: values.name as string, value: values.value as string, keyStyle: false };
   for (const [key, value] of Object.entries(values)) {
+    if (key === 'valueFrom' || key.endsWith('Ref') || (envPair && (key === 'name' || key === 'value'))) continue;
     const field = path === '' ? key : `${path}.${key}`;
-    if (typeof value === 'string') yield { field, name: key, value };
+    if (typeof value === 'string') yield { field, name: key, value, keyStyle: true };
     else yield* secretCandidates(value, field);
   }
 }
@@ -196,7 +202,7 @@ export class ChartApplication<V extends object> extends Construct implements IAp
     const where = props.valuesLocation ?? { environment: props.context.environment, file: props.context.source, application: this.appName };
     const values = new ValuesProblems(where, what);
     for (const candidate of secretCandidates(props.values, 'values')) {
-      const problem = literalSecretProblem(candidate.name, candidate.value);
+      const problem = literalSecretProblem(candidate.name, candidate.value, candidate.keyStyle);
       if (problem) values.add(candidate.field, `${problem} in the chart's values; secret values must never be written to git`, '<redacted>', SECRET_FIX);
     }
     const requirePinned = props.context.stage !== 'development';

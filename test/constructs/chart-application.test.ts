@@ -104,6 +104,13 @@ describe('ChartApplication', () => {
     expect(message).not.toMatch(/hunter2|s3cr3t/);
   });
 
+  test('accepts references to Secrets in the values: a secretKeyRef key, a secret name, a key naming where a secret lives', () => {
+    // GIVEN values that name Secrets (and their keys) without carrying a secret value
+    const env = [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'app-db', key: 'password' } } }] as unknown as Values['env'];
+    // WHEN the application is built THEN nothing is refused
+    expect(() => make({ env, extra: { auth: { existingSecret: 'app-auth', passwordKey: 'password' }, cache: { key: 'sessions' } } })).not.toThrow();
+  });
+
   test('refuses a floating or missing image tag in staging and production, as for rendered workloads', () => {
     expect(problemOf(() => make({ image: { repository: 'ghcr.io/acme/api', tag: 'latest' } }, 'staging')))
       .toMatch(/field 'values\.image\.tag'.*'latest'.*\(stage 'staging'\) \(got "latest"\)\. Fix: pin a full version tag/);

@@ -105,7 +105,7 @@ describe('the seed\'s three services in every environment', () => {
     expect([timings(container('service-a').livenessProbe), timings(container('service-a').readinessProbe)]).toEqual([[60, 10, 5, 3], [30, 5, 3, 3]]);
     expect([timings(container('service-b').livenessProbe), timings(container('service-b').readinessProbe)]).toEqual([[15, 10, 3, 3], [5, 5, 2, 3]]);
     expect([timings(container('service-c').livenessProbe), timings(container('service-c').readinessProbe)]).toEqual([[20, 10, 3, 3], [10, 5, 2, 3]]);
-    expect(container('service-a').resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '1Gi' } });
+    expect(container('service-a').resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } });
     expect(container('service-c').resources).toEqual({ requests: { cpu: '150m', memory: '256Mi' }, limits: { cpu: '750m', memory: '768Mi' } });
     const config = (env: string, service: string): Json => find(objects(env, service), 'ConfigMap', `${service}-config`).data as Json;
     expect(config('production', 'service-a')).toEqual(expect.objectContaining({ JAVA_OPTS: '-Xmx512m -Xms256m -XX:+UseG1GC', SPRING_PROFILES_ACTIVE: 'production' }));
