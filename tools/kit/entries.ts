@@ -181,12 +181,17 @@ export interface ServiceWithPostgresEntryProps extends ServiceWithPostgresOption
    * @default {}
    */
   readonly backends?: Readonly<Record<string, Ref<IHttpBackend>>>;
+  /**
+   * The service mesh the workload joins (its database, Redis and Kafka connections bypass the proxy).
+   * @default - not meshed
+   */
+  readonly mesh?: Ref<IServiceMesh>;
 }
 
 /** A backend service with its own PostgreSQL (and optional Redis and Kafka client) in an application of its own. */
 export function serviceWithPostgres(props: ServiceWithPostgresEntryProps): AppEntry<ServiceWithPostgresOptions, ServiceWithPostgres, 'service-with-postgres'> {
   const options: ServiceWithPostgresOptions = {
-    ...without(props, 'image', 'backends', 'enabled', 'namespace', 'allowFrom', 'databaseImages', 'postgresOperator', 'redisImage', 'kafka'),
+    ...without(props, 'image', 'backends', 'enabled', 'namespace', 'allowFrom', 'databaseImages', 'postgresOperator', 'redisImage', 'kafka', 'mesh'),
     ...(props.kafka !== undefined ? { kafka: pickOptions(KafkaClientOptionsSchema, props.kafka) as KafkaClientOptions } : {}),
   };
   return defineEntry({
@@ -219,6 +224,7 @@ export function serviceWithPostgres(props: ServiceWithPostgresEntryProps): AppEn
         redis: o.redis !== undefined && props.redisImage !== undefined ? { ...o.redis, image: context.resolve(props.redisImage) } : undefined,
         kafka: props.kafka !== undefined ? { ...o.kafka, cluster: context.resolve(props.kafka.cluster), topics: resolveAll(context, props.kafka.topics) ?? {} } : undefined,
         backends: resolveAll(context, props.backends),
+        mesh: props.mesh !== undefined ? context.resolve(props.mesh) : undefined,
       });
       admit(context, service, props.allowFrom);
       return service;
