@@ -44,9 +44,9 @@ const STYLE: Record<GraphNode['kind'] | 'external', string> = {
 export function toDot(graph: EnvironmentGraph): string {
   const out: string[] = [
     `digraph ${quote(`${graph.platform} ${graph.environment}`)} {`,
-    `  graph [label=${quote(`${graph.platform} ${graph.environment}: applications by namespace; an arrow points from an application to one that uses it (synced after it)`)}, labelloc=t, fontname="Helvetica", fontsize=12, rankdir=TB, newrank=true, nodesep=0.3, ranksep=0.5];`,
+    `  graph [label=${quote(`${graph.platform} ${graph.environment}`, 'boxes: namespaces; an arrow points from an application to one that uses it (synced after it)')}, labelloc=t, fontname="Helvetica", fontsize=12, rankdir=TB, newrank=true, nodesep=0.3, ranksep=0.5];`,
     '  node [shape=box, fontname="Helvetica", fontsize=11];',
-    '  edge [color="#555555", arrowsize=0.7];',
+    '  edge [color="#666666", penwidth=0.8, arrowsize=0.7];',
   ];
   const groups = new Map<string, GraphNode[]>();
   for (const node of graph.nodes) groups.set(groupOf(node), [...(groups.get(groupOf(node)) ?? []), node]);
