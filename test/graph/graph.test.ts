@@ -205,6 +205,6 @@ describe('ApplicationSet mode', () => {
     expect(svg.edges.has('dep-strimzi-operator__kafka')).toBe(true);
     // Only applications with a wave share a rank.
     expect(toDot(graph).split('\n').filter((l) => l.includes('rank=same') && l.includes('"kafka"'))).toEqual([]);
-    expect(toDot(graph)).toContain('{ rank=same; "cnpg-operator"; "strimzi-operator"; }');
+    expect(toDot(graph)).toContain('{ rank=same; "strimzi-operator"; }');
   });
 });
