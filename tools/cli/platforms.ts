@@ -9,6 +9,7 @@ import type { EnvironmentConfig } from '../kit';
 import type { BuildFunction } from '../synth';
 import { PlatformError } from '../../constructs/lib/errors';
 import { closest } from '../../constructs/lib/suggest';
+import { importModule } from './modules';
 import { UsageError } from './run';
 
 /** The repository root (tools/cli/ -> ../..). */
@@ -82,7 +83,7 @@ export async function loadPlatform(name: string | undefined, projectDir = PROJEC
   const entry = path.join(projectDir, dir, 'main.ts');
   let module: { build?: BuildFunction; environments?: readonly EnvironmentConfig[] };
   try {
-    module = (await import(entry)) as typeof module;
+    module = (await importModule(entry)) as typeof module;
   } catch (error) {
     if (error instanceof PlatformError || !(error instanceof Error)) throw error;
     const where = platformFrame(error, projectDir) ?? path.relative(projectDir, entry);
@@ -102,7 +103,7 @@ async function checkEnvironmentFiles(platformRoot: string, environments: readonl
   const listed = new Set(environments.map((e) => e.name));
   const problems: string[] = [];
   for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.ts')).sort()) {
-    const exports = (await import(path.join(folder, file))) as Record<string, unknown>;
+    const exports = (await importModule(path.join(folder, file))) as Record<string, unknown>;
     for (const value of Object.values(exports)) {
       if (!isEnvironment(value) || listed.has(value.name)) continue;
       problems.push(`${path.relative(projectDir, path.join(folder, file))} defines environment '${value.name}', which the platform's environment list does not include, so it would not be rendered. Fix: add it to ${path.relative(projectDir, path.join(folder, 'index.ts'))} (or delete the file)`);
