@@ -179,7 +179,7 @@ describe('environments sharing a cluster', () => {
     // Its Argo CD directory is its app of apps, though the root Application deploying it is in nonprod/.
     expect(dev.nodes.find((n) => n.id === 'argocd')?.kind).toBe('root');
     const svg = parseSvg(await graphSvg(dev));
-    expect(svg.nodes.get('app-nonprod.strimzi-operator')).toBe('strimzi-operator\nin nonprod/ (synced by its root first)');
+    expect(svg.nodes.get('app-nonprod.strimzi-operator')).toBe('strimzi-operator\nin nonprod/, synced first');
     expect(svg.edges.has('dep-nonprod.strimzi-operator__kafka')).toBe(true);
     expect(parseMermaid(toMermaid(dev)).boxes.get('strimzi-operator')).toBe('directory nonprod/');
   });

@@ -26,7 +26,7 @@ function quote(...lines: string[]): string {
 /** The lines of a node's label. */
 export function nodeLines(node: GraphNode): string[] {
   const objects = `${node.objects} object${node.objects === 1 ? '' : 's'}`;
-  if (node.external) return [node.name, `in ${node.directory}/ (synced by its root first)`];
+  if (node.external) return [node.name, `in ${node.directory}/, synced first`];
   if (node.kind === 'root') return [node.name, 'root: app of apps', objects];
   const wave = node.wave !== undefined ? `wave ${node.wave}` : 'no wave';
   if (node.kind === 'helm') return [node.name, `${wave}, Helm chart`, node.chart ?? ''];
