@@ -3,7 +3,7 @@ import { DependencySet, HelmSource, IApplication, markApplication, markOptionsRo
 import type { ProblemLocation } from './lib/errors';
 import { GroupKind } from './lib/kinds';
 import { deepMerge } from './lib/merge';
-import { dnsLabelSchema, withFix, z } from './lib/options';
+import { credentialFreeUrl, dnsLabelSchema, helmValuesSchema, withFix, z } from './lib/options';
 import { PropsValidator } from './lib/validation';
 
 /** A chart repository: `https://`/`http://` Helm repository or an `oci://` registry. */
@@ -22,12 +22,12 @@ export const HelmApplicationOptionsSchema = z.strictObject({
    * Chart repository (an air-gapped cluster points this at its mirror).
    * @default - the chart's upstream repository
    */
-  repoURL: chartRepositorySchema.optional(),
+  repoURL: credentialFreeUrl(chartRepositorySchema).optional(),
   /**
    * Values, merged key by key over the values the platform sets for the chart.
    * @default {}
    */
-  values: z.record(z.string(), z.unknown()).optional(),
+  values: helmValuesSchema.optional(),
   /**
    * Namespace the chart is installed into.
    * @default - the catalog's

@@ -11,9 +11,10 @@ import {
   replicationProblems,
   strimziConfigProblem,
 } from './lib/kafka-rules';
+import { DEFAULT_KAFKA_LISTENERS, KafkaListener, KafkaListenerRef, KafkaListenersSchema, listenerBrokerProblems, renderKafkaListeners } from './lib/kafka-listeners';
 import { componentLabels } from './lib/labels';
 import { joinName } from './lib/names';
-import { ResourceSettings } from './lib/resources';
+import { canonicalResources, ResourceSettings } from './lib/resources';
 import { deepMerge } from './lib/merge';
 import { dnsLabelSchema, intSchema, quantitySchema, resourcesOverrideSchema, z } from './lib/options';
 import { requireConfirmedDeletion } from './lib/retention';
@@ -117,6 +118,11 @@ export const KafkaPlatformOptionsSchema = z.strictObject({
    * @default {}
    */
   config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /**
+   * Listeners (constructs/lib/kafka-listeners.ts): internal, TLS and external ones with per-broker advertised hosts.
+   * @default - `plain` (9092) and `tls` (9093), both internal
+   */
+  listeners: KafkaListenersSchema.optional(),
 });
 
 /** What an environment or a catalog entry may set on a `KafkaPlatform`. */
@@ -168,6 +174,8 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
   public readonly minInsyncReplicas: number;
   public readonly defaultPartitions: number;
   public readonly bootstrap: KafkaBootstrap;
+  /** The listeners (default `plain` and `tls`). */
+  public readonly listeners: readonly KafkaListener[];
   /** The application delivering the operator, if given. */
   public readonly operator?: IApplication;
   private readonly topicsByName = new Map<string, KafkaTopic>();
@@ -185,7 +193,7 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
     this.minInsyncReplicas = props.minInsyncReplicas ?? Math.max(1, this.defaultReplicas - 1);
     this.defaultPartitions = props.defaultPartitions ?? 3;
     const storageSize = props.storageSize ?? '10Gi';
-    const resources = deepMerge<ResourceSettings>({ requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } }, props.resources);
+    const resources = canonicalResources(deepMerge<ResourceSettings>({ requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } }, props.resources));
 
     const check = new PropsValidator(this, `KafkaPlatform '${this.clusterName}'`);
     check.props(KafkaPlatformOptionsSchema, props, ['storage', 'operator'], `KafkaPlatform '${this.clusterName}'`);
@@ -216,6 +224,10 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
         check.add(`config.${key}`, managed, props.config?.[key], 'remove it: listeners, security, node ids and storage are configured through the construct and Strimzi');
       }
     }
+    this.listeners = props.listeners ?? DEFAULT_KAFKA_LISTENERS;
+    const firstBroker = layout.mode === 'dual-role' ? 0 : BROKER_POOL_FIRST_NODE_ID;
+    const brokerIds = Array.from({ length: Math.max(0, this.brokers) }, (_, i) => firstBroker + i);
+    if (check.count === 0) for (const p of listenerBrokerProblems(this.listeners, brokerIds)) check.add(p.field, p.message, p.value, p.fix);
     check.throwIfInvalid();
 
     this.namespace = namespace as string;
@@ -233,10 +245,7 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
       spec: {
         kafka: {
           version: this.version,
-          listeners: [
-            { name: 'plain', port: 9092, type: strimzi.KafkaSpecKafkaListenersType.INTERNAL, tls: false },
-            { name: 'tls', port: 9093, type: strimzi.KafkaSpecKafkaListenersType.INTERNAL, tls: true },
-          ],
+          listeners: renderKafkaListeners(this.listeners),
           config: {
             ...props.config,
             'auto.create.topics.enable': false,
@@ -348,5 +357,17 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
 
   public hasTopic(topic: KafkaTopic): boolean {
     return this.topicsByName.get(topic.topicName) === topic;
+  }
+
+  /** The listener named `name`, for a client to connect through; a clear error when there is none. */
+  public listener(name: string): KafkaListenerRef {
+    const listener = this.listeners.find((l) => l.name === name);
+    if (listener === undefined) {
+      const check = new PropsValidator(this, `KafkaPlatform '${this.clusterName}'`);
+      check.add('listeners', `listener '${name}' is not defined on this cluster (listeners: ${this.listeners.map((l) => l.name).join(', ')})`, name, 'use one of its listeners, or add it to listeners');
+      check.throwIfInvalid();
+    }
+    const l = listener as KafkaListener;
+    return { name: l.name, bootstrap: `${this.bootstrap.host}:${l.port}`, tls: l.tls, type: l.type };
   }
 }

@@ -9,7 +9,7 @@ import * as k8s from './lib/k8s';
 import { ComponentIdentity, componentLabels, selectorLabels, stableLabels } from './lib/labels';
 import { joinName } from './lib/names';
 import { execProbe, ProbeSchedule } from './lib/probes';
-import { ResourceSettings } from './lib/resources';
+import { canonicalResources, ResourceSettings } from './lib/resources';
 import { deepMerge } from './lib/merge';
 import { Connections } from './lib/connections';
 import { dnsLabelSchema, intSchema, quantitySchema, resourcesOverrideSchema, withFix, z } from './lib/options';
@@ -156,7 +156,7 @@ export class PostgresDatabase extends Construct {
     const credentials = props.credentials ?? (this.engine === 'statefulset' ? { mode: 'generated' } : { mode: 'cnpg' });
     const size = props.size ?? '1Gi';
     const instances = props.instances ?? 1;
-    const resources = deepMerge<ResourceSettings>({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } }, props.resources);
+    const resources = canonicalResources(deepMerge<ResourceSettings>({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } }, props.resources));
 
     const check = new PropsValidator(this, `PostgresDatabase '${this.name}'`);
     check.props(PostgresDatabaseOptionsSchema, props, ['image', 'storage', 'operator'], `PostgresDatabase '${this.name}'`);

@@ -9,8 +9,8 @@
  */
 import { z } from 'zod';
 import { dnsLabelProblem, dnsSubdomainProblem } from './names';
-import { quantityProblem } from './resources';
-import { isSecretLikeName, literalSecretProblem, SECRET_FIX } from './secrets';
+import { checkQuantity } from './resources';
+import { isSecretLikeName, literalSecretProblem, redactSecret, REPO_CREDENTIALS_FIX, SECRET_FIX, urlCredentials } from './secrets';
 import { closest } from './suggest';
 
 export { z };
@@ -89,8 +89,8 @@ export const portSchema = intSchema(1, 65535, 'use a port between 1 and 65535');
 /** A Kubernetes quantity of CPU, memory or storage (`250m`, `512Mi`, `10Gi`). */
 export function quantitySchema(what: 'cpu' | 'memory' | 'storage'): z.ZodType<string> {
   return z.string({ error: `must be a quantity string such as ${what === 'cpu' ? "'250m'" : "'256Mi'"}` }).superRefine((value, ctx) => {
-    const problem = quantityProblem(value, what);
-    if (problem) refuse(ctx, problem, `use a quantity such as '${what === 'cpu' ? '250m' : what === 'memory' ? '256Mi' : '10Gi'}'`);
+    const issue = checkQuantity(value, what);
+    if (issue) refuse(ctx, issue.message, issue.fix);
   });
 }
 
@@ -130,6 +130,36 @@ export function envVarsSchema(reserved?: RegExp): z.ZodType<Record<string, strin
     }
   }) as unknown as z.ZodType<Record<string, string>>;
 }
+
+/**
+ * `schema`, refusing URLs that carry credentials (`https://user:token@host/...`, `?access_token=`): they would be
+ * rendered into every Argo CD object and committed; Argo CD reads credentials from a repository Secret.
+ */
+export function credentialFreeUrl(schema: z.ZodType<string>): z.ZodType<string> {
+  return schema.superRefine((url, ctx) => {
+    const where = typeof url === 'string' ? urlCredentials(url) : undefined;
+    if (where !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `the URL embeds credentials (${where}); they would be committed to git in every rendered Argo CD object`, params: { fix: REPO_CREDENTIALS_FIX, redact: redactSecret('', url) } });
+    }
+  }) as unknown as z.ZodType<string>;
+}
+
+function valueSecrets(value: unknown, path: (string | number)[], ctx: z.RefinementCtx): void {
+  if (typeof value === 'string') {
+    const key = String(path[path.length - 1] ?? '');
+    const secret = literalSecretProblem(key, value, true);
+    if (secret) ctx.addIssue({ code: 'custom', message: `${secret}; Helm values are rendered into the Argo CD Application and committed to git`, params: { fix: `${SECRET_FIX.replace('(secretKeyRef)', "(the chart's existingSecret-style value)")}`, redact: redactSecret(key, value, true) }, path });
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => valueSecrets(v, [...path, i], ctx));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) valueSecrets(v, [...path, k], ctx);
+  }
+}
+
+/** Helm chart values: any shape, but no secret by name (`adminPassword`) or by shape (a PEM key, a token). */
+export const helmValuesSchema: z.ZodType<Record<string, unknown>> = z.record(z.string(), z.unknown()).superRefine((values, ctx) => {
+  valueSecrets(values, [], ctx);
+}) as unknown as z.ZodType<Record<string, unknown>>;
 
 /** True when the name of an environment variable says it carries a secret (re-exported for constructs). */
 export { isSecretLikeName };
@@ -292,7 +322,7 @@ function problemsOfIssue(issue: Issue, schema: z.ZodType, root: unknown, what: s
     }
     case 'custom': {
       const params = (issue.params ?? {}) as { fix?: unknown; redact?: unknown };
-      return [{ field, message: issue.message, value: params.redact === true ? '<redacted>' : value, fix: typeof params.fix === 'string' ? params.fix : fixOf(`fix ${field || what}`) }];
+      return [{ field, message: issue.message, value: params.redact === true ? '<redacted>' : typeof params.redact === 'string' ? params.redact : value, fix: typeof params.fix === 'string' ? params.fix : fixOf(`fix ${field || what}`) }];
     }
     default:
       return [{ field, message: issue.message, value, fix: fixOf(`fix ${field || what}`) }];

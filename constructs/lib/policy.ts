@@ -25,7 +25,8 @@ export const POLICY_RULE_DESCRIPTIONS = {
   'policy/image-tag': 'images pinned: no missing or floating tag (latest, main, ...) in staging and production; digests are fine',
   'policy/host-access': 'no hostPath volumes, hostNetwork, hostPID, hostIPC, hostPort or privileged containers',
   'policy/secret-data': 'no Secret objects with data or stringData (secret values never reach git)',
-  'policy/secret-env': 'no literal values in env vars named like secrets, no credentials embedded in URLs (env values and ConfigMap data)',
+  'policy/secret-env': 'no secrets in env values and ConfigMap data: by name (*PASS*, *SECRET*, *TOKEN*, *_KEY, ...) or by shape (URL credentials, PEM private keys, JWTs, cloud keys)',
+  'policy/secret-value': 'no secrets by name or shape in annotations and Helm values of Argo CD Applications',
   'policy/sync-wave': 'Argo CD sync-wave annotations are quoted integer strings',
 } as const;
 

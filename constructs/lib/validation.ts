@@ -12,7 +12,7 @@ import { ConfigError, Problem, ProblemLocation } from './errors';
 import { dnsLabelProblem } from './names';
 import { joinField, optionKeys, optionProblems, pickOptions, z } from './options';
 import { closest } from './suggest';
-import { quantityProblem, resourceProblems } from './resources';
+import { checkQuantity, resourceProblems } from './resources';
 import { literalSecretProblem, SECRET_FIX } from './secrets';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -101,15 +101,15 @@ export abstract class ProblemCollector {
 
   /** A positive quantity. */
   public quantity(field: string, value: unknown, what: 'cpu' | 'memory' | 'storage'): void {
-    const problem = quantityProblem(value, what);
-    if (problem) this.add(field, `${this.label(field)}${problem}`, value, `set ${field} to a quantity such as '${what === 'cpu' ? '250m' : '10Gi'}'`);
+    const issue = checkQuantity(value, what);
+    if (issue) this.add(field, `${this.label(field)}${issue.message}`, value, issue.fix);
   }
 
   /** A complete resources block (requests and limits for cpu and memory, requests within limits). */
   public resources(field: string, value: unknown): void {
     for (const p of resourceProblems(value)) {
       const path = p.field ? `${field}.${p.field}` : field;
-      this.add(path, `${this.label(path)}${p.message}`, p.value, `set ${field} to e.g. { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } }`);
+      this.add(path, `${this.label(path)}${p.message}`, p.value, p.fix ?? `set ${field} to e.g. { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } }`);
     }
   }
 

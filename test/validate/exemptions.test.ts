@@ -9,7 +9,7 @@ function object(): ApiObject {
 }
 
 test('every rule id is policy/<name> and maps to its annotation', () => {
-  expect(POLICY_RULES).toEqual(['policy/host-access', 'policy/image-tag', 'policy/pod-security', 'policy/probes', 'policy/resources', 'policy/secret-data', 'policy/secret-env', 'policy/sync-wave']);
+  expect(POLICY_RULES).toEqual(['policy/host-access', 'policy/image-tag', 'policy/pod-security', 'policy/probes', 'policy/resources', 'policy/secret-data', 'policy/secret-env', 'policy/secret-value', 'policy/sync-wave']);
   expect(exemptionAnnotation('policy/pod-security')).toBe('policy.platform-synth.io/exempt-pod-security');
 });
 

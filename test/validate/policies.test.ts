@@ -1,7 +1,7 @@
 /**
  * Policy rules: for each rule a passing object and failing ones; exemptions.
  */
-import { exemptionAnnotation } from '../../constructs';
+import { exemptionAnnotation, notSecret } from '../../constructs';
 import { changed, configMap, container, deployment, findings, meta, Obj, podSpec, service, validate } from './helpers';
 
 /** A Deployment whose pod spec (and first container) are changed by `mutate`. */
@@ -106,6 +106,19 @@ describe('policy/resources', () => {
     });
     expect(check('policy/resources', [d])).toEqual([[`${C0}.resources.limits`, "container 'app': limits must set cpu and memory"]]);
     expect(check('policy/resources', [e])).toEqual([[`${C0}.resources.requests.cpu`, "container 'app': requests.cpu request 2 is larger than the limit 1"]]);
+  });
+
+  test('parses quantities as the API server does: bare memory numbers, trailing spaces and implausible values are refused', () => {
+    // GIVEN a rendered container with memory as a bare number, a quantity with a trailing space and 500 cores
+    const d = workload((_pod, c) => {
+      c.resources = { requests: { cpu: '100m', memory: 134217728 }, limits: { cpu: '500', memory: '256Mi ' } };
+    });
+    // WHEN validated THEN each is refused with its own message
+    expect(check('policy/resources', [d])).toEqual([
+      [`${C0}.resources.requests.memory`, "container 'app': requests.memory a bare number is 134217728 bytes (Kubernetes reads a memory quantity without a suffix as bytes)"],
+      [`${C0}.resources.limits.cpu`, "container 'app': limits.cpu '500' means 500 cores, above the plausible maximum of 128 cores for one container"],
+      [`${C0}.resources.limits.memory`, "container 'app': limits.memory has leading or trailing white space, which the API server refuses"],
+    ]);
   });
 
   test('applies to operator-managed pods: KafkaNodePool and CloudNativePG Cluster resources', () => {
@@ -238,6 +251,82 @@ describe('policy/secret-data and policy/secret-env', () => {
 
   test('ConfigMap data is checked the same way', () => {
     expect(findings(validate({ web: [configMap('cfg', { REDIS_PASSWORD: 'x', REDIS_HOST: 'redis' })] }), 'policy/secret-env').map((f) => f.path)).toEqual(['data.REDIS_PASSWORD']);
+  });
+});
+
+describe('secrets by shape and name everywhere a value is rendered', () => {
+  // Assembled at run time so that no secret-shaped literal sits in the repository.
+  const JWT = ['eyJhbGciOiJIUzI1NiJ9', 'eyJzdWIiOiIxMjM0NTY3ODkwIn0', 'dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'].join('.');
+  const PEM = ['-----BEGIN', 'RSA PRIVATE KEY-----\nMIIEvQ\n-----END RSA PRIVATE KEY-----'].join(' ');
+  const application = (source: Obj): Obj => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: meta('app', 'argocd'), spec: { project: 'default', destination: { server: 'https://kubernetes.default.svc', namespace: 'shop' }, source } });
+
+  test('env values: SMTP_PASS, JWT_SIGNING_KEY, a PEM key, a JWT and a query credential are errors, redacted', () => {
+    const d = workload((_pod, c) => {
+      c.env = [
+        { name: 'SMTP_PASS', value: 'hunter2' },
+        { name: 'JWT_SIGNING_KEY', value: 'k3y' },
+        { name: 'TLS_KEY_PEM', value: PEM },
+        { name: 'UPSTREAM_AUTH', value: JWT },
+        { name: 'WEBHOOK', value: 'https://hooks.example.com/x?access_token=abc123' },
+        { name: 'LOG_LEVEL', value: 'info' },
+      ];
+    });
+    const result = findings(validate({ web: [d, service()] }), 'policy/secret-env');
+    expect(result.map((f) => [f.path, f.value])).toEqual([
+      [`${C0}.env[0].value`, '<redacted>'],
+      [`${C0}.env[1].value`, '<redacted>'],
+      [`${C0}.env[2].value`, '<redacted>'],
+      [`${C0}.env[3].value`, '<redacted>'],
+      [`${C0}.env[4].value`, 'https://hooks.example.com/x?access_token=<redacted>'],
+    ]);
+    expect(result[2]?.message).toMatch(/PEM private key/);
+    expect(JSON.stringify(result)).not.toMatch(/hunter2|k3y|MIIEvQ|abc123|dozjg/);
+  });
+
+  test('annotations: a token under a secret-like key or by shape is an error; ordinary annotations pass', () => {
+    const cm = changed(configMap('cfg', { LOG_LEVEL: 'info' }), (o) => {
+      (o.metadata as Obj).annotations = { 'example.com/api-token': 'abc', 'example.com/owner': 'team-a', 'example.com/note': JWT };
+    });
+    expect(findings(validate({ web: [cm] }), 'policy/secret-value').map((f) => f.path)).toEqual(['metadata.annotations["example.com/api-token"]', 'metadata.annotations["example.com/note"]']);
+  });
+
+  test('Helm values of an Application: valuesObject, values and parameters are scanned; references to Secrets pass', () => {
+    const app = application({
+      repoURL: 'https://charts.example.com', chart: 'redis', targetRevision: '1.0.0',
+      helm: {
+        valuesObject: { auth: { password: 'hunter2', existingSecret: 'redis-auth', existingSecretPasswordKey: 'password' }, replicas: 2 },
+        values: 'metrics:\n  apiKey: abc123\n',
+        parameters: [{ name: 'admin.token', value: 'xyz' }, { name: 'image.tag', value: '1.0.0' }],
+      },
+    });
+    const result = findings(validate({ argocd: [app] }), 'policy/secret-value');
+    expect(result.map((f) => [f.path, f.value])).toEqual([
+      ['spec.source.helm.valuesObject.auth.password', '<redacted>'],
+      ['spec.source.helm.values', '<redacted>'],
+      ['spec.source.helm.parameters[0].value', '<redacted>'],
+    ]);
+  });
+
+  test('a repository URL with credentials is an error telling to use an Argo CD repository secret', () => {
+    const app = application({ repoURL: 'https://x-access-token:ghs_abc@github.com/org/rendered.git', path: 'shop/web', targetRevision: 'rendered' });
+    const [finding] = findings(validate({ argocd: [app] }), 'secret/repo-credentials');
+    expect(finding).toMatchObject({ path: 'spec.source.repoURL', value: 'https://x-access-token:<redacted>@github.com/org/rendered.git' });
+    expect(finding?.fix).toMatch(/repository Secret .*argocd\.argoproj\.io\/secret-type: repository/);
+  });
+
+  test('a repository URL without credentials passes (ssh user only)', () => {
+    const app = application({ repoURL: 'ssh://git@github.com/org/rendered.git', path: 'shop/web', targetRevision: 'rendered' });
+    expect(findings(validate({ argocd: [app] }), 'secret/repo-credentials')).toEqual([]);
+  });
+
+  test('a value marked notSecret is set aside as exempted with its reason', () => {
+    const value = notSecret('sessions:v3', 'a Redis key prefix, reviewed by the platform team');
+    const d = workload((_pod, c) => {
+      c.env = [{ name: 'CACHE_KEY', value }];
+    });
+    const report = validate({ web: [d, service()] });
+    expect(findings(report, 'policy/secret-env')).toEqual([]);
+    expect(report.exempted.map((f) => [f.rule, f.exemption])).toEqual([['policy/secret-env', 'notSecret: a Redis key prefix, reviewed by the platform team']]);
   });
 });
 

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { EnvironmentConfig } from '../kit';
 import type { BuildFunction } from '../synth';
 import { PlatformError } from '../../constructs/lib/errors';
+import { closest } from '../../constructs/lib/suggest';
 import { importModule } from './modules';
 import { UsageError } from './run';
 
@@ -39,7 +40,8 @@ export function platformDir(name: string | undefined, projectDir = PROJECT_ROOT)
   if (name === undefined || name === 'reference') return '';
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name) || !examplePlatforms(projectDir).includes(name)) {
     const known = ['reference', ...examplePlatforms(projectDir)];
-    throw new UsageError(`unknown platform '${name}'; the repository has ${known.map((k) => `'${k}'`).join(', ')} (examples/<name>/main.ts). Run with --help for usage.`);
+    const hint = closest(name, known);
+    throw new UsageError(`unknown platform '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}; the repository has ${known.map((k) => `'${k}'`).join(', ')} (examples/<name>/main.ts). Fix: pass one of them to --platform. Run with --help for usage.`);
   }
   return path.join('examples', name);
 }

@@ -15,7 +15,7 @@ import { PULL_POLICIES, PullPolicy, Stage, STAGES } from '../../constructs/lib/c
 import { LocalStorageOptionsSchema } from '../../constructs/local-storage';
 import { deepFreeze, DeepPartial, isPlainObject, mergeTracked, originOf } from '../../constructs/lib/merge';
 import { MicroserviceOptionsSchema } from '../../constructs/microservice';
-import { discriminatorAt, dnsLabelSchema, joinField, optionProblems, OptionProblem, refuse, withFix, z } from '../../constructs/lib/options';
+import { credentialFreeUrl, discriminatorAt, dnsLabelSchema, joinField, optionProblems, OptionProblem, refuse, withFix, z } from '../../constructs/lib/options';
 import { closest } from '../../constructs/lib/suggest';
 import { DynamicStorageOptionsSchema } from '../../constructs/volume-provider';
 import { AnyEntry, AppEntry, Enabled } from './entry';
@@ -56,7 +56,7 @@ function urlSchema(schemes: readonly string[], example: string): z.ZodType<strin
 /** How Argo CD reads the rendered branch. */
 export const GitOpsSettingsSchema = z.strictObject({
   /** Repository holding the rendered-manifests branch. */
-  repoURL: urlSchema(['https', 'http', 'ssh', 'file'], 'https://github.com/org/platform-rendered.git'),
+  repoURL: credentialFreeUrl(urlSchema(['https', 'http', 'ssh', 'file'], 'https://github.com/org/platform-rendered.git')),
   /** Rendered-manifests branch. */
   branch: withFix(z.string().refine((b) => /^[A-Za-z0-9._/-]+$/.test(b) && !b.includes('..') && !b.startsWith('/') && !b.endsWith('/'), { error: 'must be a valid git branch name' }), "use a branch such as 'rendered'"),
   /** Namespace where Argo CD runs (and where Applications live). */
@@ -72,6 +72,21 @@ export const GitOpsSettingsSchema = z.strictObject({
    * @default 'shared'
    */
   layout: withFix(z.enum(BRANCH_LAYOUTS as [BranchLayout, ...BranchLayout[]]), "use 'shared', 'per-environment' or 'promoter'").optional(),
+  /**
+   * Applications sync only their out-of-sync objects (`ApplyOutOfSyncOnly=true`).
+   * @default false
+   */
+  applyOutOfSyncOnly: z.boolean().optional(),
+  /**
+   * `applicationset` mode: fields of generated Applications the ApplicationSet controller leaves alone
+   * (`[{ jsonPointers: ['/spec/syncPolicy'] }]` lets a person pause automated sync of one Application).
+   * @default []
+   */
+  ignoreApplicationDifferences: z.array(z.strictObject({
+    name: z.string().optional(),
+    jsonPointers: z.array(withFix(z.string().startsWith('/', { error: 'must be a JSON pointer starting with /' }), "write it like '/spec/syncPolicy'")).optional(),
+    jqPathExpressions: z.array(z.string()).optional(),
+  })).optional(),
 });
 
 /** How Argo CD reads the rendered branch. */

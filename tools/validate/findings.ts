@@ -154,9 +154,13 @@ export class ObjectReporter {
     this.add('warning', rule, path, message, value, fix);
   }
 
-  /** Report with an explicit severity. */
-  public add(severity: Severity, rule: string, path: string, message: string, value: unknown, fix: string): void {
-    const finding: Finding = {
+  /** A finding the source marked as reviewed (`notSecret(value, reason)`): set aside with its reason, never an error. */
+  public reviewed(rule: string, path: string, message: string, value: unknown, fix: string, reason: string): void {
+    this.sink.exempted.push({ ...this.finding('error', rule, path, message, value, fix), exemption: reason });
+  }
+
+  private finding(severity: Severity, rule: string, path: string, message: string, value: unknown, fix: string): Finding {
+    return {
       severity,
       rule,
       environment: this.sink.environment,
@@ -169,6 +173,11 @@ export class ObjectReporter {
       message,
       fix,
     };
+  }
+
+  /** Report with an explicit severity. */
+  public add(severity: Severity, rule: string, path: string, message: string, value: unknown, fix: string): void {
+    const finding = this.finding(severity, rule, path, message, value, fix);
     const reason = isPolicyRule(rule) ? this.exemptions.exemptions.get(rule) : undefined;
     if (reason !== undefined) this.sink.exempted.push({ ...finding, exemption: reason });
     else this.sink.findings.push(finding);

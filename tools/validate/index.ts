@@ -15,6 +15,7 @@ import { checkReferences, IndexedObject } from './references';
 import { SchemaRegistry } from './schema';
 import { celStats, type CelStats } from './cel';
 import { checkStructure } from './structure';
+import { checkBuiltin } from './builtin';
 
 export type { EnvironmentSummary, ExemptedFinding, Finding, Severity } from './findings';
 export { ValidationFailedError, ValidationReport } from './findings';
@@ -24,6 +25,7 @@ export { CEL_RULES } from './cel';
 export type { CelStats } from './cel';
 export { METADATA_RULE } from './metadata';
 export { STRUCTURE_RULE } from './structure';
+export { BUILTIN_KINDS, BUILTIN_RULE } from './builtin';
 
 /** Rule id of problems with exemption annotations themselves. */
 export const EXEMPTION_RULE = 'policy/exemption';
@@ -50,6 +52,7 @@ function checkObjects(env: RenderedEnvironment, schemas: SchemaRegistry, collect
       checkMetadata(object, report);
       if (isRecord(object)) {
         checkStructure(object, report);
+        checkBuiltin(object, report);
         checkArgoCdVersion(object, report);
         checkPolicies(object, report, { stage: env.context.stage });
         indexed.push({ application: application.name, environment: env.name, object, report });

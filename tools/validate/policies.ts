@@ -9,7 +9,7 @@ import { floatingTagReason, parseImageReference } from '../../constructs/lib/ima
 import { apiGroupOf } from '../../constructs/lib/kinds';
 import { exemptionAnnotation, PolicyRuleId } from '../../constructs/lib/policy';
 import { resourceProblems } from '../../constructs/lib/resources';
-import { hasEmbeddedCredentials, isSecretLikeName, literalSecretProblem, SECRET_FIX } from '../../constructs/lib/secrets';
+import { findSecret, isSecretLikeKey, notSecretReason, redactSecret, REPO_CREDENTIALS_FIX, SECRET_FIX, secretShape, urlCredentials } from '../../constructs/lib/secrets';
 import type { ObjectReporter } from './findings';
 import { at, child, isRecord, JsonRecord, list, record, str } from './json';
 import { ContainerRef, containersOf, declaresPort, describePorts, podSecurityContext, PodTemplate, podTemplateOf, portsOf } from './pods';
@@ -44,6 +44,7 @@ function exemptFix(rule: PolicyRuleId, fix: string): string {
 /** Check every policy rule that applies to `object`. */
 export function checkPolicies(object: JsonRecord, report: ObjectReporter, context: PolicyContext): void {
   checkSyncWave(object, report);
+  checkAnnotations(object, report);
   const template = podTemplateOf(object);
   if (template !== undefined) {
     const containers = containersOf(template);
@@ -78,7 +79,12 @@ export function checkPolicies(object: JsonRecord, report: ObjectReporter, contex
       checkOperandResources(at(object, 'spec', 'resources'), 'spec.resources', 'PostgreSQL instance', report);
       if (at(object, 'spec', 'imageName') !== undefined) checkImage(at(object, 'spec', 'imageName'), 'spec.imageName', report, context);
       break;
+    case 'argoproj.io/ApplicationSet':
+    case 'argoproj.io/AppProject':
+      checkArgoSecrets(object, report);
+      break;
     case 'argoproj.io/Application': {
+      checkArgoSecrets(object, report);
       const images = at(object, 'metadata', 'annotations', IMAGES_ANNOTATION);
       if (typeof images === 'string' && images.trim() !== '') {
         for (const image of images.split(',')) checkImage(image.trim(), child('metadata.annotations', IMAGES_ANNOTATION), report, context);
@@ -229,7 +235,7 @@ function checkOperandResources(resources: unknown, path: string, what: string, r
   const rule = 'policy/resources';
   for (const p of resourceProblems(resources)) {
     report.error(rule, p.field ? `${path}.${p.field}` : path, `${what}: ${p.field ? `${p.field} ` : 'resources '}${p.message}`, p.value,
-      exemptFix(rule, `set cpu and memory requests and limits, e.g. ${RESOURCES_EXAMPLE}`));
+      exemptFix(rule, p.fix ?? `set cpu and memory requests and limits, e.g. ${RESOURCES_EXAMPLE}`));
   }
 }
 
@@ -298,9 +304,103 @@ function checkImage(image: unknown, path: string, report: ObjectReporter, contex
 // ---------------------------------------------------------------------------------------------
 
 /** A value for a finding, with credentials removed: secrets never reach logs either. */
-export function redact(name: string, value: string): string {
-  if (isSecretLikeName(name)) return '<redacted>';
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:)[^/\s@]+@/i, '$1<redacted>@');
+export function redact(name: string, value: string, keyStyle = false): string {
+  return redactSecret(name, value, keyStyle);
+}
+
+/** Rule id of credentials in repository URLs (not exemptable: Argo CD reads credentials from a repository Secret). */
+export const REPO_CREDENTIALS_RULE = 'secret/repo-credentials';
+
+/**
+ * Report the secret `value` (under `name`) carries, if any. A reviewable match marked with `notSecret(value, reason)`
+ * is set aside as exempted with its reason.
+ */
+function reportSecret(report: ObjectReporter, rule: PolicyRuleId, path: string, name: string, value: string, describe: (problem: string) => string, fix: string, keyStyle = false): void {
+  const match = findSecret(name, value, keyStyle);
+  if (match === undefined) return;
+  const problem = match.message.startsWith("'") ? match.message : `'${name}' ${match.message}`;
+  const reason = match.reviewable ? notSecretReason(value) : undefined;
+  const shown = redact(name, value, keyStyle);
+  if (reason !== undefined) report.reviewed(rule, path, describe(problem), shown, fix, `notSecret: ${reason}`);
+  else report.error(rule, path, describe(problem), shown, exemptFix(rule, fix));
+}
+
+/** Every string leaf of a value tree, with its key and JSON path. */
+function leaves(value: unknown, path: string, key: string, out: { path: string; key: string; value: string }[] = []): { path: string; key: string; value: string }[] {
+  if (typeof value === 'string') out.push({ path, key, value });
+  else if (Array.isArray(value)) value.forEach((v, i) => leaves(v, child(path, i), key, out));
+  else if (isRecord(value)) for (const [k, v] of Object.entries(value)) leaves(v, child(path, k), k, out);
+  return out;
+}
+
+/** Annotations of every object: no secret by shape, nor a literal under a secret-like key (`example.com/api-token`). */
+function checkAnnotations(object: JsonRecord, report: ObjectReporter): void {
+  const annotations = at(object, 'metadata', 'annotations');
+  if (!isRecord(annotations)) return;
+  for (const [key, value] of Object.entries(annotations)) {
+    if (typeof value !== 'string' || key.startsWith('policy.platform-synth.io/')) continue;
+    reportSecret(report, 'policy/secret-value', child('metadata.annotations', key), key, value, (p) => `annotation ${p}; annotations are committed to git with the object`,
+      'keep secrets out of annotations: reference a Secret created in the cluster', true);
+  }
+}
+
+/** Sources of an Application spec (or an ApplicationSet template spec), with their paths. */
+function sourcesOf(spec: unknown, path: string): { source: JsonRecord; path: string }[] {
+  if (!isRecord(spec)) return [];
+  if (isRecord(spec.source)) return [{ source: spec.source, path: `${path}.source` }];
+  return list(spec.sources).flatMap((s, i) => (isRecord(s) ? [{ source: s, path: `${path}.sources[${i}]` }] : []));
+}
+
+const HELM_FIX = "pass the secret through a Secret created in the cluster and the chart's existingSecret-style value, or Argo CD's helm.valueFiles from a private source";
+
+/** Argo CD Applications and ApplicationSets: repository URLs without credentials, Helm values without secrets. */
+function checkArgoSecrets(object: JsonRecord, report: ObjectReporter): void {
+  const specs: { spec: unknown; path: string }[] = object.kind === 'ApplicationSet'
+    ? [{ spec: at(object, 'spec', 'template', 'spec'), path: 'spec.template.spec' }]
+    : [{ spec: object.spec, path: 'spec' }];
+  const repoURLs: { url: unknown; path: string }[] = [];
+  if (object.kind === 'ApplicationSet') {
+    const generators = (g: unknown, path: string): void => list(g).forEach((gen, i) => {
+      const p = `${path}[${i}]`;
+      if (isRecord(gen) && isRecord(gen.git)) repoURLs.push({ url: gen.git.repoURL, path: `${p}.git.repoURL` });
+      for (const combining of ['matrix', 'merge'] as const) if (isRecord(at(gen, combining))) generators(at(gen, combining, 'generators'), `${p}.${combining}.generators`);
+    });
+    generators(at(object, 'spec', 'generators'), 'spec.generators');
+  }
+  if (object.kind === 'AppProject') list(at(object, 'spec', 'sourceRepos')).forEach((url, i) => repoURLs.push({ url, path: `spec.sourceRepos[${i}]` }));
+  for (const { spec, path } of specs) {
+    for (const { source, path: sourcePath } of sourcesOf(spec, path)) {
+      repoURLs.push({ url: source.repoURL, path: `${sourcePath}.repoURL` });
+      const helm = record(source.helm);
+      for (const leaf of leaves(helm.valuesObject, `${sourcePath}.helm.valuesObject`, '')) {
+        reportSecret(report, 'policy/secret-value', leaf.path, leaf.key, leaf.value, (p) => `Helm value ${p}; Helm values are committed to git in the Application`, HELM_FIX, true);
+      }
+      if (typeof helm.values === 'string') {
+        reportSecret(report, 'policy/secret-value', `${sourcePath}.helm.values`, 'values', helm.values, (p) => `Helm values ${p.replace(/^'values' /, '')}; they are committed to git in the Application`, HELM_FIX, true);
+        // Name-based matches inside a values string: `password: hunter2` lines.
+        for (const line of helm.values.split('\n')) {
+          const m = /^\s*([A-Za-z0-9_.-]+):\s*["']?([^"'#\s][^"'#]*)["']?\s*$/.exec(line);
+          if (m && isSecretLikeKey(m[1] ?? '') && secretShape(m[2] ?? '') === undefined) {
+            reportSecret(report, 'policy/secret-value', `${sourcePath}.helm.values`, m[1] ?? '', (m[2] ?? '').trim(), (p) => `Helm values ${p}; they are committed to git in the Application`, HELM_FIX, true);
+          }
+        }
+      }
+      list(helm.parameters).forEach((param, i) => {
+        const name = str(record(param).name);
+        const value = str(record(param).value);
+        if (name !== undefined && value !== undefined) {
+          reportSecret(report, 'policy/secret-value', `${sourcePath}.helm.parameters[${i}].value`, name.slice(name.lastIndexOf('.') + 1), value, (p) => `Helm parameter '${name}': ${p}`, HELM_FIX, true);
+        }
+      });
+    }
+  }
+  for (const { url, path } of repoURLs) {
+    if (typeof url !== 'string') continue;
+    const where = urlCredentials(url);
+    if (where !== undefined) {
+      report.error(REPO_CREDENTIALS_RULE, path, `repository URL embeds credentials (${where}); they would be committed to git and shown in the Argo CD UI`, redact('', url), REPO_CREDENTIALS_FIX);
+    }
+  }
 }
 
 function checkSecret(object: JsonRecord, report: ObjectReporter): void {
@@ -319,8 +419,7 @@ function checkConfigMap(object: JsonRecord, report: ObjectReporter): void {
   if (!isRecord(data)) return;
   for (const [key, value] of Object.entries(data)) {
     if (typeof value !== 'string') continue;
-    const problem = literalSecretProblem(key, value);
-    if (problem) report.error('policy/secret-env', child('data', key), `${problem} in a ConfigMap`, redact(key, value), exemptFix('policy/secret-env', SECRET_FIX));
+    reportSecret(report, 'policy/secret-env', child('data', key), key, value, (p) => `${p} in a ConfigMap`, SECRET_FIX);
   }
 }
 
@@ -330,14 +429,15 @@ function checkEnv(c: ContainerRef, report: ObjectReporter): void {
     const name = str(entry.name);
     const value = entry.value;
     if (name === undefined || typeof value !== 'string') return;
-    const problem = literalSecretProblem(name, value);
-    if (problem) report.error('policy/secret-env', `${c.path}.env[${i}].value`, `container '${c.name}': ${problem}`, redact(name, value), exemptFix('policy/secret-env', SECRET_FIX));
+    reportSecret(report, 'policy/secret-env', `${c.path}.env[${i}].value`, name, value, (p) => `container '${c.name}': ${p}`, SECRET_FIX);
   });
   // Credentials in command-line URLs leak the same way.
   for (const key of ['command', 'args'] as const) {
     list(c.container[key]).forEach((arg, i) => {
-      if (typeof arg === 'string' && hasEmbeddedCredentials(arg)) {
-        report.error('policy/secret-env', `${c.path}.${key}[${i}]`, `container '${c.name}' passes credentials in a URL on its command line`, redact('', arg), exemptFix('policy/secret-env', SECRET_FIX));
+      if (typeof arg !== 'string') return;
+      const shape = secretShape(arg);
+      if (shape !== undefined && !shape.reviewable) {
+        report.error('policy/secret-env', `${c.path}.${key}[${i}]`, `container '${c.name}' passes a secret on its command line: it ${shape.message}`, redact('', arg), exemptFix('policy/secret-env', SECRET_FIX));
       }
     });
   }

@@ -7,6 +7,7 @@ import { healthxcape } from '../../../charts';
 import { platformBuild } from '../../../tools/kit';
 import { renderApp } from '../../../tools/synth/render';
 import { validateEnvironments } from '../../../tools/validate';
+import { notSecret } from '../../../constructs';
 import { TEST_STORAGE, testEnvironment, TestOverrides } from '../../helpers';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
@@ -26,6 +27,11 @@ const CASES: readonly [string, TestOverrides][] = [
   ['existing-secret credentials with CloudNativePG', { name: 'dev', stage: 'development', apps: { 'cnpg-operator': { enabled: 'when-used' } }, defaults: { 'service-with-postgres': { database: { engine: 'cloudnative-pg', credentials: { mode: 'existing-secret', secretName: 'platform-db' } } } } }],
   ['one replica in production for a workload that must not scale', { name: 'prod', stage: 'production', storage: { ...TEST_STORAGE, nodes: ['a', 'b', 'c'] }, apps: { 'blog-service': { replicas: 1 } } }],
   ['a TLS Kafka listener for one client', { name: 'dev', stage: 'development', apps: { 'user-service': { kafka: { listener: 'tls' } } } }],
+  ['a variable named like a secret, marked notSecret with a reason', { name: 'dev', stage: 'development', workloadDefaults: { env: { CACHE_KEY: notSecret('sessions:', 'a Redis key prefix, not a credential') } } }],
+  ['a rendered repository read over SSH with a user name only', { name: 'dev', stage: 'development', gitops: { repoURL: 'ssh://git@github.com/healthxcape/platform-config.git' } }],
+  ['a public CA certificate in env', { name: 'dev', stage: 'development', apps: { 'user-service': { env: { CA_CERT: '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----' } } } }],
+  ['Helm values that reference an existing Secret', { name: 'prod', stage: 'production', storage: { ...TEST_STORAGE, nodes: ['a', 'b', 'c'] }, apps: { 'strimzi-operator': { values: { auth: { existingSecret: 'strimzi-auth', passwordKey: 'password' } } } } }],
+  ['quantities written in a non-canonical form', { name: 'dev', stage: 'development', apps: { 'user-service': { resources: { requests: { cpu: '0.1', memory: '0.125Gi' }, limits: { cpu: '0.5', memory: '512Mi' } } } } }],
   ['a management port for probes', { name: 'dev', stage: 'development', apps: { 'user-service': { healthCheck: { path: '/profiles/health', port: 9464 } } } }],
 ];
 

@@ -5,6 +5,7 @@
  * n u m k M G T P E, Ki Mi Gi Ti Pi Ei or e<exponent>; values finer than a nano are rounded up (away from zero),
  * as the API server does. A value is kept as `units × 10^-scale`, exactly.
  */
+import { parseKubernetesQuantity, QUANTITY_FORMAT_ERROR, QUANTITY_SUFFIX_ERROR } from '../../../constructs/lib/resources';
 
 /** A quantity: `units × 10^-scale`. */
 export interface Quantity {
@@ -13,13 +14,8 @@ export interface Quantity {
 }
 
 /** apimachinery's ErrFormatWrong and ErrSuffix messages. */
-export const QUANTITY_FORMAT_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
-export const QUANTITY_SUFFIX_ERROR = "unable to parse quantity's suffix";
+export { QUANTITY_FORMAT_ERROR, QUANTITY_SUFFIX_ERROR };
 
-const DECIMAL: Readonly<Record<string, number>> = { '': 0, n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
-const BINARY: Readonly<Record<string, bigint>> = { Ki: 10n, Mi: 20n, Gi: 30n, Ti: 40n, Pi: 50n, Ei: 60n };
-
-const NANO_SCALE = 9;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -38,37 +34,9 @@ export function normalize(q: Quantity): Quantity {
   return { units, scale };
 }
 
-/** Round away from zero to at most nano precision (`amount.Round(amount, Nano, inf.RoundUp)`). */
-function roundToNano(q: Quantity): Quantity {
-  if (q.scale <= NANO_SCALE) return q;
-  const divisor = pow10(q.scale - NANO_SCALE);
-  const negative = q.units < 0n;
-  const magnitude = negative ? -q.units : q.units;
-  const rounded = magnitude / divisor + (magnitude % divisor === 0n ? 0n : 1n);
-  return { units: negative ? -rounded : rounded, scale: NANO_SCALE };
-}
-
-/** Parse a quantity, or return apimachinery's error message. */
+/** Parse a quantity, or return apimachinery's error message (the grammar lives once, in constructs/lib/resources.ts). */
 export function parseQuantity(text: string): Quantity | string {
-  const match = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(text);
-  if (text === '' || !match) return QUANTITY_FORMAT_ERROR;
-  const [, sign, whole = '', fraction = '', suffix = ''] = match;
-  if (whole === '' && fraction === '') return QUANTITY_FORMAT_ERROR;
-  // The suffix: letters of "eEinumkKMGTP", then an optional sign and digits (parseQuantityString).
-  if (!/^[eEinumkKMGTP]*([-+]?[0-9]*)$/.test(suffix)) return QUANTITY_FORMAT_ERROR;
-  let units = BigInt(`${whole}${fraction}` || '0');
-  let scale = fraction.length;
-  if (suffix in BINARY) {
-    units *= 2n ** (BINARY[suffix] as bigint);
-  } else if (suffix in DECIMAL) {
-    scale -= DECIMAL[suffix] as number;
-  } else if (/^[eE][-+]?[0-9]+$/.test(suffix)) {
-    scale -= Number(suffix.slice(1));
-  } else {
-    return QUANTITY_SUFFIX_ERROR;
-  }
-  if (sign === '-') units = -units;
-  return roundToNano({ units, scale });
+  return parseKubernetesQuantity(text);
 }
 
 function aligned(a: Quantity, b: Quantity): [bigint, bigint, number] {
