@@ -34,7 +34,7 @@ export { definePlatform, RESERVED_APPLICATIONS } from './platform';
 export type { AnyPlatform, Catalog, Platform, PlatformDefinition } from './platform';
 export { PLATFORM_VERSION } from './version';
 export {
-  eckOperator, elasticsearch, externalSecretsOperator, kafkaService, mongodb, mongodbCommunityOperator, passwordGenerator, postgresCluster, rabbitmqService, redisStore,
+  eckOperator, elasticsearch, kafkaService, mongodb, mongodbCommunityOperator, postgresCluster, rabbitmqService, redisStore,
   RedisStoreOptionsSchema, service, ServiceOptionsSchema,
 } from './services';
 export type {
@@ -42,4 +42,4 @@ export type {
   ServiceEntryProps, ServiceOptions, ServiceResult,
 } from './services';
 export { operatorEntry } from './entries';
-export type { OperatedEntryProps, PasswordGeneratorEntryProps } from './services';
+export type { OperatedEntryProps } from './services';

@@ -24,9 +24,8 @@ import type { IHttpBackend } from '../../constructs/lib/workload';
 import { HealthCheck, Microservice, MicroserviceOptionsSchema } from '../../constructs/microservice';
 import { MongoDbCommunity, MongoDbCommunityOptions, MongoDbCommunityOptionsSchema } from '../../constructs/mongodb-community';
 import { MongoDbCommunityOperator } from '../../constructs/mongodb-community-operator';
-import { ExternalSecretsOperator } from '../../constructs/external-secrets-operator';
 import { GeneratedSecret } from '../../constructs/generated-secret';
-import { IPasswordGenerator, PasswordGenerator, PasswordGeneratorOptions, PasswordGeneratorOptionsSchema } from '../../constructs/password-generator';
+import type { IPasswordGenerator } from '../../constructs/password-generator';
 import type { IRabbitmqCluster } from '../../constructs/rabbitmq';
 import type { IConstruct } from 'constructs';
 import { PostgresDatabase, PostgresDatabaseOptions, PostgresDatabaseOptionsSchema } from '../../constructs/postgres-database';
@@ -48,33 +47,6 @@ function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): O
 /** The MongoDB Community operator (a cluster add-on, run when a MongoDB uses it). */
 export function mongodbCommunityOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, MongoDbCommunityOperator, 'mongodb-community-operator'> {
   return operatorEntry('mongodb-community-operator', MongoDbCommunityOperator, props);
-}
-
-/** The External Secrets operator (a cluster add-on, run when a generated Secret or generator uses it). */
-export function externalSecretsOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, ExternalSecretsOperator, 'external-secrets-operator'> {
-  return operatorEntry('external-secrets-operator', ExternalSecretsOperator, props);
-}
-
-/** A password generator's entry: its options and the operator that serves it. */
-export interface PasswordGeneratorEntryProps extends PasswordGeneratorOptions, OperatedEntryProps {}
-
-/**
- * A cluster-wide password generator (External Secrets `ClusterGenerator` of kind Password), a cluster add-on
- * rendered once; platform services take their generated credentials from it.
- */
-export function passwordGenerator(props: PasswordGeneratorEntryProps = {}): AppEntry<PasswordGeneratorOptions, PasswordGenerator, 'password-generator'> {
-  return defineEntry({
-    kind: 'password-generator',
-    scope: 'cluster',
-    schema: PasswordGeneratorOptionsSchema,
-    options: without(props, 'operator', 'enabled', 'namespace'),
-    enabled: props.enabled ?? 'when-used',
-    build: (context) => {
-      const generator = new PasswordGenerator(context.chart({ namespace: null }), context.options.name ?? context.name, context.options);
-      if (props.operator !== undefined) recordDependency(generator, context.resolve(props.operator));
-      return generator;
-    },
-  });
 }
 
 /** The ECK operator (a cluster add-on, run when an Elasticsearch uses it). */
