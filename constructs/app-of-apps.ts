@@ -1,7 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ArgoApplication } from './argo-application';
-import { ArgoApplicationSet } from './argo-application-set';
+import { ArgoApplicationSet, IgnoreApplicationDifference } from './argo-application-set';
+import { ApplicationTarget, projectProblems } from './lib/argo-projects';
 import { ArgoProject, ProjectDestination } from './argo-project';
 import { applicationOf, contextOf, IApplication, isApplication } from './lib/context';
 import { ConfigError, PlatformError } from './lib/errors';
@@ -64,6 +65,16 @@ export interface AppOfAppsProps {
    * @default '<project>-bootstrap'
    */
   readonly bootstrapProject?: string;
+  /**
+   * Applications sync only their out-of-sync objects (`ApplyOutOfSyncOnly=true`).
+   * @default false
+   */
+  readonly applyOutOfSyncOnly?: boolean;
+  /**
+   * ApplicationSet mode: fields of generated Applications the controller leaves alone (`/spec/syncPolicy`).
+   * @default []
+   */
+  readonly ignoreApplicationDifferences?: readonly IgnoreApplicationDifference[];
 }
 
 /** A rendered object's identity, as far as the project needs it. */
@@ -102,6 +113,11 @@ export class AppOfApps extends Construct {
   public readonly waves = new Map<string, number>();
   /** The applications of the directory this root deploys (known once the App is rendered). */
   public readonly applications: IApplication[] = [];
+  /**
+   * ApplicationSet mode: the Applications the ApplicationSet generates, one per rendered directory (known once the
+   * App is rendered); each is checked against the project.
+   */
+  public readonly generatedApplications: ApplicationTarget[] = [];
 
   public constructor(scope: Construct, id: string, private readonly props: AppOfAppsProps) {
     super(scope, id);
@@ -222,19 +238,41 @@ export class AppOfApps extends Construct {
         project: props.project,
         namespace: props.argocdNamespace,
         source: app.helm
-          ? { type: 'helm', repoURL: app.helm.repoURL, chart: app.helm.chart, targetRevision: app.helm.version, releaseName: app.helm.releaseName, values: app.helm.values }
+          ? { type: 'helm', repoURL: app.helm.repoURL, chart: app.helm.chart, targetRevision: app.helm.version, releaseName: app.helm.releaseName, values: app.helm.values, oci: app.helm.form === 'oci' }
           : { type: 'directory', repoURL: props.repoURL, targetRevision: props.branch, path: `${directory}/${app.appName}` },
         server: props.server,
         destinationNamespace: destinationOf(app),
         syncWave: this.waves.get(app.appName),
         skipDryRunOnMissingResource: skipDryRun.has(app),
         serverSideApply: app.serverSideApply,
-        // Deleting an operator chart's Application must not remove the operator its clusters depend on (Argo CD never deletes CRDs).
-        cascadeDelete: app.helm === undefined,
+        // Deleting an operator chart's Application must not remove the operator its clusters depend on (Argo CD never
+        // deletes CRDs); workloads delivered as charts cascade like rendered directories.
+        cascadeDelete: app.helm === undefined || app.helm.cascadeDelete === true,
         annotations: app.helm && app.helm.images.length > 0 ? { [IMAGES_ANNOTATION]: [...app.helm.images].sort().join(',') } : undefined,
+        applyOutOfSyncOnly: props.applyOutOfSyncOnly,
       });
     }
-    if (mode === 'applicationset') {
+    const directoryApps = rendered.filter((a) => a.helm === undefined);
+    if (mode === 'applicationset' && directoryApps.length > 0) {
+      // One destination for every generated Application (objects carry their own namespaces): the environment's
+      // namespace when a rendered directory deploys there, else the namespace most of them deploy to. Never one
+      // the project does not list (Argo CD would refuse every generated Application).
+      const counts = new Map<string, number>();
+      for (const app of directoryApps) counts.set(destinationOf(app), (counts.get(destinationOf(app)) ?? 0) + 1);
+      const setNamespace = props.defaultNamespace !== undefined && counts.has(props.defaultNamespace)
+        ? props.defaultNamespace
+        : [...counts.entries()].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0] as string;
+      for (const app of [...directoryApps].sort((a, b) => a.appName.localeCompare(b.appName))) {
+        this.generatedApplications.push({ name: `${directory}-${app.appName}`, project: props.project, repoURLs: [props.repoURL], server: props.server, namespace: setNamespace });
+      }
+      const permissions = { sourceRepos: repos, destinations };
+      const problems = this.generatedApplications.flatMap((generated) => projectProblems(permissions, generated).map((p) => ({ generated, p })));
+      if (problems.length > 0) {
+        throw new ConfigError(problems.map(({ generated, p }) => ({
+          environment: directory, file: context.source, application: generated.name.slice(directory.length + 1), field: 'gitops.mode',
+          message: `ApplicationSet '${directory}-apps': ${p.message}`, value: p.value, fix: p.fix,
+        })), 'the ApplicationSet would generate Applications their project refuses');
+      }
       new ArgoApplicationSet(this, 'ApplicationSet', {
         name: `${directory}-apps`,
         namePrefix: directory,
@@ -245,8 +283,10 @@ export class AppOfApps extends Construct {
         directory,
         exclude: [`${directory}/${self.appName}`],
         server: props.server,
-        destinationNamespace: defaultNamespace ?? props.argocdNamespace,
+        destinationNamespace: setNamespace,
         environment: directory,
+        ignoreApplicationDifferences: props.ignoreApplicationDifferences,
+        applyOutOfSyncOnly: props.applyOutOfSyncOnly,
       });
     }
   }

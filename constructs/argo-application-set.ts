@@ -28,6 +28,39 @@ export interface ArgoApplicationSetProps {
    * @default 'argocd'
    */
   readonly namespace?: string;
+  /**
+   * Fields of generated Applications the ApplicationSet controller leaves alone when someone changes them (the
+   * seed's `/spec/syncPolicy`, so a person can pause automated sync of one Application).
+   * @default []
+   */
+  readonly ignoreApplicationDifferences?: readonly IgnoreApplicationDifference[];
+  /**
+   * Generated Applications sync only their out-of-sync objects (`ApplyOutOfSyncOnly=true`).
+   * @default false
+   */
+  readonly applyOutOfSyncOnly?: boolean;
+}
+
+/**
+ * Fields of generated Applications the ApplicationSet controller does not overwrite.
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Controlling-Resource-Modification/#ignore-certain-changes-to-applications
+ */
+export interface IgnoreApplicationDifference {
+  /**
+   * Only Applications of this name.
+   * @default - every generated Application
+   */
+  readonly name?: string;
+  /**
+   * JSON pointers (RFC 6901) of ignored fields (`/spec/syncPolicy`).
+   * @default []
+   */
+  readonly jsonPointers?: readonly string[];
+  /**
+   * jq path expressions of ignored fields.
+   * @default []
+   */
+  readonly jqPathExpressions?: readonly string[];
 }
 
 /**
@@ -42,6 +75,12 @@ export class ArgoApplicationSet extends Construct {
     super(scope, id);
     const check = new PropsValidator(this, `ArgoApplicationSet '${props.name}'`);
     check.dnsLabel('name', props.name);
+    (props.ignoreApplicationDifferences ?? []).forEach((d, i) => {
+      for (const [j, pointer] of (d.jsonPointers ?? []).entries()) {
+        check.check(pointer.startsWith('/'), `ignoreApplicationDifferences[${i}].jsonPointers[${j}]`, 'a JSON pointer starts with /', pointer, "write it like '/spec/syncPolicy'");
+      }
+      check.check((d.jsonPointers?.length ?? 0) + (d.jqPathExpressions?.length ?? 0) > 0, `ignoreApplicationDifferences[${i}]`, 'names no field to ignore', d, 'give jsonPointers or jqPathExpressions');
+    });
     check.throwIfInvalid();
 
     new argo.ApplicationSet(this, 'Resource', {
@@ -51,6 +90,15 @@ export class ArgoApplicationSet extends Construct {
         labels: componentLabels({ name: 'argocd-applicationset', instance: props.name, component: 'gitops' }),
       },
       spec: {
+        ...(props.ignoreApplicationDifferences !== undefined && props.ignoreApplicationDifferences.length > 0
+          ? {
+            ignoreApplicationDifferences: props.ignoreApplicationDifferences.map((d) => ({
+              ...(d.name !== undefined ? { name: d.name } : {}),
+              ...(d.jsonPointers !== undefined ? { jsonPointers: [...d.jsonPointers] } : {}),
+              ...(d.jqPathExpressions !== undefined ? { jqPathExpressions: [...d.jqPathExpressions] } : {}),
+            })),
+          }
+          : {}),
         goTemplate: true,
         goTemplateOptions: ['missingkey=error'],
         generators: [{
@@ -78,7 +126,7 @@ export class ArgoApplicationSet extends Construct {
             destination: { server: props.server, namespace: props.destinationNamespace },
             syncPolicy: {
               automated: { prune: true, selfHeal: true },
-              syncOptions: ['CreateNamespace=true', 'SkipDryRunOnMissingResource=true'],
+              syncOptions: ['CreateNamespace=true', 'SkipDryRunOnMissingResource=true', ...(props.applyOutOfSyncOnly ? ['ApplyOutOfSyncOnly=true'] : [])],
               retry: { limit: SYNC_RETRY.limit, refresh: SYNC_RETRY.refresh, backoff: { ...SYNC_RETRY.backoff } },
             },
           },

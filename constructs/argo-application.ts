@@ -22,6 +22,12 @@ export interface HelmChartSource {
   readonly targetRevision: string;
   readonly releaseName: string;
   readonly values: Readonly<Record<string, unknown>>;
+  /**
+   * The chart is in an OCI registry and `repoURL` is `oci://<registry>/<chart>`: rendered as Argo CD's native
+   * OCI source (`path: .`, no `chart`), argoproj/argo-cd `docs/user-guide/oci.md` (Argo CD 3.1 and later).
+   * @default false
+   */
+  readonly oci?: boolean;
 }
 
 /** Where an Application's manifests come from. */
@@ -75,6 +81,11 @@ export interface ArgoApplicationProps {
    * @default true
    */
   readonly cascadeDelete?: boolean;
+  /**
+   * Sync only the objects that are out of sync (`ApplyOutOfSyncOnly=true`): faster syncs of large applications.
+   * @default false
+   */
+  readonly applyOutOfSyncOnly?: boolean;
 }
 
 /**
@@ -114,12 +125,13 @@ export class ArgoApplication extends Construct {
       'CreateNamespace=true',
       ...(props.skipDryRunOnMissingResource ? ['SkipDryRunOnMissingResource=true'] : []),
       ...(props.serverSideApply ? ['ServerSideApply=true'] : []),
+      ...(props.applyOutOfSyncOnly ? ['ApplyOutOfSyncOnly=true'] : []),
     ];
     const source: argo.ApplicationSpecSource = props.source.type === 'directory'
       ? { repoUrl: props.source.repoURL, targetRevision: props.source.targetRevision, path: props.source.path }
       : {
         repoUrl: props.source.repoURL,
-        chart: props.source.chart,
+        ...(props.source.oci === true ? { path: '.' } : { chart: props.source.chart }),
         targetRevision: props.source.targetRevision,
         helm: {
           releaseName: props.source.releaseName,

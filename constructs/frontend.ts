@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { mapChildOptions } from './lib/context';
+import { mapChildOptions, recordDependency } from './lib/context';
 import { IConnectable } from './lib/connections';
 import * as k8s from './lib/k8s';
 import { ComponentIdentity, componentLabels } from './lib/labels';
@@ -7,6 +7,7 @@ import { dnsLabelSchema, dnsSubdomainSchema, hostSchema, optionKeys, pickOptions
 import { joinName } from './lib/names';
 import { PropsValidator } from './lib/validation';
 import { Microservice, MicroserviceOptionsSchema, MicroserviceProps } from './microservice';
+import { existingClusterIssuer, ICertificateIssuer, issuerAnnotations } from './self-signed-ca';
 
 /** TLS through cert-manager. */
 export const FrontendTlsSchema = z.strictObject({
@@ -48,6 +49,12 @@ export interface FrontendProps extends FrontendOptions {
    * @default {}
    */
   readonly backends?: MicroserviceProps['backends'];
+  /**
+   * The cert-manager issuer of the Ingress certificate, as a typed reference (a `SelfSignedCa`); takes the place
+   * of `tls.clusterIssuer`.
+   * @default - `tls.clusterIssuer`
+   */
+  readonly issuer?: ICertificateIssuer;
 }
 
 /**
@@ -77,14 +84,16 @@ export class Frontend extends Construct implements IConnectable {
     this.port = props.port ?? 3000;
     this.servicePort = props.servicePort ?? 80;
     this.hosts = props.hosts ?? [];
-    const clusterIssuer = props.tls?.clusterIssuer ?? 'letsencrypt-prod';
+    const issuer = props.issuer ?? existingClusterIssuer(props.tls?.clusterIssuer ?? 'letsencrypt-prod');
     const ingressClassName = props.ingressClassName ?? 'nginx';
 
     const check = new PropsValidator(this, `Frontend '${this.name}'`);
     check.options('', FrontendOptionsSchema.pick({ hosts: true, tls: true, ingressClassName: true }), pickOptions(FrontendOptionsSchema.pick({ hosts: true, tls: true, ingressClassName: true }), props), `Frontend '${this.name}'`);
-    check.unknownKeys(props, [...optionKeys(FrontendOptionsSchema), 'image', 'backends'], `Frontend '${this.name}'`);
+    check.unknownKeys(props, [...optionKeys(FrontendOptionsSchema), 'image', 'backends', 'issuer'], `Frontend '${this.name}'`);
     check.check(this.hosts.length > 0, 'hosts', "'hosts' must list at least one host name", props.hosts, "add the host names the frontend serves, e.g. ['healthxcape.com']");
+    check.check(props.issuer === undefined || props.tls?.clusterIssuer === undefined, 'tls.clusterIssuer', "both 'issuer' and 'tls.clusterIssuer' name the issuer", props.tls?.clusterIssuer, "keep one: the typed 'issuer' reference");
     check.throwIfInvalid();
+    if (props.issuer instanceof Construct) recordDependency(this, props.issuer);
 
     mapChildOptions(this, 'Workload', '');
     this.workload = new Microservice(this, 'Workload', {
@@ -109,7 +118,7 @@ export class Frontend extends Construct implements IConnectable {
         name: this.name,
         labels: componentLabels(this.identity),
         annotations: {
-          'cert-manager.io/cluster-issuer': clusterIssuer,
+          ...issuerAnnotations(issuer),
           ...(ingressClassName === 'nginx' ? { 'nginx.ingress.kubernetes.io/ssl-redirect': 'true' } : {}),
         },
       },

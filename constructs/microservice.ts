@@ -1,20 +1,27 @@
 import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { HorizontalAutoscaler, HorizontalAutoscalerOptionsSchema } from './horizontal-autoscaler';
+import { IngressRoute, IngressRouteOptionsSchema } from './ingress-route';
+import { awsRoleArnProblem, awsRoleArnSchema, IRSA_ROLE_ANNOTATION } from './lib/aws';
 import { Connections } from './lib/connections';
-import { contextOf, recordDependency } from './lib/context';
+import { applicationOf, contextOf, mapChildOptions, recordDependency } from './lib/context';
 import { ImageSettings, imageReference, imageVersion } from './lib/images';
+import { IServiceMesh, OpaqueDependency, outboundPortsOf, podSecurityAdmits } from './lib/mesh';
 import * as k8s from './lib/k8s';
 import { ComponentIdentity, componentLabels, selectorLabels, stableLabels } from './lib/labels';
 import { deepMerge } from './lib/merge';
 import { joinName } from './lib/names';
-import { dnsLabelSchema, envVarsSchema, intSchema, portSchema, quantitySchema, resourcesOverrideSchema, withFix, z } from './lib/options';
+import { dnsLabelSchema, envVarsSchema, intSchema, portSchema, quantitySchema, refuse, resourcesOverrideSchema, withFix, z } from './lib/options';
 import { execProbe, grpcProbe, httpProbe, probeWithTimings, probePathProblem, probeTimingsProblem, ProbeSchedule, ProbeTimings, tcpProbe, WEB_PROBES } from './lib/probes';
 import { ResourceSettings } from './lib/resources';
 import { Runtime, RUNTIME_PRESETS } from './lib/runtimes';
 import { RunAsUser, runAsUserProblem } from './lib/security';
 import { PropsValidator } from './lib/validation';
+import { IServiceTarget } from './lib/routing';
 import { ContainerPort, IHttpBackend, renderDeployment, renderDisruptionBudget, renderPodTemplate, renderService, ServicePort } from './lib/workload';
+import { SecretProviderClass, SecretProviderClassOptionsSchema } from './secret-provider-class';
+import { ServiceMonitor, ServiceMonitorOptionsSchema } from './service-monitor';
 import { IVolumeProvider } from './volume-provider';
 
 /** Runtimes with a preset (constructs/lib/runtimes.ts). */
@@ -111,11 +118,23 @@ export const ServiceAccountOptionsSchema = z.strictObject({
    */
   annotations: z.record(z.string(), z.string()).optional(),
   /**
+   * AWS IAM role the pods assume through IRSA (the `eks.amazonaws.com/role-arn` annotation), format checked.
+   * @default - no AWS role
+   */
+  awsRoleArn: awsRoleArnSchema.optional(),
+  /**
    * Mount the ServiceAccount's API token into the pods (only workloads that call the Kubernetes API, or whose
    * cloud SDK exchanges the projected token, need it).
    * @default false
    */
   automountToken: z.boolean().optional(),
+}).superRefine((value, ctx) => {
+  const annotated = value.annotations?.[IRSA_ROLE_ANNOTATION];
+  if (annotated !== undefined) {
+    const problem = awsRoleArnProblem(annotated);
+    if (problem) refuse(ctx, `the role ARN ${problem}`, "use the role's ARN as IAM shows it, e.g. 'arn:aws:iam::123456789012:role/orders-api'", ['annotations', IRSA_ROLE_ANNOTATION]);
+    if (value.awsRoleArn !== undefined) refuse(ctx, `'awsRoleArn' and the annotation '${IRSA_ROLE_ANNOTATION}' are both set`, "keep 'awsRoleArn' and remove the annotation", ['awsRoleArn']);
+  }
 });
 
 /** A data volume of a StatefulSet: one claim per replica, from the environment's storage. */
@@ -274,6 +293,42 @@ export const MicroserviceOptionsSchema = z.strictObject({
    * @default 30
    */
   terminationGracePeriodSeconds: intSchema(0, 3600).optional(),
+  /**
+   * A HorizontalPodAutoscaler between `minReplicas` and `maxReplicas` (Deployment only): the Deployment then sets
+   * no `spec.replicas` (so Argo CD never resets what the autoscaler chose), `replicas` must not be set, and the
+   * disruption budget follows `minReplicas`.
+   * @default - a fixed replica count
+   */
+  autoscaling: HorizontalAutoscalerOptionsSchema.optional(),
+  /**
+   * Secrets read from the cloud provider through the Secrets Store CSI driver: a SecretProviderClass
+   * `<name>-secrets`, its fields synced to a Secret `<name>-secrets` read with `envFrom`, the CSI volume mounted
+   * read-only. Needs `serviceAccount.awsRoleArn` (the driver reads the secrets as the pod's ServiceAccount).
+   * @default - none
+   */
+  cloudSecrets: SecretProviderClassOptionsSchema.optional(),
+  /**
+   * A ServiceMonitor scraping a named port of the Service.
+   * @default - not scraped
+   */
+  metrics: ServiceMonitorOptionsSchema.optional(),
+  /**
+   * A Traefik IngressRoute to a named port of the Service.
+   * @default - not routed from outside
+   */
+  ingressRoute: IngressRouteOptionsSchema.optional(),
+  /**
+   * Roll the pods when a Secret or ConfigMap they read changes outside git (Stakater Reloader's
+   * `secret.reloader.stakater.com/reload` and `configmap.reloader.stakater.com/reload` on the workload, naming
+   * exactly those objects). ConfigMaps the workload renders itself roll it through their checksum annotation.
+   * @default false
+   */
+  reloader: z.boolean().optional(),
+  /**
+   * Join the service mesh the catalog entry names (`mesh`).
+   * @default true (when a mesh is named)
+   */
+  meshed: z.boolean().optional(),
 });
 
 /** What an environment or a catalog entry may set on a `Microservice`. */
@@ -300,6 +355,19 @@ export interface MicroserviceProps extends MicroserviceOptions {
    * @default - no volumes
    */
   readonly storage?: IVolumeProvider;
+  /**
+   * The service mesh the pods join (unless `meshed: false`): its annotations, the outbound ports that bypass
+   * the proxy (derived from what the workload connects to), and the Pod Security level its pods then need. The
+   * workload's application is synced after the mesh's.
+   * @default - not meshed
+   */
+  readonly mesh?: IServiceMesh;
+  /**
+   * What the workload connects to over a protocol of its own (a `PostgresDatabase`, a `Redis`, a `KafkaPlatform`):
+   * their ports bypass the mesh proxy, and the workload's application is synced after theirs.
+   * @default []
+   */
+  readonly connectsTo?: readonly OpaqueDependency[];
 }
 
 /** Default resources of a workload without a runtime preset. */
@@ -326,7 +394,7 @@ interface ResolvedPort {
  * Pods run under the Pod Security Standards "restricted" profile with a read-only root file system; the
  * selector (`name` + `instance`) is unique to this workload and never changes across releases.
  */
-export class Microservice extends Construct implements IHttpBackend {
+export class Microservice extends Construct implements IHttpBackend, IServiceTarget {
   public readonly name: string;
   public readonly namespace: string;
   public readonly replicas: number;
@@ -341,6 +409,16 @@ export class Microservice extends Construct implements IHttpBackend {
   public readonly serviceAccount?: k8s.KubeServiceAccount;
   /** The Deployment or StatefulSet. */
   public readonly workload: k8s.KubeDeployment | k8s.KubeStatefulSet;
+  /** The HorizontalPodAutoscaler, with `autoscaling`. */
+  public readonly autoscaler?: HorizontalAutoscaler;
+  /** The SecretProviderClass, with `cloudSecrets`. */
+  public readonly secretProviderClass?: SecretProviderClass;
+  /** The ServiceMonitor, with `metrics`. */
+  public readonly serviceMonitor?: ServiceMonitor;
+  /** The IngressRoute, with `ingressRoute`. */
+  public readonly ingressRoute?: IngressRoute;
+  /** Outbound ports that bypass the mesh proxy (derived from what the workload connects to). */
+  public readonly skipOutboundPorts: readonly number[];
   private connectionsOf?: Connections;
 
   public constructor(scope: Construct, id: string, props: MicroserviceProps) {
@@ -349,14 +427,14 @@ export class Microservice extends Construct implements IHttpBackend {
     this.name = props.name ?? id;
     const preset = props.runtime !== undefined ? RUNTIME_PRESETS[props.runtime as Runtime] : undefined;
     const namespace = Chart.of(this).namespace;
-    this.replicas = props.replicas ?? 2;
+    this.replicas = props.autoscaling?.minReplicas ?? props.replicas ?? 2;
     const resources = deepMerge<ResourceSettings>(preset?.resources ?? DEFAULT_RESOURCES, props.resources);
     const schedule: ProbeSchedule = preset?.probes ?? WEB_PROBES;
     const user = props.runAsUser ?? preset?.runAsUser ?? DEFAULT_USER;
     const kind = props.workload ?? 'Deployment';
 
     const check = new PropsValidator(this, `Microservice '${this.name}'`);
-    check.props(MicroserviceOptionsSchema, props, ['image', 'backends', 'envRefs', 'storage'], `Microservice '${this.name}'`);
+    check.props(MicroserviceOptionsSchema, props, ['image', 'backends', 'envRefs', 'storage', 'mesh', 'connectsTo'], `Microservice '${this.name}'`);
     check.resources('resources', resources);
     const userProblem = runAsUserProblem(user);
     if (userProblem) check.add('runAsUser', userProblem, user, 'run as a non-root user, e.g. { uid: 1000, gid: 1000, fsGroup: 1000 }');
@@ -375,6 +453,36 @@ export class Microservice extends Construct implements IHttpBackend {
       check.check(props.storage !== undefined, 'volumes', 'data volumes need storage', undefined, 'pass the environment\'s storage (the platform kit does)');
     }
     const probes = this.resolveProbes(props, schedule, ports, check);
+    if (props.autoscaling !== undefined) {
+      if (props.replicas !== undefined) {
+        check.add('replicas', `'replicas' (${props.replicas}) is set together with 'autoscaling': the autoscaler owns the replica count, and every sync would reset it`, props.replicas,
+          "remove 'replicas' (autoscaling.minReplicas is the floor), or remove 'autoscaling' for a fixed count");
+      }
+      check.check(kind === 'Deployment', 'autoscaling', "'autoscaling' needs workload 'Deployment' (a StatefulSet's claims are counted per replica)", kind, "remove 'autoscaling', or use workload 'Deployment'");
+    }
+    const cloud = props.cloudSecrets;
+    if (cloud !== undefined) {
+      const roleAnnotated = props.serviceAccount?.awsRoleArn ?? props.serviceAccount?.annotations?.[IRSA_ROLE_ANNOTATION];
+      check.check(roleAnnotated !== undefined, 'cloudSecrets', "'cloudSecrets' are read with the pod's AWS identity, and the workload has no IAM role (IRSA)", props.serviceAccount,
+        "set serviceAccount: { awsRoleArn: 'arn:aws:iam::<account>:role/<role that may read the secrets>' }");
+      const taken = new Map<string, string>([
+        ...Object.keys(preset?.env ?? {}).map((n) => [n, 'the runtime preset'] as [string, string]),
+        ...Object.keys(props.env ?? {}).map((n) => [n, 'env'] as [string, string]),
+        ...Object.keys(backends).map((n) => [n, 'backends'] as [string, string]),
+        ...Object.keys(props.secretEnv ?? {}).map((n) => [n, 'secretEnv'] as [string, string]),
+        ...(props.envRefs ?? []).map((e) => [e.name, 'envRefs'] as [string, string]),
+      ]);
+      for (const name of Object.keys(cloud.env ?? {})) {
+        const other = taken.get(name);
+        if (other !== undefined) check.add(`cloudSecrets.env.${name}`, `environment variable '${name}' is set both by ${other} and by 'cloudSecrets'`, name, `remove '${name}' from one of them`);
+      }
+    }
+    const mesh = props.mesh !== undefined && props.meshed !== false ? props.mesh : undefined;
+    const enforced = applicationOf(this)?.podSecurity ?? 'restricted';
+    if (mesh !== undefined && !podSecurityAdmits(enforced, mesh.meshedPodSecurity)) {
+      check.add('meshed', `joins the ${mesh.meshName} mesh, but namespace '${namespace ?? 'default'}' enforces Pod Security '${enforced}' and would refuse its pods: ${mesh.podSecurityReason}`, enforced,
+        `enable the ${mesh.meshName} CNI plugin (cni: true on the control plane), or set meshed: false`);
+    }
     check.throwIfInvalid();
 
     // Without a namespace (a plain chart) the objects land in the Application's destination namespace.
@@ -405,6 +513,19 @@ export class Microservice extends Construct implements IHttpBackend {
 
     const volumes: k8s.Volume[] = [];
     const volumeMounts: k8s.VolumeMount[] = [];
+    if (cloud !== undefined) {
+      mapChildOptions(this, 'SecretProviderClass', 'cloudSecrets');
+      this.secretProviderClass = new SecretProviderClass(this, 'SecretProviderClass', { ...cloud, name: this.name, identity: this.identity });
+      envFrom.push({ secretRef: { name: this.secretProviderClass.secretName } });
+      volumes.push(this.secretProviderClass.volume);
+      volumeMounts.push(this.secretProviderClass.volumeMount);
+    }
+    for (const dependency of props.connectsTo ?? []) recordDependency(this, dependency);
+    this.skipOutboundPorts = [...new Set([...(this.secretProviderClass?.outboundPorts ?? []), ...(props.connectsTo ?? []).flatMap(outboundPortsOf)])].sort((a, b) => a - b);
+    if (mesh !== undefined) {
+      Object.assign(annotations, mesh.podAnnotations(this.skipOutboundPorts));
+      recordDependency(this, mesh);
+    }
     const files = props.files ?? {};
     if (Object.keys(files).length > 0) {
       const filesName = joinName(this.name, 'files');
@@ -423,11 +544,15 @@ export class Microservice extends Construct implements IHttpBackend {
     const containerPorts: ContainerPort[] = [...ports.values()].map((p) => ({ name: p.name, containerPort: p.port }));
 
     if (props.serviceAccount !== undefined) {
+      const saAnnotations: Record<string, string> = {
+        ...props.serviceAccount.annotations,
+        ...(props.serviceAccount.awsRoleArn !== undefined ? { [IRSA_ROLE_ANNOTATION]: props.serviceAccount.awsRoleArn } : {}),
+      };
       this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
         metadata: {
           name: this.name,
           labels: componentLabels(this.identity),
-          ...(props.serviceAccount.annotations && Object.keys(props.serviceAccount.annotations).length > 0 ? { annotations: { ...props.serviceAccount.annotations } } : {}),
+          ...(Object.keys(saAnnotations).length > 0 ? { annotations: saAnnotations } : {}),
         },
         automountServiceAccountToken: props.serviceAccount.automountToken ?? false,
       });
@@ -471,14 +596,42 @@ export class Microservice extends Construct implements IHttpBackend {
         ports: exposed,
       });
     }
+    const workloadAnnotations = props.reloader === true ? reloaderAnnotations(props, this.secretProviderClass?.secretName) : {};
     if (kind === 'StatefulSet') {
-      this.workload = this.renderStatefulSet(props, template);
+      this.workload = this.renderStatefulSet(props, template, workloadAnnotations);
     } else {
-      this.workload = renderDeployment(this, 'Deployment', { name: this.name, identity: this.identity, replicas: this.replicas, template, spread: props.spread ?? true });
+      this.workload = renderDeployment(this, 'Deployment', {
+        name: this.name,
+        identity: this.identity,
+        // With an autoscaler the count is its own: a rendered spec.replicas would be reset by every sync.
+        replicas: props.autoscaling !== undefined ? undefined : this.replicas,
+        maxReplicas: props.autoscaling?.maxReplicas,
+        template,
+        spread: props.spread ?? true,
+        annotations: workloadAnnotations,
+      });
     }
+    if (props.autoscaling !== undefined) {
+      mapChildOptions(this, 'Autoscaler', 'autoscaling');
+      this.autoscaler = new HorizontalAutoscaler(this, 'Autoscaler', { ...props.autoscaling, name: this.name, identity: this.identity, target: { kind: 'Deployment', name: this.name } });
+    }
+    // The budget follows the fewest replicas there can be (an autoscaler's minimum): with one it would block drains.
     if (this.replicas > 1 && props.disruptionBudget !== false) {
       renderDisruptionBudget(this, 'DisruptionBudget', this.name, this.identity, props.disruptionBudget?.maxUnavailable ?? 1);
     }
+    if (props.metrics !== undefined) {
+      mapChildOptions(this, 'ServiceMonitor', 'metrics');
+      this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', { ...props.metrics, service: this });
+    }
+    if (props.ingressRoute !== undefined) {
+      mapChildOptions(this, 'IngressRoute', 'ingressRoute');
+      this.ingressRoute = new IngressRoute(this, 'IngressRoute', { ...props.ingressRoute, service: this });
+    }
+  }
+
+  /** Names of the ports on the Service. */
+  public get servicePortNames(): readonly string[] {
+    return this.service === undefined ? [] : [...this.ports.values()].filter((p) => p.expose).map((p) => p.name);
   }
 
   /** `http://<name>.<namespace>.svc:<service port>` of the `http` port (or the first exposed port). */
@@ -607,10 +760,10 @@ export class Microservice extends Construct implements IHttpBackend {
     return { startup: build('startup'), liveness: liveness as k8s.Probe, readiness: readiness as k8s.Probe };
   }
 
-  private renderStatefulSet(props: MicroserviceProps, template: k8s.PodTemplateSpec): k8s.KubeStatefulSet {
+  private renderStatefulSet(props: MicroserviceProps, template: k8s.PodTemplateSpec, annotations: Readonly<Record<string, string>>): k8s.KubeStatefulSet {
     const volumes = Object.entries(props.volumes ?? {});
     const statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
-      metadata: { name: this.name, labels: componentLabels(this.identity) },
+      metadata: { name: this.name, labels: componentLabels(this.identity), ...(Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {}) },
       spec: {
         serviceName: this.name,
         replicas: this.replicas,
@@ -639,6 +792,28 @@ export class Microservice extends Construct implements IHttpBackend {
     }
     return statefulSet;
   }
+}
+
+/**
+ * Stakater Reloader's annotations naming exactly the Secrets and ConfigMaps the pods read that change outside git
+ * (`envFrom`, `secretEnv`, `envRefs`, the Secret the CSI driver syncs). ConfigMaps the workload renders itself are
+ * left out: their checksum annotation already rolls the pods in the same sync, and Reloader would roll them twice.
+ *
+ * @see https://github.com/stakater/Reloader#2--named-resource-reload-specific-resource-annotations
+ */
+function reloaderAnnotations(props: MicroserviceProps, syncedSecret: string | undefined): Record<string, string> {
+  const secrets = new Set<string>([...(props.envFrom?.secrets ?? []), ...Object.values(props.secretEnv ?? {}).map((r) => r.secret)]);
+  const configMaps = new Set<string>(props.envFrom?.configMaps ?? []);
+  for (const ref of props.envRefs ?? []) {
+    if (ref.valueFrom?.secretKeyRef?.name) secrets.add(ref.valueFrom.secretKeyRef.name);
+    if (ref.valueFrom?.configMapKeyRef?.name) configMaps.add(ref.valueFrom.configMapKeyRef.name);
+  }
+  if (syncedSecret !== undefined) secrets.add(syncedSecret);
+  const list = (names: Set<string>): string => [...names].sort().join(',');
+  return {
+    ...(configMaps.size > 0 ? { 'configmap.reloader.stakater.com/reload': list(configMaps) } : {}),
+    ...(secrets.size > 0 ? { 'secret.reloader.stakater.com/reload': list(secrets) } : {}),
+  };
 }
 
 function definedTimings(probe: ProbeOptions | undefined): Partial<ProbeTimings> {

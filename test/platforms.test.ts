@@ -38,5 +38,5 @@ describe.each(platforms().map((p) => [p.name, p] as const))('%s', (name, platfor
 test('an unknown platform is a usage error listing the platforms', async () => {
   const io = capture();
   expect(await validateCommand(['--platform', 'startr'], io)).toBe(2);
-  expect(io.lines.join('\n')).toMatch(/unknown platform 'startr'; the repository has 'reference', .*'starter'/);
+  expect(io.lines.join('\n')).toMatch(/unknown platform 'startr' \(did you mean 'starter'\?\); the repository has 'reference', .*'starter'.*Fix: pass one of them to --platform/);
 });

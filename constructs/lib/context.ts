@@ -91,6 +91,18 @@ export interface HelmSource {
   readonly clusterScopedKinds: readonly { readonly group: string; readonly kind: string }[];
   /** API groups whose CRDs the chart installs: applications using them are synced after this one. */
   readonly providesApiGroups: readonly string[];
+  /**
+   * How Argo CD addresses the chart: `repository` (a Helm repository, `repoURL` + `chart`), or `oci` (a chart in
+   * an OCI registry, Argo CD's native OCI source: `repoURL` `oci://<registry>/<chart>` and `path: .`).
+   * @default 'repository'
+   */
+  readonly form?: 'repository' | 'oci';
+  /**
+   * Deleting the Application deletes what the chart deployed (the resources finalizer): on for workloads
+   * delivered as charts, off for operator charts (their clusters depend on them).
+   * @default false
+   */
+  readonly cascadeDelete?: boolean;
 }
 
 /**

@@ -6,6 +6,7 @@
  * and the core Kubernetes kinds of the pinned release (tools/import/kubernetes-schemas.ts). A kind that is neither
  * (a CRD that was not imported) counts as namespaced; validation refuses it anyway (`schema/unknown-kind`).
  */
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { KIND_SCOPES, KindScope } from '../../imports/scopes';
 
 /** `group/Kind` (core group is empty: `/Namespace`). */
@@ -40,3 +41,13 @@ export const CRD_AND_RBAC: readonly GroupKind[] = [
   { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
   { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
 ];
+
+/**
+ * Keep a cluster-scoped object (a `ClusterIssuer`, a `ClusterGenerator`) out of its chart's namespace: cdk8s
+ * gives every object of a chart with a namespace that namespace, which the API server refuses on cluster-scoped
+ * kinds.
+ */
+export function clusterScoped<T extends ApiObject>(object: T): T {
+  if (Chart.of(object).namespace !== undefined) object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  return object;
+}

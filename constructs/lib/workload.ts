@@ -123,13 +123,27 @@ export function renderPodTemplate(scope: IConstruct, options: PodOptions): k8s.P
 export interface DeploymentOptions {
   readonly name: string;
   readonly identity: ComponentIdentity;
-  readonly replicas: number;
+  /**
+   * Replicas.
+   * @default - none rendered: a HorizontalPodAutoscaler owns the count
+   */
+  readonly replicas?: number;
+  /**
+   * Most replicas an autoscaler may run (spreading applies when it is more than one).
+   * @default - `replicas`
+   */
+  readonly maxReplicas?: number;
   readonly template: k8s.PodTemplateSpec;
   /**
    * Spread more than one replica over nodes.
    * @default true
    */
   readonly spread?: boolean;
+  /**
+   * Annotations of the Deployment (not of its pods).
+   * @default {}
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -138,7 +152,7 @@ export interface DeploymentOptions {
  * counting only pods of the same revision during a rollout (`matchLabelKeys: pod-template-hash`).
  */
 export function renderDeployment(scope: IConstruct, id: string, options: DeploymentOptions): k8s.KubeDeployment {
-  const spread: k8s.TopologySpreadConstraint[] = options.replicas > 1 && options.spread !== false ? [{
+  const spread: k8s.TopologySpreadConstraint[] = (options.maxReplicas ?? options.replicas ?? 1) > 1 && options.spread !== false ? [{
     maxSkew: 1,
     topologyKey: 'kubernetes.io/hostname',
     whenUnsatisfiable: 'ScheduleAnyway',
@@ -149,9 +163,13 @@ export function renderDeployment(scope: IConstruct, id: string, options: Deploym
     ? options.template
     : { ...options.template, spec: { ...options.template.spec, topologySpreadConstraints: spread } };
   return new k8s.KubeDeployment(scope, id, {
-    metadata: { name: options.name, labels: componentLabels(options.identity) },
+    metadata: {
+      name: options.name,
+      labels: componentLabels(options.identity),
+      ...(options.annotations && Object.keys(options.annotations).length > 0 ? { annotations: { ...options.annotations } } : {}),
+    },
     spec: {
-      replicas: options.replicas,
+      ...(options.replicas !== undefined ? { replicas: options.replicas } : {}),
       revisionHistoryLimit: 5,
       selector: { matchLabels: selectorLabels(options.identity) },
       strategy: {

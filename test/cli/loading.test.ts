@@ -1,13 +1,14 @@
 /**
  * Mistakes that break loading a platform's modules are reported as one line naming the file and the cause (no
  * stack trace, no "unexpected error"), and an environment file the platform does not list is an error instead of
- * silently not rendered. Real commands on a copy of the project.
+ * silently not rendered. Real commands on a copy of the project, started as the package scripts start them (the
+ * start-up bundle, or the sources with tsx when the bundle cannot be built).
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { copyProject, NODE_TSX, removeTempDirs } from '../support/project';
+import { copyProject, START, removeTempDirs } from '../support/project';
 
 const run = promisify(execFile);
 let project: string;
@@ -23,7 +24,7 @@ async function synthWith(file: string, edit: (text: string) => string): Promise<
   const original = fs.existsSync(full) ? fs.readFileSync(full, 'utf8') : undefined;
   fs.writeFileSync(full, edit(original ?? ''));
   try {
-    await run(process.execPath, [...NODE_TSX, 'tools/cli/synth.ts', '--quiet', '--outdir', path.join(project, 'out')], { cwd: project });
+    await run(process.execPath, [...START, 'tools/cli/synth.ts', '--quiet', '--outdir', path.join(project, 'out')], { cwd: project });
     return { code: 0, stderr: '' };
   } catch (e) {
     const failure = e as { code: number; stderr: string };

@@ -15,7 +15,7 @@ import { EnvironmentConfig, platformBuild } from '../../tools/kit';
 import { synthCommand } from '../../tools/cli/synth';
 import { CommandIO } from '../../tools/cli/run';
 import { listFiles } from '../../tools/synth/output';
-import { copyProject, NODE_TSX, removeTempDirs } from '../support/project';
+import { copyProject, START, removeTempDirs } from '../support/project';
 import { testEnvironment } from '../helpers';
 
 const run = promisify(execFile);
@@ -46,7 +46,7 @@ describe('npm run synth (real command on a fresh copy of the project)', () => {
 
   beforeAll(async () => {
     project = copyProject();
-    await run(process.execPath, [...NODE_TSX, 'tools/cli/synth.ts'], { cwd: project });
+    await run(process.execPath, [...START, 'tools/cli/synth.ts'], { cwd: project });
     first = tree(path.join(project, 'dist'));
   });
 
@@ -62,7 +62,7 @@ describe('npm run synth (real command on a fresh copy of the project)', () => {
   });
 
   test('a second run gives a byte-identical tree', async () => {
-    await run(process.execPath, [...NODE_TSX, 'tools/cli/synth.ts', '--quiet'], { cwd: project });
+    await run(process.execPath, [...START, 'tools/cli/synth.ts', '--quiet'], { cwd: project });
     expect(tree(path.join(project, 'dist'))).toEqual(first);
   });
 
@@ -79,7 +79,7 @@ describe('npm run synth (real command on a fresh copy of the project)', () => {
     expect(original).toContain(search);
     fs.writeFileSync(full, original.replace(search, replacement));
     try {
-      const failure = await run(process.execPath, [...NODE_TSX, 'tools/cli/synth.ts'], { cwd: project }).then(() => undefined, (e: { code: number; stderr: string; stdout: string }) => e);
+      const failure = await run(process.execPath, [...START, 'tools/cli/synth.ts'], { cwd: project }).then(() => undefined, (e: { code: number; stderr: string; stdout: string }) => e);
       expect(failure?.code).toBe(1);
       expect(failure?.stderr).toContain(message);
       expect(failure?.stderr).not.toMatch(/^\s+at /m);

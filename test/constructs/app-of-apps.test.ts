@@ -1,5 +1,5 @@
 import { App, ApiObject } from 'cdk8s';
-import { AppOfApps, AppOfAppsProps, IMAGES_ANNOTATION } from '../../constructs';
+import { AppOfApps, AppOfAppsProps, generatedApplications, IMAGES_ANNOTATION, ProjectPermissions, projectProblems } from '../../constructs';
 import { ApplicationChart } from '../../constructs';
 import { HelmApplication } from '../../constructs';
 import { PlatformContext } from '../../constructs';
@@ -218,6 +218,39 @@ describe('AppOfApps', () => {
     expect(at(set, 'spec.syncPolicy')).toEqual({ preserveResourcesOnDeletion: true });
     // The controller keeps template finalizers: a resources finalizer there would cascade when the set is deleted
     expect(at(set, 'spec.template.metadata.finalizers')).toBeUndefined();
+  });
+
+  test('ApplicationSet mode: every generated Application is allowed by its project, also when no application uses the environment namespace', () => {
+    // GIVEN the seed's layout: every application in a namespace of its own, none in the environment's ('shop')
+    const scope = newApp();
+    app(scope, 'temporal', 'services');
+    app(scope, 'auth', 'services');
+    app(scope, 'kafka', 'kafka');
+    // WHEN
+    const { root } = argocd(scope, { mode: 'applicationset', applyOutOfSyncOnly: true, ignoreApplicationDifferences: [{ jsonPointers: ['/spec/syncPolicy'] }] });
+    const rendered = renderApp(scope);
+    // THEN the Applications the set generates over the rendered directories pass the project check validation runs
+    const objects = (rendered.flatMap((e) => e.applications).find((a) => a.name === 'argocd')?.objects ?? []).map((o) => o.object as Manifest);
+    const set = findObject(objects, 'ApplicationSet', 'dev-apps');
+    const project = findObject(objects, 'AppProject', 'shop-dev');
+    const directories = rendered.flatMap((e) => e.applications).filter((a) => a.name !== 'argocd' && a.objects.length > 0).map((a) => `dev/${a.name}`);
+    const generated = generatedApplications(set as never, directories);
+    expect(generated.map((g) => [g.name, g.namespace])).toEqual([['dev-auth', 'services'], ['dev-kafka', 'services'], ['dev-temporal', 'services']]);
+    for (const g of generated) expect(projectProblems(project.spec as ProjectPermissions, g)).toEqual([]);
+    expect(root.generatedApplications.map((g) => g.name)).toEqual(generated.map((g) => g.name));
+    // Typed sync settings reach the template and the set.
+    expect(at(set, 'spec.template.spec.syncPolicy.syncOptions')).toEqual(['CreateNamespace=true', 'SkipDryRunOnMissingResource=true', 'ApplyOutOfSyncOnly=true']);
+    expect(at(set, 'spec.ignoreApplicationDifferences')).toEqual([{ jsonPointers: ['/spec/syncPolicy'] }]);
+  });
+
+  test('ApplicationSet mode: the project check refuses a destination the project does not list', () => {
+    // GIVEN the project the old ApplicationSet mode rendered next to a destination of 'shop'
+    const project: ProjectPermissions = { sourceRepos: ['https://git.example.com/rendered.git'], destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'services' }] };
+    // WHEN / THEN
+    expect(projectProblems(project, { name: 'dev-auth', project: 'shop-dev', repoURLs: ['https://git.example.com/rendered.git'], server: 'https://kubernetes.default.svc', namespace: 'shop' }))
+      .toEqual([expect.objectContaining({ field: 'destination', value: 'shop', message: expect.stringMatching(/deploys to namespace 'shop'.*AppProject 'shop-dev' does not allow \(destinations: services\)/) })]);
+    expect(projectProblems(project, { name: 'dev-auth', project: 'shop-dev', repoURLs: ['https://github.com/other.git'], server: 'https://kubernetes.default.svc', namespace: 'services' }))
+      .toEqual([expect.objectContaining({ field: 'source', value: 'https://github.com/other.git' })]);
   });
 
   test('applications rendering nothing get no Application', () => {

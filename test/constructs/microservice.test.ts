@@ -15,7 +15,7 @@ describe('Microservice', () => {
     const { app, chart } = applicationChart('api');
     const other = new ApplicationChart(app, 'other', { context: chart.context, namespace: 'apps', version: '1' });
     const backend = new Microservice(other, 'billing', { image, port: 8080, healthCheck: { path: '/h' } });
-    const all: Required<Omit<MicroserviceProps, 'port' | 'servicePort' | 'nodePort' | 'storage' | 'volumes' | 'workload' | 'runtime'>> = {
+    const all: Required<Omit<MicroserviceProps, 'port' | 'servicePort' | 'nodePort' | 'storage' | 'volumes' | 'workload' | 'runtime' | 'autoscaling' | 'cloudSecrets' | 'metrics' | 'ingressRoute' | 'reloader' | 'meshed' | 'mesh' | 'connectsTo'>> = {
       image,
       name: 'api',
       component: 'gateway',
@@ -198,5 +198,87 @@ describe('Microservice', () => {
     const chart = new ApplicationChart(app, 'plain', { context: { environment: 'test', stage: 'development', platform: 'p', imagePullPolicy: 'Always' }, version: '1' });
     new Microservice(chart, 'api', { image, runtime: 'node', healthCheck: { path: '/h' } });
     expect(at(container(synth(chart)), 'imagePullPolicy')).toBe('Always');
+  });
+});
+
+describe('Microservice: identity, autoscaling, cloud secrets and Reloader', () => {
+  const base = { image, port: 8080, healthCheck: { path: '/healthz' } } as const;
+  const role = 'arn:aws:iam::123456789012:role/api';
+
+  test('an IRSA role: the ServiceAccount carries the annotation, no token is mounted unless asked for', () => {
+    const { chart } = applicationChart('api');
+    new Microservice(chart, 'api', { ...base, serviceAccount: { awsRoleArn: role } });
+    new Microservice(chart, 'operator', { ...base, serviceAccount: { awsRoleArn: 'arn:aws-cn:iam::123456789012:role/team/operator', automountToken: true } });
+    const objects = synth(chart);
+    expect(findObject(objects, 'ServiceAccount', 'api').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': role });
+    expect(findObject(objects, 'ServiceAccount', 'api').automountServiceAccountToken).toBe(false);
+    expect(at(findObject(objects, 'Deployment', 'api'), 'spec.template.spec.automountServiceAccountToken')).toBe(false);
+    expect(at(findObject(objects, 'Deployment', 'operator'), 'spec.template.spec.automountServiceAccountToken')).toBe(true);
+  });
+
+  test.each([
+    [{ awsRoleArn: 'arn:aws:iam::ACCOUNT_ID:role/api' }, 'has no 12-digit AWS account id'],
+    [{ awsRoleArn: 'arn:aws:iam::123456789012:user/api' }, "is not an IAM role ARN of the form 'arn:aws:iam::<12-digit account>:role/<name>'"],
+    [{ awsRoleArn: `arn:aws:iam::123456789012:role/${'x'.repeat(65)}` }, 'is longer than 64 characters'],
+    [{ annotations: { 'eks.amazonaws.com/role-arn': 'my-role' } }, 'the role ARN is not an IAM role ARN'],
+    [{ awsRoleArn: role, annotations: { 'eks.amazonaws.com/role-arn': role } }, "'awsRoleArn' and the annotation 'eks.amazonaws.com/role-arn' are both set"],
+  ])('refuses the ServiceAccount %j', (serviceAccount, message) => {
+    const { chart } = applicationChart('api');
+    expect(() => new Microservice(chart, 'api', { ...base, serviceAccount })).toThrow(message);
+  });
+
+  test('autoscaling: an HPA, no spec.replicas, spread kept, the disruption budget follows minReplicas', () => {
+    const { chart } = applicationChart('api');
+    new Microservice(chart, 'api', { ...base, autoscaling: { minReplicas: 3, maxReplicas: 6 } });
+    new Microservice(chart, 'single', { ...base, autoscaling: { minReplicas: 1, maxReplicas: 4 } });
+    const objects = synth(chart);
+    const deployment = findObject(objects, 'Deployment', 'api');
+    expect(deployment.spec).not.toHaveProperty('replicas');
+    expect(at(deployment, 'spec.template.spec.topologySpreadConstraints.0.topologyKey')).toBe('kubernetes.io/hostname');
+    expect([at(findObject(objects, 'HorizontalPodAutoscaler', 'api'), 'spec.minReplicas'), at(findObject(objects, 'HorizontalPodAutoscaler', 'api'), 'spec.maxReplicas')]).toEqual([3, 6]);
+    expect(findObjects(objects, 'PodDisruptionBudget').map((p) => p.metadata.name)).toEqual(['api']);
+    // One replica at the floor: no budget (it would block node drains), still spread once scaled out.
+    expect(at(findObject(objects, 'Deployment', 'single'), 'spec.template.spec.topologySpreadConstraints.0.maxSkew')).toBe(1);
+  });
+
+  test.each([
+    [{ replicas: 3, autoscaling: { minReplicas: 2, maxReplicas: 4 } }, "'replicas' (3) is set together with 'autoscaling'"],
+    [{ workload: 'StatefulSet' as const, autoscaling: { minReplicas: 2, maxReplicas: 4 } }, "'autoscaling' needs workload 'Deployment'"],
+    [{ autoscaling: { minReplicas: 5, maxReplicas: 4 } }, 'minReplicas 5 is more than maxReplicas 4'],
+  ])('refuses %j', (props, message) => {
+    const { chart } = applicationChart('api');
+    expect(() => new Microservice(chart, 'api', { ...base, ...props })).toThrow(message);
+  });
+
+  const cloudSecrets = { region: 'us-east-1', objects: { db: { fields: { 'db-password': 'password' } } }, env: { DB_PASSWORD: 'db-password' } };
+
+  test('cloud secrets need the pod\'s IAM role, and an env name set twice is refused', () => {
+    const { chart } = applicationChart('api');
+    expect(() => new Microservice(chart, 'a', { ...base, cloudSecrets })).toThrow("'cloudSecrets' are read with the pod's AWS identity, and the workload has no IAM role (IRSA)");
+    expect(() => new Microservice(chart, 'b', { ...base, cloudSecrets, serviceAccount: { awsRoleArn: role }, secretEnv: { DB_PASSWORD: { secret: 'other', key: 'password' } } }))
+      .toThrow("environment variable 'DB_PASSWORD' is set both by secretEnv and by 'cloudSecrets'");
+  });
+
+  test('Reloader names exactly the Secrets and ConfigMaps read from outside git; rendered ConfigMaps roll by checksum', () => {
+    const { chart } = applicationChart('api');
+    new Microservice(chart, 'api', {
+      ...base,
+      reloader: true,
+      envConfigMap: true,
+      env: { LOG_LEVEL: 'info' },
+      envFrom: { configMaps: ['shared-settings'], secrets: ['shared-credentials'] },
+      secretEnv: { API_TOKEN: { secret: 'api-token', key: 'token' } },
+      envRefs: [{ name: 'APP_DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-app', key: 'password' } } }],
+      serviceAccount: { awsRoleArn: role },
+      cloudSecrets,
+    });
+    new Microservice(chart, 'plain', { ...base, reloader: true });
+    const objects = synth(chart);
+    expect(findObject(objects, 'Deployment', 'api').metadata.annotations).toEqual({
+      'configmap.reloader.stakater.com/reload': 'shared-settings',
+      'secret.reloader.stakater.com/reload': 'api-secrets,api-token,db-app,shared-credentials',
+    });
+    expect(at(findObject(objects, 'Deployment', 'api'), 'spec.template.metadata.annotations')).toHaveProperty('checksum/config');
+    expect(findObject(objects, 'Deployment', 'plain').metadata.annotations).toBeUndefined();
   });
 });

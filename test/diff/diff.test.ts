@@ -47,7 +47,7 @@ beforeAll(async () => {
     diffInProcess(['--env', 'staging', '--env', 'prod', 'HEAD']),
   ]);
   storageMarkdown = fs.existsSync(output) ? fs.readFileSync(output, 'utf8') : '';
-}, 60000);
+}, 180000);
 
 afterAll(removeTempDirs);
 
@@ -70,6 +70,10 @@ test('an image bump in one environment is one small change', () => {
   ]);
   expect((blocks[0] as string[]).length).toBeLessThanOrEqual(9);
   expect(md).toContain('**Changed:** Deployment healthxcape/identity-service');
+  // The changed application is linked to its section and highlighted in the head revision's graph (tools/graph).
+  expect(md).toContain('### Changed applications\n\n- **dev**: [identity-service](#devidentity-service)\n');
+  expect(md).toContain('### dev/identity-service\n');
+  expect(md).toMatch(/```mermaid\nflowchart TB\n[\s\S]*\n {2}class n\d+ changed\n/);
 });
 
 test('a volume claim template size change is flagged as risky, above the diffs', () => {

@@ -68,11 +68,11 @@ test('the first publish creates the branch with the Source Hydrator layout', () 
   expect(first.stdout).toContain(`publish: branch '${BRANCH}' does not exist in ${remote} yet; creating it`);
 
   // Layout: every rendered file at <env>/<app>/<file>, the ownership marker, a README.md and hydrator.metadata
-  // per directory, the bootstrap files in each root's directory, and at the root only hydrator.metadata and
+  // per directory, the bootstrap files and the picture in each root's directory, and at the root only hydrator.metadata and
   // .gitattributes.
   const dirs = [...new Set([...rendered.keys()].map((f) => path.dirname(f)))].sort();
   expect(dirs).toContain('dev/local-storage');
-  const bootstrap = ['dev', 'staging', 'prod'].flatMap((e) => [`${e}/argocd/bootstrap/README.md`, `${e}/argocd/bootstrap/argocd-cm.health-check.patch`]);
+  const bootstrap = ['dev', 'staging', 'prod'].flatMap((e) => [`${e}/argocd/bootstrap/README.md`, `${e}/argocd/bootstrap/argocd-cm.health-check.patch`, `${e}/argocd/graph/applications.mmd`, `${e}/argocd/graph/applications.svg`]);
   const expected = [...rendered.keys(), ...dirs.flatMap((d) => [`${d}/.platform-synth`, `${d}/README.md`, `${d}/hydrator.metadata`]), ...bootstrap, '.gitattributes', 'hydrator.metadata'].sort();
   expect(branchFiles(remote, BRANCH)).toEqual(expected);
   for (const file of ['dev/frontend/Deployment.frontend.yaml', 'prod/blog-service/Cluster.blog-service-postgres.yaml', 'staging/argocd/Application.staging-kafka.yaml']) {
@@ -99,6 +99,8 @@ test('the first publish creates the branch with the Source Hydrator layout', () 
   expect(readme).toMatch(/^# Manifest Hydration\n/);
   expect(readme).toContain(`git clone ${fs.realpathSync(source)}\n# cd into the cloned directory\ngit checkout ${c0}\nnpm ci\nnpm run synth\n`);
   expect(readme).toContain('`dist/dev/frontend/`');
+  // The picture of each environment (tools/graph) is embedded in the README of its Argo CD directory.
+  expect(showFile(remote, BRANCH, 'prod/argocd/README.md')).toContain('![Applications, dependencies, sync waves and namespaces of prod](graph/applications.svg)');
 
   expect(showFile(remote, BRANCH, '.gitattributes')).toBe(MANAGED_ATTRIBUTES);
   // ... and git applies them: READMEs and metadata are "generated", manifests are not.

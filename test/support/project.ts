@@ -13,8 +13,10 @@ import * as path from 'node:path';
 
 /** This project. */
 export const ROOT = path.resolve(__dirname, '../..');
-/** Node's arguments that run a TypeScript file the way the package scripts do (`node --import tsx <file>`). */
+/** Node's arguments that run a TypeScript file from its sources (`node --import tsx <file>`). */
 export const NODE_TSX: readonly string[] = ['--import', 'tsx'];
+/** Node's arguments that run a command the way the package scripts do (`node tools/cli/start.cjs <file>`: the start-up bundle). */
+export const START: readonly string[] = ['tools/cli/start.cjs'];
 /** What a fresh clone of the source repository holds (plus node_modules, linked). */
 export const PROJECT_ENTRIES: readonly string[] = ['main.ts', 'package.json', 'tsconfig.json', 'cdk8s.yaml', 'constructs', 'charts', 'environments', 'examples', 'imports', 'tools']
   .filter((entry) => fs.existsSync(path.join(ROOT, entry)));

@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import type { EnvironmentConfig } from '../kit';
 import type { BuildFunction } from '../synth';
 import { PlatformError } from '../../constructs/lib/errors';
+import { closest } from '../../constructs/lib/suggest';
+import { importModule } from './modules';
 import { UsageError } from './run';
 
 /** The repository root (tools/cli/ -> ../..). */
@@ -38,7 +40,8 @@ export function platformDir(name: string | undefined, projectDir = PROJECT_ROOT)
   if (name === undefined || name === 'reference') return '';
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name) || !examplePlatforms(projectDir).includes(name)) {
     const known = ['reference', ...examplePlatforms(projectDir)];
-    throw new UsageError(`unknown platform '${name}'; the repository has ${known.map((k) => `'${k}'`).join(', ')} (examples/<name>/main.ts). Run with --help for usage.`);
+    const hint = closest(name, known);
+    throw new UsageError(`unknown platform '${name}'${hint ? ` (did you mean '${hint}'?)` : ''}; the repository has ${known.map((k) => `'${k}'`).join(', ')} (examples/<name>/main.ts). Fix: pass one of them to --platform. Run with --help for usage.`);
   }
   return path.join('examples', name);
 }
@@ -80,7 +83,7 @@ export async function loadPlatform(name: string | undefined, projectDir = PROJEC
   const entry = path.join(projectDir, dir, 'main.ts');
   let module: { build?: BuildFunction; environments?: readonly EnvironmentConfig[] };
   try {
-    module = (await import(entry)) as typeof module;
+    module = (await importModule(entry)) as typeof module;
   } catch (error) {
     if (error instanceof PlatformError || !(error instanceof Error)) throw error;
     const where = platformFrame(error, projectDir) ?? path.relative(projectDir, entry);
@@ -100,7 +103,7 @@ async function checkEnvironmentFiles(platformRoot: string, environments: readonl
   const listed = new Set(environments.map((e) => e.name));
   const problems: string[] = [];
   for (const file of fs.readdirSync(folder).filter((f) => f.endsWith('.ts')).sort()) {
-    const exports = (await import(path.join(folder, file))) as Record<string, unknown>;
+    const exports = (await importModule(path.join(folder, file))) as Record<string, unknown>;
     for (const value of Object.values(exports)) {
       if (!isEnvironment(value) || listed.has(value.name)) continue;
       problems.push(`${path.relative(projectDir, path.join(folder, file))} defines environment '${value.name}', which the platform's environment list does not include, so it would not be rendered. Fix: add it to ${path.relative(projectDir, path.join(folder, 'index.ts'))} (or delete the file)`);

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { PlatformError } from '../../constructs/lib/errors';
 import { compareEnvironments, compareTrees, EnvironmentObjectDiff, ObjectChange } from './compare';
 import { environmentDiffMarkdown, revisionDiffMarkdown } from './markdown';
-import { locateProject, renderRevisions } from './render';
+import { locateProject, RenderedRevision, renderRevisions } from './render';
 import { findRisks, Risk } from './risks';
 import { readRenderedTree, treeEnvironments } from './tree';
 
@@ -84,11 +84,11 @@ export async function diffRevisions(base: string, head: string | undefined, opti
   const location = await locateProject(options.projectDir);
   return withTempDir(async (tmp) => {
     log(`rendering ${base} and ${head ?? 'the working tree'}`);
-    const [before, after] = await renderRevisions(location, [base, head], tmp, options.platform) as [{ label: string; dir: string }, { label: string; dir: string }];
+    const [before, after] = await renderRevisions(location, [base, head], tmp, options.platform, true) as [RenderedRevision, RenderedRevision];
     const changes = compareTrees(readRenderedTree(before.dir), readRenderedTree(after.dir), { context: options.context });
     const risks = findRisks(changes, options.facts.isProduction);
     log(`${changes.length} objects differ, ${risks.length} risky`);
-    const markdown = revisionDiffMarkdown(`${before.label} -> ${after.label}`, changes, risks, { maxChars: options.maxChars, environmentOrder: options.facts.order });
+    const markdown = revisionDiffMarkdown(`${before.label} -> ${after.label}`, changes, risks, { maxChars: options.maxChars, environmentOrder: options.facts.order, graphs: after.graphs });
     return { markdown, changes, risks };
   });
 }

@@ -4,6 +4,8 @@
  * gives the same bytes.
  */
 import { canonicalYaml, cmp, describeRef, EnvironmentObjectDiff, ObjectChange, VERSION_LABEL } from './compare';
+import { changedGraphMarkdown } from '../graph/diff';
+import type { EnvironmentGraph } from '../graph/model';
 import type { Risk } from './risks';
 
 /** GitHub refuses comments above 65536 characters; stay below with room for a header. */
@@ -15,6 +17,11 @@ export interface MarkdownOptions {
   readonly maxChars?: number;
   /** Environment order (promotion order); others follow alphabetically. @default - alphabetical */
   readonly environmentOrder?: readonly string[];
+  /**
+   * The head revision's application graphs: the changed applications are linked and highlighted in them.
+   * @default - no graph section
+   */
+  readonly graphs?: readonly EnvironmentGraph[];
 }
 
 function plural(n: number, word: string): string {
@@ -76,6 +83,8 @@ export function revisionDiffMarkdown(title: string, changes: readonly ObjectChan
     out.push(`| ${first.env} | ${first.app} | ${count('added')} | ${count('changed')} | ${count('deleted')} |`);
   }
   out.push('');
+  const graphSection = options.graphs !== undefined ? changedGraphMarkdown(options.graphs, changes, order) : '';
+  if (graphSection !== '') out.push(graphSection, '');
 
   if (risks.length > 0) {
     out.push(`### Risky changes (${risks.length})`, '');

@@ -3,13 +3,15 @@
  * `node_modules` linked into it, and that revision's synth command run with the local tsx (`node --import tsx`):
  * `tools/cli/synth.ts --outdir <tmp> --quiet [--platform <name>]`, or `main.ts --outdir <tmp> --quiet` for
  * revisions from before the platform kit, whose main.ts ran synth itself.
- * The working tree is rendered in place (no worktree). Worktrees are removed afterwards, also on errors.
+ * The working tree is rendered in place (no worktree). Worktrees are removed afterwards, also on errors. For the
+ * head revision the diff also asks for its graph (`tools/cli/graph.ts --print json`, no drawing), when it has one.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PlatformError } from '../../constructs/lib/errors';
 import { git, shortSha } from '../git';
+import type { EnvironmentGraph } from '../graph/model';
 
 /** A revision to render: a git ref, or `undefined` for the current working tree. */
 export type RevisionSpec = string | undefined;
@@ -22,6 +24,8 @@ export interface RenderedRevision {
   readonly sha?: string;
   /** The rendered tree (`<dir>/<env>/<app>/*.yaml`). */
   readonly dir: string;
+  /** The graphs of its directories (`graph --print json`), when asked for and the revision has the command. */
+  readonly graphs?: readonly EnvironmentGraph[];
 }
 
 /** Where the project sits in its repository. */
@@ -52,14 +56,15 @@ export async function resolveRef(root: string, ref: string): Promise<string> {
   return result.stdout.trim();
 }
 
-function run(command: string, args: readonly string[], cwd: string): Promise<{ code: number; output: string }> {
+function run(command: string, args: readonly string[], cwd: string, withStderr = true): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.stderr.on('data', (c: Buffer) => chunks.push(c));
+    const errors: Buffer[] = withStderr ? chunks : [];
+    child.stderr.on('data', (c: Buffer) => errors.push(c));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, output: Buffer.concat(chunks).toString('utf8') }));
+    child.on('close', (code) => resolve({ code: code ?? -1, output: Buffer.concat(code === 0 || withStderr ? chunks : [...chunks, ...errors]).toString('utf8') }));
   });
 }
 
@@ -85,11 +90,20 @@ async function synth(projectDir: string, codeDir: string, outdir: string, label:
   }
 }
 
+/** The graphs of the revision in `codeDir` (its own `graph --print json`), or `undefined` before the command existed. */
+async function graphs(codeDir: string, label: string, platform: string | undefined): Promise<EnvironmentGraph[] | undefined> {
+  if (!fs.existsSync(path.join(codeDir, 'tools', 'cli', 'graph.ts'))) return undefined;
+  const args = ['--import', 'tsx', 'tools/cli/graph.ts', '--print', 'json', ...(platform !== undefined ? ['--platform', platform] : [])];
+  const result = await run(process.execPath, args, codeDir, false);
+  if (result.code !== 0) throw new PlatformError(`drawing the graph of ${label} failed (exit ${result.code}):\n${result.output.trim().split('\n').map((l) => `  ${l}`).join('\n')}`);
+  return JSON.parse(result.output) as EnvironmentGraph[];
+}
+
 /**
  * Render each revision into `<tmp>/<n>/dist` (concurrently). Worktrees are created one after another (git
  * locks its worktree list), rendered in parallel, and always removed.
  */
-export async function renderRevisions(location: ProjectLocation, revisions: readonly RevisionSpec[], tmp: string, platform?: string): Promise<RenderedRevision[]> {
+export async function renderRevisions(location: ProjectLocation, revisions: readonly RevisionSpec[], tmp: string, platform?: string, graphOfLast = false): Promise<RenderedRevision[]> {
   const worktrees: string[] = [];
   try {
     const jobs: { label: string; sha?: string; codeDir: string; outdir: string }[] = [];
@@ -110,8 +124,12 @@ export async function renderRevisions(location: ProjectLocation, revisions: read
       if (!fs.existsSync(modules)) fs.symlinkSync(path.join(location.projectDir, 'node_modules'), modules, 'dir');
       jobs.push({ label: `\`${revision}\` (${shortSha(sha)})`, sha, codeDir, outdir });
     }
-    await Promise.all(jobs.map((job) => synth(location.projectDir, job.codeDir, job.outdir, job.label, platform)));
-    return jobs.map((job) => ({ label: job.label, ...(job.sha ? { sha: job.sha } : {}), dir: job.outdir }));
+    const last = jobs[jobs.length - 1];
+    const [drawn] = await Promise.all([
+      graphOfLast && last !== undefined ? graphs(last.codeDir, last.label, platform) : undefined,
+      ...jobs.map((job) => synth(location.projectDir, job.codeDir, job.outdir, job.label, platform)),
+    ]);
+    return jobs.map((job) => ({ label: job.label, ...(job.sha ? { sha: job.sha } : {}), dir: job.outdir, ...(job === last && drawn !== undefined ? { graphs: drawn } : {}) }));
   } finally {
     for (const worktree of worktrees) {
       await git(['worktree', 'remove', '--force', worktree], { cwd: location.root, allowFailure: true });

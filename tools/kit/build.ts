@@ -235,6 +235,8 @@ class Unit implements BuildContext, EntryResolver {
       // A shared cluster's own directory holds add-ons in namespaces of their own: deploy cluster-wide objects with the first.
       defaultNamespace: this.config.kind === 'cluster' ? undefined : this.config.namespace,
       mode: gitops.mode,
+      applyOutOfSyncOnly: gitops.applyOutOfSyncOnly,
+      ignoreApplicationDifferences: gitops.ignoreApplicationDifferences,
       root: childDirectories !== undefined,
       childDirectories,
       bootstrapProject: `${platform.name}-${clusterConfig.name}-bootstrap`,

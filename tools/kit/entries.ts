@@ -3,11 +3,14 @@
  * override) plus typed references to other entries (`backends: { API_URL: api }`, `kafka: { cluster: kafka,
  * topics: { events: kafka.topic('events') } }`), and building the construct in its own application chart.
  */
+import type { App } from 'cdk8s';
 import { CloudNativePgOperator } from '../../constructs/cloudnative-pg-operator';
 import { Frontend, FrontendOptions, FrontendOptionsSchema } from '../../constructs/frontend';
-import { HelmApplication, HelmApplicationOptions, HelmApplicationOptionsSchema } from '../../constructs/helm-application';
+import { HelmApplication, HelmApplicationOptions, HelmApplicationOptionsSchema, OperatorProps } from '../../constructs/helm-application';
 import { IKafkaCluster, KafkaPlatform, KafkaPlatformOptions, KafkaPlatformOptionsSchema } from '../../constructs/kafka-platform';
 import { KafkaTopic, KafkaTopicOptions, KafkaTopicOptionsSchema } from '../../constructs/kafka-topic';
+import { LinkerdControlPlane, LinkerdControlPlaneOptions, LinkerdControlPlaneOptionsSchema } from '../../constructs/linkerd-control-plane';
+import type { IServiceMesh, OpaqueDependency } from '../../constructs/lib/mesh';
 import { DEFAULT_KAFKA_VERSION } from '../../constructs/lib/kafka-rules';
 import type { ApplicationChart } from '../../constructs/application-chart';
 import type { IApplication } from '../../constructs/lib/context';
@@ -78,10 +81,27 @@ export interface WorkloadEntryProps extends EntryProps, ConnectionsProps {
 }
 
 /** A `Microservice` catalog entry: its options, its image and its references. */
-export interface MicroserviceEntryProps extends MicroserviceOptions, WorkloadEntryProps {}
+export interface MicroserviceEntryProps extends MicroserviceOptions, WorkloadEntryProps {
+  /**
+   * The service mesh the workload joins (`linkerdControlPlane()`): it is synced after the mesh, its pods carry the
+   * mesh's annotations, and a namespace that would refuse meshed pods is an error. Environments may set
+   * `meshed: false`.
+   * @default - not meshed
+   */
+  readonly mesh?: Ref<IServiceMesh>;
+  /**
+   * Applications the workload connects to over a protocol of its own (a `kafkaPlatform()`): their ports bypass
+   * the mesh proxy (`config.linkerd.io/skip-outbound-ports`), and the workload is synced after them.
+   * @default []
+   */
+  readonly connectsTo?: readonly Ref<OpaqueDependency>[];
+}
 
 /** A `Frontend` catalog entry. */
 export interface FrontendEntryProps extends FrontendOptions, WorkloadEntryProps {}
+
+/** The mesh references of a microservice entry (frontends have none). */
+type MeshWiring = Pick<MicroserviceEntryProps, 'mesh' | 'connectsTo'>;
 
 /** A construct a workload entry builds from its options, image and backends. */
 type WorkloadConstruct<O, T> = new (scope: ApplicationChart, id: string, props: O & { image: ImageSettings; backends?: Record<string, IHttpBackend> }) => T;
@@ -93,13 +113,20 @@ function workloadEntry<O extends object, T extends { connections: Microservice['
   return defineEntry({
     kind,
     schema,
-    options: without(props, 'image', 'backends', 'enabled', 'namespace', 'allowFrom') as unknown as O,
+    options: without(props as O & WorkloadEntryProps & MeshWiring, 'image', 'backends', 'enabled', 'namespace', 'allowFrom', 'mesh', 'connectsTo') as unknown as O,
     image: props.image,
     enabled: props.enabled,
     namespace: props.namespace,
     workload: true,
     build: (context) => {
-      const workload = new construct(context.chart(), context.name, { ...context.options, image: context.ownImage(), backends: resolveAll(context, props.backends) });
+      const { mesh, connectsTo } = props as MeshWiring;
+      const workload = new construct(context.chart(), context.name, {
+        ...context.options,
+        image: context.ownImage(),
+        backends: resolveAll(context, props.backends),
+        ...(mesh !== undefined ? { mesh: context.resolve(mesh) } : {}),
+        ...(connectsTo !== undefined ? { connectsTo: connectsTo.map((ref) => context.resolve(ref)) } : {}),
+      });
       admit(context, workload, props.allowFrom);
       return workload;
     },
@@ -154,12 +181,17 @@ export interface ServiceWithPostgresEntryProps extends ServiceWithPostgresOption
    * @default {}
    */
   readonly backends?: Readonly<Record<string, Ref<IHttpBackend>>>;
+  /**
+   * The service mesh the workload joins (its database, Redis and Kafka connections bypass the proxy).
+   * @default - not meshed
+   */
+  readonly mesh?: Ref<IServiceMesh>;
 }
 
 /** A backend service with its own PostgreSQL (and optional Redis and Kafka client) in an application of its own. */
 export function serviceWithPostgres(props: ServiceWithPostgresEntryProps): AppEntry<ServiceWithPostgresOptions, ServiceWithPostgres, 'service-with-postgres'> {
   const options: ServiceWithPostgresOptions = {
-    ...without(props, 'image', 'backends', 'enabled', 'namespace', 'allowFrom', 'databaseImages', 'postgresOperator', 'redisImage', 'kafka'),
+    ...without(props, 'image', 'backends', 'enabled', 'namespace', 'allowFrom', 'databaseImages', 'postgresOperator', 'redisImage', 'kafka', 'mesh'),
     ...(props.kafka !== undefined ? { kafka: pickOptions(KafkaClientOptionsSchema, props.kafka) as KafkaClientOptions } : {}),
   };
   return defineEntry({
@@ -192,6 +224,7 @@ export function serviceWithPostgres(props: ServiceWithPostgresEntryProps): AppEn
         redis: o.redis !== undefined && props.redisImage !== undefined ? { ...o.redis, image: context.resolve(props.redisImage) } : undefined,
         kafka: props.kafka !== undefined ? { ...o.kafka, cluster: context.resolve(props.kafka.cluster), topics: resolveAll(context, props.kafka.topics) ?? {} } : undefined,
         backends: resolveAll(context, props.backends),
+        mesh: props.mesh !== undefined ? context.resolve(props.mesh) : undefined,
       });
       admit(context, service, props.allowFrom);
       return service;
@@ -288,28 +321,32 @@ export interface OperatorEntryProps extends HelmApplicationOptions {
   readonly scope?: AppScope;
 }
 
-/** The Strimzi operator at the release whose CRDs are imported (a cluster add-on, run when something uses it). */
-export function strimziOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, StrimziOperator, 'strimzi-operator'> {
+/** An operator construct: a `HelmApplication` of a pinned chart, built from its options and the environment. */
+type OperatorConstruct<T> = new (scope: App, id: string, props: OperatorProps) => T;
+
+/**
+ * The entry of an operator kind: its pinned chart as a cluster add-on (unless `scope` says otherwise), run where
+ * something uses it (unless `enabled` says otherwise); environments may set its `HelmApplicationOptions`.
+ */
+export function operatorEntry<T extends HelmApplication, K extends string>(kind: K, construct: OperatorConstruct<T>, props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, T, K> {
   return defineEntry({
-    kind: 'strimzi-operator',
+    kind,
     scope: props.scope ?? 'cluster',
     schema: HelmApplicationOptionsSchema,
     options: without(props, 'enabled', 'scope'),
     enabled: props.enabled ?? 'when-used',
-    build: (context) => new StrimziOperator(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate }),
+    build: (context) => new construct(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate }),
   });
+}
+
+/** The Strimzi operator at the release whose CRDs are imported (a cluster add-on, run when something uses it). */
+export function strimziOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, StrimziOperator, 'strimzi-operator'> {
+  return operatorEntry('strimzi-operator', StrimziOperator, props);
 }
 
 /** The CloudNativePG operator (a cluster add-on, run when something uses it). */
 export function cloudnativePgOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, CloudNativePgOperator, 'cloudnative-pg-operator'> {
-  return defineEntry({
-    kind: 'cloudnative-pg-operator',
-    scope: props.scope ?? 'cluster',
-    schema: HelmApplicationOptionsSchema,
-    options: without(props, 'enabled', 'scope'),
-    enabled: props.enabled ?? 'when-used',
-    build: (context) => new CloudNativePgOperator(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate }),
-  });
+  return operatorEntry('cloudnative-pg-operator', CloudNativePgOperator, props);
 }
 
 /** A pinned upstream Helm chart's catalog entry. */
@@ -347,6 +384,12 @@ export interface HelmChartEntryProps extends HelmApplicationOptions, OperatorEnt
    * @default false
    */
   readonly serverSideApply?: boolean;
+  /**
+   * Applications that must be running before this chart is synced (a CSI provider after its driver, a mesh
+   * extension after the control plane): typed references, so the sync order is derived, not numbered.
+   * @default []
+   */
+  readonly dependsOn?: readonly Ref<IApplication>[];
 }
 
 /** A pinned upstream Helm chart delivered by Argo CD (a cluster add-on unless `scope` says otherwise). */
@@ -357,7 +400,7 @@ export function helmChart(props: HelmChartEntryProps): AppEntry<HelmApplicationO
     schema: HelmApplicationOptionsSchema,
     options: { repoURL: props.repoURL, values: props.values, namespace: props.namespace, releaseName: props.releaseName },
     enabled: props.enabled ?? true,
-    build: (context) => new HelmApplication(context.app, context.id, {
+    build: (context) => withDependencies(context, props.dependsOn, new HelmApplication(context.app, context.id, {
       ...context.options,
       appName: context.name,
       context: context.context,
@@ -371,6 +414,39 @@ export function helmChart(props: HelmChartEntryProps): AppEntry<HelmApplicationO
       providesApiGroups: props.providesApiGroups,
       podSecurity: props.podSecurity,
       serverSideApply: props.serverSideApply,
-    }),
+    })),
+  });
+}
+
+function withDependencies<T extends IApplication>(context: BuildContext, refs: readonly Ref<IApplication>[] | undefined, app: T): T {
+  for (const ref of refs ?? []) app.dependsOn(context.resolve(ref));
+  return app;
+}
+
+/** The Linkerd control plane's catalog entry. */
+export interface LinkerdControlPlaneEntryProps extends LinkerdControlPlaneOptions {
+  /**
+   * Whether environments run it unless they say otherwise.
+   * @default true
+   */
+  readonly enabled?: Enabled;
+  /**
+   * Applications it is synced after: Linkerd's CRDs chart and, with `cni`, the CNI plugin's (Linkerd's install
+   * order).
+   * @default []
+   */
+  readonly dependsOn?: readonly Ref<IApplication>[];
+}
+
+/** The Linkerd control plane (a cluster add-on), the mesh microservices name in `mesh`. */
+export function linkerdControlPlane(props: LinkerdControlPlaneEntryProps = {}): AppEntry<LinkerdControlPlaneOptions, LinkerdControlPlane, 'linkerd-control-plane'> {
+  return defineEntry({
+    kind: 'linkerd-control-plane',
+    scope: 'cluster',
+    schema: LinkerdControlPlaneOptionsSchema,
+    options: without(props, 'enabled', 'dependsOn'),
+    enabled: props.enabled ?? true,
+    build: (context) => withDependencies(context, props.dependsOn,
+      new LinkerdControlPlane(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate })),
   });
 }

@@ -84,6 +84,21 @@ export const GitOpsSettingsSchema = z.strictObject({
    * @default 'shared'
    */
   layout: withFix(z.enum(BRANCH_LAYOUTS as [BranchLayout, ...BranchLayout[]]), "use 'shared', 'per-environment' or 'promoter'").optional(),
+  /**
+   * Applications sync only their out-of-sync objects (`ApplyOutOfSyncOnly=true`).
+   * @default false
+   */
+  applyOutOfSyncOnly: z.boolean().optional(),
+  /**
+   * `applicationset` mode: fields of generated Applications the ApplicationSet controller leaves alone
+   * (`[{ jsonPointers: ['/spec/syncPolicy'] }]` lets a person pause automated sync of one Application).
+   * @default []
+   */
+  ignoreApplicationDifferences: z.array(z.strictObject({
+    name: z.string().optional(),
+    jsonPointers: z.array(withFix(z.string().startsWith('/', { error: 'must be a JSON pointer starting with /' }), "write it like '/spec/syncPolicy'")).optional(),
+    jqPathExpressions: z.array(z.string()).optional(),
+  })).optional(),
 });
 
 /** How Argo CD reads the rendered branch. */

@@ -1,7 +1,8 @@
 /**
  * `publish:rendered`: render and validate every environment once, then commit the output to the rendered
  * branches Argo CD reads, one target branch after the other (which environments go where: ./branches.ts;
- * layout and ownership: ./layout.ts; bootstrap files: ./bootstrap.ts; reference trailers: ./trailers.ts).
+ * layout and ownership: ./layout.ts; bootstrap files: ./bootstrap.ts; reference trailers: ./trailers.ts; each
+ * environment's picture: tools/graph/files.ts).
  *
  * A target with an active branch (GitOps Promoter's `<env branch>-next`): when the branch does not exist, it
  * starts from the active branch's head, and when that does not exist either, the active branch is created with
@@ -39,6 +40,7 @@ import {
   commitExists, fallbackIdentity, git, GitError, GitResult, gitOutput, isAncestor, isShallow, redactUrl, shallowCommits, shortSha,
   SourceRevision, sourceRevision,
 } from '../git';
+import { graphFiles } from '../graph/files';
 import { BuildFunction, outputFiles, renderEnvironments } from '../synth';
 import type { RenderedEnvironment } from '../synth/render';
 import { validateEnvironments, ValidationReport } from '../validate';
@@ -157,17 +159,19 @@ export async function publishRendered(options: PublishOptions): Promise<PublishO
         log(`warning: the Applications of '${env.name}' read branch '${expected}', not '${readBy}': Argo CD will not deploy what is published there`);
       }
     }
-    const desired = desiredTree(selected, readBy, target.repo);
+    const desired = await desiredTree(selected, readBy, target.repo);
     log(`'${target.branch}': ${target.environments.join(', ')} (${desired.size} paths)`);
     outcomes.push(await publishBranch(options, target, source, drySha, desired, hydration, maxAttempts, log));
   }
   return outcomes;
 }
 
-/** The files of the selected environments by owned path, with each environment's bootstrap files added. */
-function desiredTree(envs: readonly RenderedEnvironment[], readBy: string, repo: string): Map<string, Map<string, string>> {
+/** The files of the selected environments by owned path, with each environment's bootstrap files and picture added. */
+async function desiredTree(envs: readonly RenderedEnvironment[], readBy: string, repo: string): Promise<Map<string, Map<string, string>>> {
   const desired = groupByPath(outputFiles(envs));
   for (const env of envs) {
+    const picture = await graphFiles(env);
+    if (picture !== undefined) for (const [name, content] of picture.files) desired.get(`${env.name}/${picture.application}`)?.set(name, content);
     const bootstrap = bootstrapFiles(env, readBy, redactUrl(repo));
     if (bootstrap === undefined) continue;
     const files = desired.get(`${env.name}/${bootstrap.rootApplication}`);

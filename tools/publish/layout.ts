@@ -10,6 +10,7 @@
  * <env>/<app>/README.md          how to reproduce the directory from the source commit
  * <env>/<app>/<Kind>.<name>.yaml the rendered objects (one per file, as in dist/)
  * <env>/argocd/bootstrap/        the environment's bootstrap files (./bootstrap.ts), inside the root's directory
+ * <env>/argocd/graph/            the environment's picture (tools/graph/files.ts), embedded in <env>/argocd/README.md
  * ```
  *
  * Ownership (what publish may change or delete): the root `hydrator.metadata`, the two `.gitattributes` lines
@@ -26,6 +27,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PlatformError } from '../../constructs/lib/errors';
+import { GRAPH_MERMAID_FILE, graphReadmeSection } from '../graph/files';
 import type { OutputFile } from '../synth/output';
 import type { RevisionReference } from './trailers';
 
@@ -76,7 +78,7 @@ export function metadataJson(metadata: PathMetadata | RootMetadata): string {
 }
 
 /** The README of one generated path (Argo CD's template, plus where the files come from in the output). */
-export function readmeFor(hydratePath: string, metadata: PathMetadata, subdir: string, extraFiles: readonly string[] = []): string {
+export function readmeFor(hydratePath: string, metadata: PathMetadata, subdir: string, extraFiles: readonly string[] = [], picture?: string): string {
   const dirty = metadata.drySha.endsWith('-dirty');
   const lines = [
     '# Manifest Hydration',
@@ -100,6 +102,7 @@ export function readmeFor(hydratePath: string, metadata: PathMetadata, subdir: s
   if (dirty) {
     lines.push('', 'Note: this directory was published from uncommitted changes on top of that commit (`--allow-dirty`);', 'the checkout above reproduces it only approximately.');
   }
+  if (picture !== undefined) lines.push('', graphReadmeSection(hydratePath, picture).replace(/\n$/, ''));
   return `${lines.join('\n')}\n`;
 }
 
@@ -290,7 +293,7 @@ export function applyRenderedTree(checkout: string, desired: ReadonlyMap<string,
     }
     fs.writeFileSync(path.join(dir, OWNER_MARKER), OWNER_MARKER_CONTENT);
     fs.writeFileSync(path.join(dir, METADATA_FILE), metadataJson(source.path));
-    fs.writeFileSync(path.join(dir, README_FILE), readmeFor(hydratePath, source.path, source.subdir, extraFilesOf(files)));
+    fs.writeFileSync(path.join(dir, README_FILE), readmeFor(hydratePath, source.path, source.subdir, extraFilesOf(files), files.get(GRAPH_MERMAID_FILE)));
   }
 
   const removed = [...owned].filter((p) => !desired.has(p)).sort();

@@ -63,8 +63,10 @@ export class ConstructValidationError extends PlatformError {
 export class RenderError extends PlatformError {}
 
 /** File name of an object inside its application directory: `<Kind>.<name>.yaml`. */
-export function objectFileName(object: { kind: string; metadata: { name: string } }): string {
-  return `${object.kind}.${object.metadata.name}.yaml`;
+export function objectFileName(object: { kind: string; metadata: { name: string; namespace?: string } }, qualifyNamespace = false): string {
+  return qualifyNamespace && object.metadata.namespace !== undefined
+    ? `${object.kind}.${object.metadata.namespace}.${object.metadata.name}.yaml`
+    : `${object.kind}.${object.metadata.name}.yaml`;
 }
 
 /** The name of an App for messages: the last segment of its outdir (`dist/prod` is `prod`). */
@@ -125,6 +127,15 @@ export function renderApp(app: App): RenderedEnvironment[] {
     }
     const object = c.toJson() as KubeObject;
     objects.push({ file: objectFileName(object), object });
+  }
+  // An application spanning several namespaces (one namespace per tenant) may hold same-named objects in each:
+  // its namespaced objects' files are named by namespace too. Applications of one namespace keep the short names.
+  for (const objects of charts.values()) {
+    if (new Set(objects.map((o) => o.object.metadata.namespace).filter((n) => n !== undefined)).size < 2) continue;
+    for (let i = 0; i < objects.length; i++) {
+      const o = objects[i] as RenderedObject;
+      objects[i] = { ...o, file: objectFileName(o.object, true) };
+    }
   }
 
   const directories = new Map<string, { context: PlatformContext; applications: RenderedApplication[] }>();

@@ -457,6 +457,43 @@ function claimsOf(e: Entry, out: Claim[], uses: ClassUse[]): void {
       }
       break;
     }
+    case 'mongodbcommunity.mongodb.com/MongoDBCommunity': {
+      // The operator's StatefulSet is named like the resource: claims <template>-<name>-<member> (data-volume, logs-volume).
+      const members = num(spec.members) ?? 1;
+      list(at(spec, 'statefulSet', 'spec', 'volumeClaimTemplates')).forEach((t, i) => {
+        const name = str(at(t, 'metadata', 'name'));
+        if (name === undefined) return;
+        const path = `spec.statefulSet.spec.volumeClaimTemplates[${i}].spec.storageClassName`;
+        const cls = str(at(t, 'spec', 'storageClassName'));
+        uses.push({ entry: e, path, storageClass: cls, what: `claim template '${name}' of ${owner}` });
+        for (let member = 0; member < members; member++) out.push({ namespace: ns, name: `${name}-${e.name}-${member}`, storageClass: cls, size: at(t, 'spec', 'resources', 'requests', 'storage'), entry: e, path });
+      });
+      break;
+    }
+    case 'elasticsearch.k8s.elastic.co/Elasticsearch': {
+      // ECK names each node set's StatefulSet <name>-es-<node set>: claims <template>-<name>-es-<node set>-<ordinal>.
+      list(spec.nodeSets).map(record).forEach((set, s) => {
+        const count = num(set.count) ?? 1;
+        list(set.volumeClaimTemplates).forEach((t, i) => {
+          const name = str(at(t, 'metadata', 'name'));
+          if (name === undefined) return;
+          const path = `spec.nodeSets[${s}].volumeClaimTemplates[${i}].spec.storageClassName`;
+          const cls = str(at(t, 'spec', 'storageClassName'));
+          uses.push({ entry: e, path, storageClass: cls, what: `claim template '${name}' of node set '${String(set.name)}' of ${owner}` });
+          for (let ordinal = 0; ordinal < count; ordinal++) out.push({ namespace: ns, name: `${name}-${e.name}-es-${String(set.name)}-${ordinal}`, storageClass: cls, size: at(t, 'spec', 'resources', 'requests', 'storage'), entry: e, path });
+        });
+      });
+      break;
+    }
+    case 'rabbitmq.com/RabbitmqCluster': {
+      // The RabbitMQ Cluster Operator names claims persistence-<cluster>-server-<i> (PVCName, api/v1beta1 v2.22.3).
+      const persistence = record(spec.persistence);
+      const cls = str(persistence.storageClassName);
+      uses.push({ entry: e, path: 'spec.persistence.storageClassName', storageClass: cls, what: `persistence of ${owner}` });
+      const replicas = num(spec.replicas) ?? 1;
+      for (let i = 0; i < replicas; i++) out.push({ namespace: ns, name: `persistence-${e.name}-server-${i}`, storageClass: cls, size: persistence.storage ?? '10Gi', entry: e, path: 'spec.persistence.storageClassName' });
+      break;
+    }
     default:
       break;
   }

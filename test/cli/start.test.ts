@@ -1,0 +1,196 @@
+/**
+ * The start-up path of the package scripts (tools/cli/start.cjs): the command runs from a cached bundle while
+ * its inputs are unchanged, and from a rebuilt one as soon as any changes, so an edited environment file takes
+ * effect at once. Real commands on a temporary copy of the project and its platforms.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import * as esbuild from 'esbuild';
+import { lineTable } from '../../tools/cli/bundle';
+import { mapPosition } from '../../tools/cli/stack';
+import { copyProject, editFile, isolatedEnv, readTree, removeTempDirs, START, tempDir } from '../support/project';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const start = require('../../tools/cli/start.cjs') as { platformOf: (args: readonly string[], root?: string) => string | null };
+
+const run = promisify(execFile);
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let project: string;
+
+/** Run a command through the launcher in the project copy, logging what the launcher did. */
+async function command(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<Run> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [...START, ...args], { cwd: project, env: isolatedEnv({ PLATFORM_SYNTH_START_LOG: '1', ...env }) });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const failure = e as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+beforeAll(() => {
+  project = copyProject('start');
+});
+afterAll(async () => {
+  removeTempDirs();
+  await esbuild.stop();
+});
+
+describe('a platform edited between runs (examples/starter in a copy of the project)', () => {
+  const out = (name: string): string => path.join(project, 'out', name);
+  const synth = (outdir: string): Promise<Run> => command(['tools/cli/synth.ts', '--platform', 'starter', '--quiet', '--outdir', outdir]);
+
+  test('the bundle is built once, reused while nothing changes, and rebuilt with the edit, which takes effect at once', async () => {
+    // GIVEN a first run (builds the bundle)
+    const first = await synth(out('1'));
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/^start: built the bundle of tools\/cli\/synth\.ts/m);
+    const before = readTree(out('1'));
+    expect(before.get('prod/api/Deployment.api.yaml')).toContain(':1.4.2');
+
+    // WHEN it runs again unchanged THEN the bundle is reused and the output is the same
+    const second = await synth(out('2'));
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/^start: reused the bundle of tools\/cli\/synth\.ts/m);
+    expect(readTree(out('2'))).toEqual(before);
+
+    // WHEN an environment file changes THEN the next run rebuilds and renders the new value
+    editFile(project, 'examples/starter/environments/prod.ts', "api: { tag: '1.4.2' }", "api: { tag: '1.4.3' }");
+    const third = await synth(out('3'));
+    expect(third.code).toBe(0);
+    expect(third.stderr).toMatch(/^start: built the bundle/m);
+    const after = readTree(out('3'));
+    expect(after.get('prod/api/Deployment.api.yaml')).toContain(':1.4.3');
+    expect(after.get('prod/api/Deployment.api.yaml')).not.toContain(':1.4.2');
+    expect([...after.keys()]).toEqual([...before.keys()]);
+  }, 120000);
+
+  test('a new environment file is seen at once (the listing of environments/ keys the bundle)', async () => {
+    // GIVEN a bundle built for the current files
+    expect((await synth(out('4'))).code).toBe(0);
+    // WHEN an environment file the platform does not list is added
+    const file = path.join(project, 'examples/starter/environments/qa.ts');
+    fs.writeFileSync(file, "import { defineEnvironment } from '../../../tools/kit';\nimport { base } from './base';\n\nexport const qa = defineEnvironment(base, { name: 'qa', stage: 'development' });\n");
+    try {
+      const result = await synth(out('5'));
+      // THEN the command reports it, as it does when run from the sources
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^start: built the bundle/m);
+      expect(result.stderr).toContain("examples/starter/environments/qa.ts defines environment 'qa', which the platform's environment list does not include");
+    } finally {
+      fs.rmSync(file);
+    }
+  }, 120000);
+
+  test('a build esbuild refuses runs the sources with tsx: the error reads as it does there', async () => {
+    // GIVEN an import of a name the kit does not export (esbuild refuses it; tsx fails when the file runs)
+    const file = 'examples/starter/environments/dev.ts';
+    const original = fs.readFileSync(path.join(project, file), 'utf8');
+    editFile(project, file, 'import { defineEnvironment }', 'import { defineEnviroment as defineEnvironment }');
+    try {
+      const bundled = await synth(out('6'));
+      const sources = await command(['tools/cli/synth.ts', '--platform', 'starter', '--quiet', '--outdir', out('7')], { PLATFORM_SYNTH_START: 'tsx' });
+      // THEN both name the file and line and the cause, without a stack
+      expect(bundled.stderr).toMatch(/^start: built nothing of tools\/cli\/synth\.ts .*No matching export/m);
+      expect(bundled.code).toBe(1);
+      expect(bundled.stderr).toMatch(/examples\/starter\/environments\/dev\.ts:\d+: loading the platform failed: .*is not a function: a name the file uses is missing/);
+      expect(bundled.stderr.replace(/^start: .*\n/gm, '')).toBe(sources.stderr.replace(/^start: .*\n/gm, ''));
+      expect(bundled.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      fs.writeFileSync(path.join(project, file), original);
+    }
+  }, 120000);
+});
+
+describe('the reference platform', () => {
+  test('renders byte-identical output from the bundle and from the sources', async () => {
+    // GIVEN the reference platform rendered both ways
+    const bundled = path.join(tempDir('start-bundled'), 'dist');
+    const sources = path.join(tempDir('start-sources'), 'dist');
+    const a = await command(['tools/cli/synth.ts', '--quiet', '--outdir', bundled]);
+    const b = await command(['tools/cli/synth.ts', '--quiet', '--outdir', sources], { PLATFORM_SYNTH_START: 'tsx' });
+    // THEN both succeed with the same files
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    expect(a.stderr).toMatch(/^start: (built|reused) the bundle/m);
+    expect(readTree(bundled)).toEqual(readTree(sources));
+  }, 120000);
+
+  test('validate --verbose prints stacks in terms of the source files', async () => {
+    // GIVEN an unexpected error thrown by a construct helper while the platform builds
+    const helper = path.join(project, 'constructs/lib/errors.ts');
+    const main = path.join(project, 'main.ts');
+    const originals = [helper, main].map((f) => fs.readFileSync(f, 'utf8'));
+    const line = (originals[0] as string).split('\n').length + 2;
+    fs.appendFileSync(helper, "\nexport function failHere(): never {\n  throw new Error('boom at a known line');\n}\n");
+    editFile(project, 'main.ts', 'export const build = platformBuild(healthxcape, environments);',
+      "const renderAll = platformBuild(healthxcape, environments);\nexport const build: typeof renderAll = (outdir) => (process.env.FAIL_HERE === '1' ? failHere() : renderAll(outdir));");
+    fs.writeFileSync(main, `import { failHere } from './constructs/lib/errors';\n${fs.readFileSync(main, 'utf8')}`);
+    try {
+      const result = await command(['tools/cli/validate.ts', '--verbose'], { FAIL_HERE: '1' });
+      // THEN the frames name the source files and lines, not the bundle
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^start: built the bundle/m);
+      expect(result.stderr).toContain('boom at a known line');
+      expect(result.stderr).toContain(`at failHere (${helper}:${line}:`);
+      expect(result.stderr).toMatch(new RegExp(`at build \\(${main.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+\\)`));
+      expect(result.stderr).not.toContain('.cache/platform-synth/start');
+    } finally {
+      [helper, main].forEach((f, i) => fs.writeFileSync(f, originals[i] as string));
+    }
+  }, 120000);
+});
+
+describe('platformOf (which platform the bundle compiles in)', () => {
+  test.each([
+    [[], ''],
+    [['--platform', 'reference'], ''],
+    [['--platform', 'starter'], path.join('examples', 'starter')],
+    [['--platform=starter'], path.join('examples', 'starter')],
+    [['--platform', 'no-such-platform'], null],
+    [['--platform', '../charts'], null],
+    [['--', '--platform', 'starter'], ''],
+  ] as const)('%j -> %j', (args, expected) => {
+    expect(start.platformOf(args)).toBe(expected);
+  });
+});
+
+describe('lineTable (generated lines back to source lines)', () => {
+  test('maps a line of each bundled source file to its file and line', async () => {
+    // GIVEN two TypeScript files bundled with esbuild, with type annotations that shift columns and lines
+    const dir = tempDir('line-table');
+    fs.writeFileSync(path.join(dir, 'a.ts'), "import { b } from './b';\n\ninterface Shape {\n  readonly x: number;\n}\n\nexport const shape: Shape = { x: 1 };\nconsole.log('marker-a', b(shape.x));\n");
+    fs.writeFileSync(path.join(dir, 'b.ts'), "type N = number;\n\n\nexport function b(n: N): N {\n  return n + 'marker-b'.length;\n}\n");
+    const result = await esbuild.build({ absWorkingDir: dir, entryPoints: ['a.ts'], bundle: true, platform: 'node', format: 'cjs', outfile: path.join(dir, 'out.cjs'), write: false, sourcemap: 'external', sourcesContent: false, logLevel: 'silent' });
+    const code = result.outputFiles.find((f) => f.path.endsWith('out.cjs'))?.text ?? '';
+    const map = JSON.parse(result.outputFiles.find((f) => f.path.endsWith('.map'))?.text ?? '{}') as { sources: string[]; mappings: string };
+    // WHEN the table is built
+    const table = lineTable(map, dir, dir);
+    // THEN each marker's generated line maps to its source line
+    const generated = code.split('\n');
+    const lineOf = (marker: string): number => generated.findIndex((l) => l.includes(marker)) + 1;
+    expect(mapPosition(table, lineOf('marker-a'), 1)).toMatchObject({ file: path.join(dir, 'a.ts'), line: 8 });
+    expect(mapPosition(table, lineOf('marker-b'), 3)).toMatchObject({ file: path.join(dir, 'b.ts'), line: 5 });
+    // and lines outside the table map to nothing
+    expect(mapPosition(table, generated.length + 10, 1)).toBeUndefined();
+  });
+
+  test('leaves out sources outside the project and in node_modules', () => {
+    // GIVEN a map whose sources lie in node_modules and outside the root
+    const map = { sources: ['../outside.ts', 'node_modules/pkg/index.js', 'ours.ts'], mappings: 'AAAA;ACAA;ACAA' };
+    // WHEN the table is built THEN only the project's own file is kept
+    const table = lineTable(map, '/project', '/project');
+    expect(table.sources).toEqual(['/project/ours.ts']);
+    expect(mapPosition(table, 1, 1)).toBeUndefined();
+    expect(mapPosition(table, 2, 1)).toBeUndefined();
+    expect(mapPosition(table, 3, 1)).toEqual({ file: '/project/ours.ts', line: 1, column: 1 });
+  });
+});
