@@ -5,6 +5,7 @@
  * received and the fix. The command-line tools print `format()` and exit non-zero; only errors that are not a
  * `PlatformError` are treated as bugs and printed with their stack (and only with `--verbose`).
  */
+import { redactUrls } from './redact';
 
 /** Where a problem sits in the user's input. */
 export interface ProblemLocation {
@@ -44,11 +45,12 @@ export class PlatformError extends Error {
 /** Render a received value compactly for an error message. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return JSON.stringify(redactUrls(value));
   if (typeof value === 'function') return 'a function';
   try {
-    const text = JSON.stringify(value);
-    if (text === undefined) return String(value);
+    const json = JSON.stringify(value);
+    if (json === undefined) return String(value);
+    const text = redactUrls(json);
     return text.length > 120 ? `${text.slice(0, 117)}...` : text;
   } catch {
     return String(value);

@@ -14,6 +14,9 @@
  * `--verbose`). Credentials in URLs and private keys cannot be marked: they are never public.
  */
 import { PlatformError } from './errors';
+import { CREDENTIAL_QUERY, redactUrls, tokenShape } from './redact';
+
+export { redactUrls };
 
 /** Env-style names (`UPPER_SNAKE`) that carry a secret: `*PASS*` words, `*SECRET*`, `*TOKEN*`, `*_KEY`, credentials. */
 const SECRET_NAME = /(PASSWORD|PASSWD|PASSPHRASE|(^|_)PASS($|_|WD)|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|(^|_)KEY$|CREDENTIALS?|CLIENT_?SECRET)/i;
@@ -50,8 +53,6 @@ export function isSecretLikeKey(key: string): boolean {
   return w.some((x) => SECRET_WORDS.has(x)) || /(apikey|privatekey|accesskey|secretkey|clientsecret|signingkey)$/.test(joined);
 }
 
-/** Query parameters that carry credentials (`?access_token=`, `&password=`, pre-signed URL signatures). */
-const CREDENTIAL_QUERY = /[?&](access_token|token|api_?key|apikey|key|password|passwd|pwd|secret|client_secret|auth|sig|signature|x-amz-signature|x-amz-credential|x-goog-signature|private_token)=([^&#\s]+)/i;
 
 /** Where a URL carries credentials: `userinfo` (`user:password@`, `token@`) or a query parameter; `undefined` when none. */
 export function urlCredentials(value: string): string | undefined {
@@ -73,25 +74,6 @@ export function hasEmbeddedCredentials(value: string): boolean {
   return urlCredentials(value) !== undefined;
 }
 
-/** Token shapes of cloud providers and common services, and JSON Web Tokens. */
-const TOKEN_SHAPES: readonly (readonly [RegExp, string])[] = [
-  [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, 'an AWS access key id'],
-  [/\bAIza[0-9A-Za-z_-]{35}\b/, 'a Google API key'],
-  [/\bgh[pousr]_[A-Za-z0-9]{36,}\b/, 'a GitHub token'],
-  [/\bgithub_pat_[A-Za-z0-9_]{22,}\b/, 'a GitHub token'],
-  [/\bglpat-[A-Za-z0-9_-]{20,}\b/, 'a GitLab token'],
-  [/\bxox[abposr]-[A-Za-z0-9-]{10,}\b/, 'a Slack token'],
-  [/\b[sr]k_live_[0-9A-Za-z]{16,}\b/, 'a Stripe secret key'],
-  [/\bnpm_[A-Za-z0-9]{36}\b/, 'an npm token'],
-  [/\bAccountKey=[A-Za-z0-9+/]{40,}={0,2}/, 'an Azure storage account key'],
-  [/\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\b/, 'a SendGrid API key'],
-  [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, 'a JSON Web Token'],
-];
-
-function tokenShape(value: string): string | undefined {
-  for (const [pattern, what] of TOKEN_SHAPES) if (pattern.test(value)) return what;
-  return undefined;
-}
 
 /** A PEM private key block (certificates and public keys are public and pass). */
 const PRIVATE_KEY_PEM = /-----BEGIN ((RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY( BLOCK)?-----/;
@@ -164,6 +146,7 @@ export function redactSecret(name: string, value: string, keyStyle = false): str
     .replace(/^([a-z][a-z0-9+.-]*:\/\/)(?:([^/\s?#@:]+):)?[^/\s?#@]+@/i, (_all: string, scheme: string, user?: string) => `${scheme}${user !== undefined ? `${user}:` : ''}<redacted>@`)
     .replace(new RegExp(CREDENTIAL_QUERY.source, 'gi'), (all: string, param: string) => `${all[0] ?? '?'}${param}=<redacted>`);
 }
+
 
 /** The fix to quote with `literalSecretProblem`. */
 export const SECRET_FIX = "reference a Secret created in the cluster (secretKeyRef) instead of writing the value; if it is truly not a secret, wrap it: notSecret(value, '<reason>'); see README \"Secrets\"";

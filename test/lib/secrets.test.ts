@@ -1,7 +1,7 @@
 /**
  * Secret detection: by name (env style and Helm/annotation keys) and by shape; reviewed false positives.
  */
-import { findSecret, isSecretLikeKey, isSecretLikeName, literalSecretProblem, notSecret, notSecretReason, redactSecret, secretShape, urlCredentials } from '../../constructs';
+import { findSecret, formatValue, isSecretLikeKey, isSecretLikeName, literalSecretProblem, notSecret, notSecretReason, redactSecret, redactUrls, secretShape, urlCredentials } from '../../constructs';
 
 // Fixtures are assembled at run time so that no secret-shaped literal sits in the repository.
 const AWS_KEY = ['AKIA', 'IOSFODNN7EXAMPLE'].join('');
@@ -59,6 +59,19 @@ describe('redaction', () => {
     expect(redactSecret('', 'https://api.example.com/v1?x=1&access_token=abc123')).toBe('https://api.example.com/v1?x=1&access_token=<redacted>');
     expect(redactSecret('SMTP_PASS', 'hunter2')).toBe('<redacted>');
     expect(redactSecret('GREETING', JWT)).toBe('<redacted>');
+  });
+});
+
+describe('credentials in messages', () => {
+  test('every URL credential in a text is redacted; user names, hosts and plain URLs stay', () => {
+    expect(redactUrls(`reads from "https://x-access-token:abc@github.com/o/r.git" (also ssh://git@github.com/o/r and https://${GITHUB}@github.com/o/r)`))
+      .toBe('reads from "https://x-access-token:<redacted>@github.com/o/r.git" (also ssh://git@github.com/o/r and https://<redacted>@github.com/o/r)');
+    expect(redactUrls('see https://example.com/a?page=2&token=abc')).toBe('see https://example.com/a?page=2&token=<redacted>');
+  });
+
+  test('error values are printed redacted', () => {
+    expect(formatValue('postgres://app:pa55@db/app')).toBe('"postgres://app:<redacted>@db/app"');
+    expect(formatValue({ url: 'https://u:p@h/' })).toBe('{"url":"https://u:<redacted>@h/"}');
   });
 });
 

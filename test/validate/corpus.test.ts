@@ -301,6 +301,85 @@ const CASES: readonly CorpusCase[] = [
     build: platform('dev', addObject('identity-service', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'payments-flags', namespace: 'payments', labels }, data: {} })),
     expected: [/^ERROR \[ref\/namespace\] dev\/identity-service ConfigMap\/payments\/payments-flags metadata\.namespace: namespace 'payments' is neither rendered in this environment \(rendered: healthxcape, kafka\) nor declared external \(argocd\)/],
   },
+  // ---- charts: API-server rules, cross-object rules and secrets of rendered objects ----
+  {
+    title: 'PORT that differs from the container port',
+    build: platform('prod', rewrite('frontend', 'Deployment', 'frontend', (d) => {
+      const container = (((d.spec as Json).template as Json).spec as Json).containers as Json[];
+      for (const v of ((container[0] as Json).env as Json[])) if (v.name === 'PORT') v.value = '8080';
+    })),
+    expected: [/^ERROR \[ref\/port-env\] prod\/frontend Deployment\/healthxcape\/frontend spec\.template\.spec\.containers\[0\]\.env\[\d+\]\.value: container 'frontend' is told to listen on PORT=8080, but declares port http \(3000\).*\(got "8080"\)\. Fix: make PORT and the container port the same/],
+  },
+  {
+    title: 'a URL to a Service that is not rendered',
+    build: platform('dev', rewrite('frontend', 'Deployment', 'frontend', (d) => {
+      const container = (((d.spec as Json).template as Json).spec as Json).containers as Json[];
+      for (const v of ((container[0] as Json).env as Json[])) if (v.name === 'BLOG_API_URL') v.value = 'http://blogs.healthxcape.svc:3002';
+    })),
+    expected: [/^ERROR \[ref\/service-url\] dev\/frontend Deployment\/healthxcape\/frontend .*: container 'frontend': BLOG_API_URL points at Service 'healthxcape\/blogs', which is not rendered on this cluster.*Fix: .*externalServices: \['blogs\.healthxcape\.svc:3002'\]/],
+  },
+  {
+    title: 'a production Ingress with the staging issuer',
+    build: platform('prod', patch('frontend', 'Ingress', 'frontend', JsonPatch.replace('/metadata/annotations/cert-manager.io~1cluster-issuer', 'letsencrypt-staging'))),
+    expected: [/^ERROR \[ref\/staging-issuer\] prod\/frontend Ingress\/healthxcape\/frontend metadata\.annotations\["cert-manager\.io\/cluster-issuer"\]: production Ingress takes its certificate from ClusterIssuer 'letsencrypt-staging'/],
+  },
+  {
+    title: 'a second Ingress claiming the production host',
+    build: platform('prod', addObject('blog-service', { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'blog', namespace: 'healthxcape', labels }, spec: { rules: [{ host: 'healthxcape.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'blog-service', port: { name: 'http' } } } }] } }] } })),
+    expected: [/^ERROR \[ref\/host-conflict\] prod\/.* Ingress\/healthxcape\/.* spec\.rules\[0\]\.host: host 'healthxcape\.com' \(path \/\) is also claimed by Ingress/],
+  },
+  {
+    title: 'a CronJob schedule with an hour of 24',
+    build: platform('dev', addObject('identity-service', { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cleanup', namespace: 'healthxcape', labels }, spec: { schedule: '0 24 * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [] } } } } } })),
+    expected: [/^ERROR \[schema\/builtin\] dev\/identity-service CronJob\/healthxcape\/cleanup spec\.schedule: end of range \(24\) above maximum \(23\): 24 \(the API server's validateScheduleFormat refuses it\)/],
+  },
+  {
+    title: 'a ClusterRoleBinding of a Role',
+    build: platform('dev', addObject('identity-service', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'readers', labels }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' }, subjects: [{ kind: 'ServiceAccount', name: 'identity-service', namespace: 'healthxcape' }] })),
+    expected: [/^ERROR \[schema\/builtin\] dev\/identity-service ClusterRoleBinding\/(healthxcape\/)?readers roleRef\.kind: must be 'ClusterRole' \(the API server's ValidateClusterRoleBinding refuses it\) \(got "Role"\)/],
+  },
+  {
+    title: 'an autoscaler whose maximum is below its minimum',
+    build: platform('prod', addObject('user-service', { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'user-service', namespace: 'healthxcape', labels }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'user-service' }, minReplicas: 3, maxReplicas: 2 } })),
+    expected: [/^ERROR \[schema\/builtin\] prod\/user-service HorizontalPodAutoscaler\/healthxcape\/user-service spec\.maxReplicas: must be greater than or equal to `minReplicas`/],
+  },
+  {
+    title: 'a token in an annotation',
+    build: platform('staging', patch('frontend', 'Deployment', 'frontend', JsonPatch.add('/metadata/annotations', { 'example.com/deploy-token': 'glpat-abcdefghijklmnopqrst' }))),
+    expected: [/^ERROR \[policy\/secret-value\] staging\/frontend Deployment\/healthxcape\/frontend metadata\.annotations\["example\.com\/deploy-token"\]: annotation 'example\.com\/deploy-token' carries what looks like a GitLab token.*\(got "<redacted>"\)/],
+    secret: 'glpat-abcdefghijklmnopqrst',
+  },
+  {
+    title: 'a password in the Helm values of an Application',
+    build: platform('prod', patch('argocd', 'Application', 'prod-strimzi-operator', JsonPatch.add('/spec/source/helm/valuesObject/dashboards', { adminPassword: 'hunter2-hunter2' }))),
+    expected: [/^ERROR \[policy\/secret-value\] prod\/argocd Application\/argocd\/prod-strimzi-operator spec\.source\.helm\.valuesObject\.dashboards\.adminPassword: Helm value 'adminPassword' looks like a secret/],
+    secret: 'hunter2-hunter2',
+  },
+  {
+    title: 'a token in the repository URL of an Application',
+    build: platform('dev', rewrite('argocd', 'Application', 'dev-frontend', (a) => {
+      const source = (a.spec as Json).source as Json;
+      source.repoURL = String(source.repoURL).replace('https://', 'https://x-access-token:ghs_secret0token@');
+    })),
+    expected: [/^ERROR \[secret\/repo-credentials\] dev\/argocd Application\/argocd\/dev-frontend spec\.source\.repoURL: repository URL embeds credentials.*\(got "https:\/\/x-access-token:<redacted>@github\.com.*Fix: remove the credentials from the URL and give Argo CD a repository Secret/],
+    secret: 'ghs_secret0token',
+  },
+  {
+    title: 'an AppProject that no longer permits the namespace of its Applications',
+    build: platform('prod', rewrite('argocd', 'AppProject', 'healthxcape-prod', (p) => {
+      const spec = p.spec as Json;
+      spec.destinations = (spec.destinations as Json[]).filter((d) => d.namespace !== 'kafka');
+    })),
+    expected: [/^ERROR \[ref\/argocd-project\] prod\/argocd Application\/argocd\/prod-kafka spec\.destination: AppProject 'healthxcape-prod' does not permit destination https:\/\/kubernetes\.default\.svc namespace 'kafka'/],
+  },
+  {
+    title: 'memory as a bare number in a rendered container',
+    build: platform('dev', rewrite('user-service', 'Deployment', 'user-service', (d) => {
+      const container = ((((d.spec as Json).template as Json).spec as Json).containers as Json[])[0] as Json;
+      ((container.resources as Json).limits as Json).memory = 536870912;
+    })),
+    expected: [/^ERROR \[policy\/resources\] dev\/user-service Deployment\/healthxcape\/user-service spec\.template\.spec\.containers\[0\]\.resources\.limits\.memory: container 'user-service': limits\.memory a bare number is 536870912 bytes/],
+  },
 ];
 
 function capture(): CommandIO & { lines: string[] } {

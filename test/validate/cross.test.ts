@@ -42,6 +42,11 @@ describe('ref/production-host', () => {
     expect(f?.message).toMatch(/staging environment 'staging' claims host 'shop\.example\.com', which production environment 'prod' serves/);
   });
 
+  test('hosts that never reach public DNS (loopback wildcard DNS, .test, .local) are not production claims', () => {
+    const local = (name: string, stage: 'development' | 'production'): ReturnType<typeof environment> => environment({ web: [deployment(), service(), ingress('web', 'auth.127.0.0.1.nip.io'), ingress('api', 'api.shop.test')] }, { name, stage });
+    expect(findings(validateEnvironments([local('dev', 'development'), local('prod', 'production')]), 'ref/production-host')).toEqual([]);
+  });
+
   test('staging on hosts of its own passes', () => {
     expect(findings(validateEnvironments([staging('staging.shop.example.com'), prod]), 'ref/production-host')).toEqual([]);
   });

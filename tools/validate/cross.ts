@@ -95,10 +95,26 @@ function checkHostConflicts(routes: readonly Route[]): void {
   }
 }
 
-/** A non-production environment claiming a host that a production environment serves. */
+/**
+ * Host names that never reach public DNS: reserved names (RFC 6761/2606: `localhost`, `.test`, `.invalid`, `.local`)
+ * and wildcard-DNS names of a loopback or private address (`auth.127.0.0.1.nip.io`, `x.10-0-0-5.sslip.io`). Each
+ * environment resolves them on its own machine or network, so sharing one is not a production claim.
+ */
+export function isLocalHost(host: string): boolean {
+  const h = host.toLowerCase();
+  if (h === 'localhost' || /\.(localhost|test|invalid|local|example)$/.test(h)) return true;
+  const ip = /(?:^|[.-])(\d{1,3})[.-](\d{1,3})[.-](\d{1,3})[.-](\d{1,3})\.(?:nip\.io|sslip\.io|xip\.io)$/.exec(h);
+  if (ip === null) return false;
+  const [a, b] = [Number(ip[1]), Number(ip[2])];
+  return a === 127 || a === 10 || (a === 192 && b === 168) || (a === 172 && b >= 16 && b <= 31);
+}
+
+/** A non-production environment claiming a (public) host that a production environment serves. */
 function checkProductionHosts(routes: readonly Route[], dirs: ReadonlyMap<string, DirectoryInfo>): void {
   const production = new Map<string, Route>();
-  for (const r of routes) if (r.entry.environment !== undefined && dirs.get(r.entry.environment)?.stage === 'production') production.set(r.host.toLowerCase(), r);
+  for (const r of routes) {
+    if (r.entry.environment !== undefined && dirs.get(r.entry.environment)?.stage === 'production' && !isLocalHost(r.host)) production.set(r.host.toLowerCase(), r);
+  }
   if (production.size === 0) return;
   for (const r of routes) {
     const stage = r.entry.environment !== undefined ? dirs.get(r.entry.environment)?.stage : undefined;

@@ -3,6 +3,7 @@
  */
 import { PlatformError } from '../../constructs/lib/errors';
 import { isPolicyRule, ParsedExemptions, parseExemptions } from '../../constructs/lib/policy';
+import { redactUrls } from '../../constructs/lib/secrets';
 import { isRecord, str } from './json';
 import type { CelStats } from './cel';
 
@@ -169,9 +170,9 @@ export class ObjectReporter {
       name: this.identity.name,
       ...(this.identity.namespace !== undefined ? { namespace: this.identity.namespace } : {}),
       path,
-      ...(value !== undefined ? { value } : {}),
-      message,
-      fix,
+      ...(value !== undefined ? { value: typeof value === 'string' ? redactUrls(value) : value } : {}),
+      message: redactUrls(message),
+      fix: redactUrls(fix),
     };
   }
 
