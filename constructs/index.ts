@@ -16,6 +16,7 @@ export * from './eck-operator';
 export * from './elasticsearch';
 export * from './external-secrets-operator';
 export * from './frontend';
+export * from './gateway';
 export * from './generated-secret';
 export * from './grpc-route';
 export * from './helm-application';
