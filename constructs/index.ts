@@ -14,6 +14,7 @@ export * from './cloudnative-pg-operator';
 export * from './derived-namespaces';
 export * from './eck-operator';
 export * from './elasticsearch';
+export * from './drizzle-gateway';
 export * from './external-secrets-operator';
 export * from './frontend';
 export * from './gateway';

@@ -25,7 +25,7 @@ export type {
   ImageOverrides, KindDefaults, LocalStorageSettings, SharedSettings, StorageSettings, TargetConfig, WorkloadDefaults,
 } from './environment';
 export {
-  certificates, certManager, externalSecretsOperator, kafkaUi, maildev, minio, passwordGenerator, reflector, selfSignedCa, sharedDatabaseService, sharedPostgres, tcpProxy, temporalServer, temporalUi,
+  certificates, certManager, drizzleGateway, externalSecretsOperator, kafkaUi, maildev, minio, passwordGenerator, reflector, selfSignedCa, sharedDatabaseService, sharedPostgres, tcpProxy, temporalServer, temporalUi,
 } from './platform-services';
 export type { CertificatesEntryOptions, CertificatesEntryProps, PasswordGeneratorEntryProps, SelfSignedCaEntryProps, SharedDatabaseServiceEntryProps, SharedPostgresEntry, SharedPostgresEntryProps, ToolEntryProps, ToolRouteProps } from './platform-services';
 export { defineImages } from './images';

@@ -5,6 +5,7 @@
  * its own; references between them are typed (`postgres.database('temporal')`, `kafka`, `passwords`).
  */
 import { CertManager } from '../../constructs/cert-manager';
+import { DrizzleGateway, DrizzleGatewayOptions, DrizzleGatewayOptionsSchema } from '../../constructs/drizzle-gateway';
 import { ExternalSecretsOperator } from '../../constructs/external-secrets-operator';
 import { GrpcRoute } from '../../constructs/grpc-route';
 import { HelmApplicationOptions, HelmApplicationOptionsSchema } from '../../constructs/helm-application';
@@ -377,4 +378,10 @@ export function sharedDatabaseService(props: SharedDatabaseServiceEntryProps): A
       return service;
     },
   });
+}
+
+/** Drizzle Gateway (Drizzle Studio) with its store on the environment's storage and a generated master password. */
+export function drizzleGateway(props: DrizzleGatewayOptions & ToolEntryProps & { readonly passwordGenerator: Ref<IPasswordGenerator> }): AppEntry<DrizzleGatewayOptions, DrizzleGateway, 'drizzle-gateway'> {
+  return toolEntry<DrizzleGatewayOptions, DrizzleGateway, 'drizzle-gateway'>('drizzle-gateway', DrizzleGatewayOptionsSchema, props, ['passwordGenerator'],
+    (context, chart, image) => new DrizzleGateway(chart, context.options.name ?? context.name, { ...context.options, image, storage: context.storage, passwordGenerator: context.resolve(props.passwordGenerator) }));
 }
