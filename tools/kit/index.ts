@@ -34,9 +34,12 @@ export { definePlatform, RESERVED_APPLICATIONS } from './platform';
 export type { AnyPlatform, Catalog, Platform, PlatformDefinition } from './platform';
 export { PLATFORM_VERSION } from './version';
 export {
-  eckOperator, elasticsearch, kafkaService, mongodb, mongodbCommunityOperator, postgresCluster, redisStore, RedisStoreOptionsSchema, service, ServiceOptionsSchema,
+  eckOperator, elasticsearch, kafkaService, mongodb, mongodbCommunityOperator, postgresCluster, rabbitmqService, redisStore,
+  RedisStoreOptionsSchema, service, ServiceOptionsSchema,
 } from './services';
 export type {
   ChartDelivery, ChartWorkload, Delivery, ElasticsearchEntryProps, MongoDbEntryProps, PostgresClusterEntryProps, RedisStoreEntryProps, RedisStoreOptions,
   ServiceEntryProps, ServiceOptions, ServiceResult,
 } from './services';
+export { operatorEntry } from './entries';
+export type { OperatedEntryProps } from './services';
