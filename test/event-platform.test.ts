@@ -139,6 +139,12 @@ describe('event platform', () => {
     expect(at(users.find((u) => u.metadata.name === 'http-webhook'), 'spec.authorization.acls')).toEqual([{ resource: { type: 'topic', name: 'events', patternType: 'literal' }, operations: ['Write', 'Describe'] }]);
     const webhook = findObject(objects(env, 'camel-integrations'), 'Integration', 'http-webhook');
     expect(at(webhook, 'spec.traits.camel.properties')).toEqual(expect.arrayContaining(['camel.component.kafka.sasl-mechanism=SCRAM-SHA-512', 'camel.component.kafka.security-protocol=SASL_PLAINTEXT', 'kafka.user=http-webhook']));
+    // The User Operator's Secret is copied next to the integrations by Reflector, run (only) because it is used.
+    expect(at(users[0], 'spec.template.secret.metadata.annotations')).toEqual(expect.objectContaining({ 'reflector.v1.k8s.emberstack.com/reflection-auto-namespaces': 'camelk' }));
+    const argo = objects(env, 'argocd').filter((o) => o.kind === 'Application').map((o) => o.metadata.name);
+    expect(argo).toContain('dev-reflector');
+    expect(validateEnvironments([env]).errors.map((f) => `${f.kind}/${f.name} ${f.rule}: ${f.message}`)).toEqual([]);
+    expect(objects(plain, 'argocd').map((o) => o.metadata.name)).not.toContain('dev-reflector');
     // Without authentication (the examples' environments) no user is rendered.
     expect(objects(plain).filter((o) => o.kind === 'KafkaUser')).toEqual([]);
   });
