@@ -10,6 +10,7 @@ import {
   kafkaVersionProblem,
   replicationProblems,
   strimziConfigProblem,
+  brokerConfigProblem,
 } from './lib/kafka-rules';
 import { DEFAULT_KAFKA_LISTENERS, KafkaListener, KafkaListenerRef, KafkaListenersSchema, listenerBrokerProblems, renderKafkaListeners } from './lib/kafka-listeners';
 import { componentLabels } from './lib/labels';
@@ -234,6 +235,8 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
         check.add(`config.${key}`, `'${key}' is derived from the broker count and topic defaults`, props.config?.[key], "set 'defaultReplicas' / 'minInsyncReplicas' instead");
       } else if (managed) {
         check.add(`config.${key}`, managed, props.config?.[key], 'remove it: listeners, security, node ids and storage are configured through the construct and Strimzi');
+      } else if (brokerConfigProblem(key)) {
+        check.add(`config.${key}`, brokerConfigProblem(key) as string, props.config?.[key], 'use a broker option from https://kafka.apache.org/documentation/#brokerconfigs');
       }
     }
     this.listeners = props.listeners ?? DEFAULT_KAFKA_LISTENERS;

@@ -121,7 +121,8 @@ describe('event platform', () => {
     for (const app of ['strimzi-operator', 'rabbitmq-operator', 'camel-k-operator']) expect(destination(app)).toBe('operators');
     expect([source('strimzi-operator').chart, source('strimzi-operator').targetRevision]).toEqual(['strimzi-kafka-operator', '1.2.0']);
     expect(at(source('strimzi-operator'), 'helm.valuesObject.watchNamespaces')).toEqual(['kafka']);
-    expect([source('rabbitmq-operator').chart, source('rabbitmq-operator').targetRevision]).toEqual(['rabbitmq-cluster-operator', '0.6.5']);
+    // A chart in an OCI registry: Argo CD's native OCI source (oci://<registry>/<chart>, path '.').
+    expect([source('rabbitmq-operator').repoURL, source('rabbitmq-operator').path, source('rabbitmq-operator').targetRevision]).toEqual(['oci://registry-1.docker.io/cloudpirates/rabbitmq-cluster-operator', '.', '0.6.5']);
     expect(at(source('rabbitmq-operator'), 'helm.valuesObject.clusterOperator')).toEqual({ watchAllNamespaces: false, watchNamespaces: ['rabbitmq'] });
     expect([source('camel-k-operator').chart, source('camel-k-operator').targetRevision]).toEqual(['camel-k', '2.10.1']);
     expect(at(source('camel-k-operator'), 'helm.valuesObject.operator.global')).toBe('true');

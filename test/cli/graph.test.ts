@@ -96,6 +96,7 @@ describe('graph command usage errors (in process)', () => {
   ])('%j', async (argv, message) => {
     const io = capture();
     expect(await graphCommand(argv, io)).toBe(2);
+    process.exitCode = undefined; // runCommand sets it for the process; this one is jest's
     expect(io.text()).toContain(message);
   });
 

@@ -10,7 +10,8 @@ import {
 } from '../../tools/kit';
 import { edgeElementId, environmentGraph, EnvironmentGraph, graphSvg, nodeElementId, toDot, toMermaid } from '../../tools/graph';
 import { renderApp, RenderedEnvironment } from '../../tools/synth/render';
-import { platforms, renderPlatform } from '../helpers';
+import { healthxcape } from '../../charts';
+import { platforms, renderPlatform, testEnvironment } from '../helpers';
 
 /** The nodes and edges of an SVG document, by element id, with the text drawn in each node. */
 interface ParsedSvg {
@@ -178,7 +179,7 @@ describe('environments sharing a cluster', () => {
     // Its Argo CD directory is its app of apps, though the root Application deploying it is in nonprod/.
     expect(dev.nodes.find((n) => n.id === 'argocd')?.kind).toBe('root');
     const svg = parseSvg(await graphSvg(dev));
-    expect(svg.nodes.get('app-nonprod.strimzi-operator')).toBe('strimzi-operator\nin nonprod/ (synced by its root first)');
+    expect(svg.nodes.get('app-nonprod.strimzi-operator')).toBe('strimzi-operator\nin nonprod/, synced first');
     expect(svg.edges.has('dep-nonprod.strimzi-operator__kafka')).toBe(true);
     expect(parseMermaid(toMermaid(dev)).boxes.get('strimzi-operator')).toBe('directory nonprod/');
   });
@@ -187,5 +188,23 @@ describe('environments sharing a cluster', () => {
     const own = environmentGraph(rendered.find((e) => e.name === 'nonprod') as RenderedEnvironment);
     expect(own.nodes.map((n) => n.id)).toEqual(expect.arrayContaining(['argocd', 'namespaces', 'strimzi-operator']));
     expect(own.nodes.every((n) => !n.external)).toBe(true);
+  });
+});
+
+describe('ApplicationSet mode', () => {
+  const env = testEnvironment({ name: 'dev', stage: 'development', gitops: { mode: 'applicationset' } });
+  const [dev] = [...(platformBuild(healthxcape, [env])('dist') as Iterable<App>)].flatMap((app) => renderApp(app));
+  const graph = environmentGraph(dev as RenderedEnvironment);
+
+  test('generated Applications have no wave; the Helm charts keep theirs; the dependencies are drawn all the same', async () => {
+    expect(graph.nodes.find((n) => n.id === 'kafka')).toMatchObject({ kind: 'directory' });
+    expect(graph.nodes.find((n) => n.id === 'kafka')?.wave).toBeUndefined();
+    expect(graph.nodes.find((n) => n.id === 'strimzi-operator')?.wave).toBe(1);
+    const svg = parseSvg(await graphSvg(graph));
+    expect(svg.nodes.get('app-kafka')).toMatch(/^kafka\nno wave, \d+ objects$/);
+    expect(svg.edges.has('dep-strimzi-operator__kafka')).toBe(true);
+    // Only applications with a wave share a rank.
+    expect(toDot(graph).split('\n').filter((l) => l.includes('rank=same') && l.includes('"kafka"'))).toEqual([]);
+    expect(toDot(graph)).toContain('{ rank=same; "strimzi-operator"; }');
   });
 });

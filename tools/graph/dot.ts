@@ -26,7 +26,7 @@ function quote(...lines: string[]): string {
 /** The lines of a node's label. */
 export function nodeLines(node: GraphNode): string[] {
   const objects = `${node.objects} object${node.objects === 1 ? '' : 's'}`;
-  if (node.external) return [node.name, `in ${node.directory}/ (synced by its root first)`];
+  if (node.external) return [node.name, `in ${node.directory}/, synced first`];
   if (node.kind === 'root') return [node.name, 'root: app of apps', objects];
   const wave = node.wave !== undefined ? `wave ${node.wave}` : 'no wave';
   if (node.kind === 'helm') return [node.name, `${wave}, Helm chart`, node.chart ?? ''];
@@ -44,9 +44,9 @@ const STYLE: Record<GraphNode['kind'] | 'external', string> = {
 export function toDot(graph: EnvironmentGraph): string {
   const out: string[] = [
     `digraph ${quote(`${graph.platform} ${graph.environment}`)} {`,
-    `  graph [label=${quote(`${graph.platform} ${graph.environment}: applications by namespace; an arrow points from an application to one that uses it (synced after it)`)}, labelloc=t, fontname="Helvetica", fontsize=12, rankdir=TB, newrank=true, nodesep=0.3, ranksep=0.5];`,
+    `  graph [label=${quote(`${graph.platform} ${graph.environment}`, 'boxes: namespaces; an arrow points from an application to one that uses it (synced after it)')}, labelloc=t, fontname="Helvetica", fontsize=12, rankdir=TB, newrank=true, nodesep=0.3, ranksep=0.5];`,
     '  node [shape=box, fontname="Helvetica", fontsize=11];',
-    '  edge [color="#555555", arrowsize=0.7];',
+    '  edge [color="#666666", penwidth=0.8, arrowsize=0.7];',
   ];
   const groups = new Map<string, GraphNode[]>();
   for (const node of graph.nodes) groups.set(groupOf(node), [...(groups.get(groupOf(node)) ?? []), node]);
