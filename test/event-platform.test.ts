@@ -78,6 +78,18 @@ describe('event platform', () => {
     expect(validateEnvironments([prod]).errors.map((f) => `${f.kind}/${f.name} ${f.rule}: ${f.message}`)).toEqual([]);
   });
 
+  test('tenant defaults apply to every user, a user\'s own settings win key by key', () => {
+    const env = defineEnvironment(base, {
+      name: 'dev', stage: 'development', source: 'examples/event-platform/environments/dev.ts',
+      storage: { mode: 'dynamic', storageClassName: 'standard' },
+      apps: { kafka: { nodePools: { mode: 'dual-role', nodes: 3 } }, tenants: { defaults: { quota: { requests: { cpu: '6' }, pods: 30 } }, users: { bob: { quota: { requests: { memory: '12Gi' } } } } } },
+    });
+    const tenants = objects(render([env])[0] as RenderedEnvironment, 'tenants');
+    const hard = (ns: string): unknown => at(tenants.find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === ns), 'spec.hard');
+    expect(hard('user-alice')).toEqual(expect.objectContaining({ 'requests.cpu': '6', 'requests.memory': '8Gi', 'pods': 30 }));
+    expect(hard('user-bob')).toEqual(expect.objectContaining({ 'requests.cpu': '6', 'requests.memory': '12Gi', 'pods': 30 }));
+  });
+
   describe('the rendered network policies admit exactly the declared traffic', () => {
     const policies = new NetworkPolicies(objects(plain));
     const alice = { namespace: 'user-alice', labels: { 'app.kubernetes.io/name': 'worker' } };

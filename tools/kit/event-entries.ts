@@ -10,6 +10,7 @@ import type { IKafkaCluster } from '../../constructs/kafka-platform';
 import type { KafkaTopic } from '../../constructs/kafka-topic';
 import { KafkaUser } from '../../constructs/kafka-user';
 import { mapChildOptions } from '../../constructs/lib/context';
+import { deepMerge } from '../../constructs/lib/merge';
 import type { IApplication } from '../../constructs/lib/context';
 import type { ImageSettings } from '../../constructs/lib/images';
 import { kafkaClientEndpoint, NetworkEndpoint } from '../../constructs/lib/network-endpoints';
@@ -333,12 +334,8 @@ export function tenants(props: TenantsEntryProps): AppEntry<TenantsOptions, Tena
       const operator = props.camelOperator !== undefined ? context.resolve(props.camelOperator) : undefined;
       const list: TenantNamespace[] = [];
       for (const [user, options] of Object.entries(o.users ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-        const settings: TenantNamespaceOptions = {
-          ...o.defaults,
-          ...options,
-          quota: { ...o.defaults?.quota, ...options.quota },
-          limits: { ...o.defaults?.limits, ...options.limits },
-        };
+        // Each user's settings over the tenants' defaults, key by key.
+        const settings = deepMerge<TenantNamespaceOptions>({ ...o.defaults }, options);
         mapChildOptions(chart, user, fieldPath(['users', user]));
         const tenant = new TenantNamespace(chart, user, { ...settings, user, egressTo, ingressFrom });
         if (operator !== undefined) {
