@@ -6,6 +6,7 @@ import * as camel from '../imports/camel.apache.org';
 import { CamelIntegrationPlatform } from './camel-integration-platform';
 import { IKafkaCluster } from './kafka-platform';
 import { KafkaTopic } from './kafka-topic';
+import { KafkaUser } from './kafka-user';
 import { recordDependency } from './lib/context';
 import { componentLabels } from './lib/labels';
 import { ResourceSettings } from './lib/resources';
@@ -73,6 +74,13 @@ export interface CamelIntegrationProps extends CamelIntegrationOptions {
    * @default - no RabbitMQ
    */
   readonly rabbitmq?: { readonly cluster: IRabbitmqCluster; readonly credentialsSecret?: string };
+  /**
+   * The integration's Kafka user, required when the cluster authenticates clients (SCRAM-SHA-512): the SASL
+   * properties `camel.component.kafka.security-protocol`, `camel.component.kafka.sasl-mechanism` and `kafka.user`
+   * are derived from it.
+   * @default - none (the cluster must not require authentication)
+   */
+  readonly kafkaUser?: KafkaUser;
 }
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
@@ -98,7 +106,7 @@ export class CamelIntegration extends Construct {
     const namespace = Chart.of(this).namespace ?? props.platform.namespace;
     const what = `CamelIntegration '${props.name}'`;
     const check = new PropsValidator(this, what);
-    check.props(CamelIntegrationOptionsSchema, props, ['name', 'source', 'platform', 'kafka', 'rabbitmq'], what);
+    check.props(CamelIntegrationOptionsSchema, props, ['name', 'source', 'platform', 'kafka', 'rabbitmq', 'kafkaUser'], what);
     check.dnsLabel('name', props.name, 'kafka-rabbitmq-bridge');
     check.check(props.platform.namespace === namespace, 'platform', `the IntegrationPlatform is in namespace '${props.platform.namespace}', the integration in '${namespace}'`, props.platform.namespace, "build integrations with their own namespace's IntegrationPlatform");
     const resources = deepMerge<ResourceSettings>({ requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } }, props.resources);
@@ -117,6 +125,14 @@ export class CamelIntegration extends Construct {
           check.add(`kafka.topics.${key}`, `topic '${topic.topicName}' is not a topic of Kafka cluster '${props.kafka.cluster.clusterName}'`, topic.topicName, `use a topic of '${props.kafka.cluster.clusterName}' (kafka.topic('<name>'))`);
         }
         derived.set(`topic.${key}`, topic.topicName);
+      }
+      if (props.kafka.cluster.authentication !== undefined) {
+        check.check(props.kafkaUser !== undefined, 'kafkaUser', `Kafka cluster '${props.kafka.cluster.clusterName}' authenticates clients (${props.kafka.cluster.authentication}), and the integration has no Kafka user`, undefined, 'give the integration a KafkaUser granted its topics (kafkaUser)');
+        if (props.kafkaUser !== undefined) {
+          derived.set('camel.component.kafka.security-protocol', 'SASL_PLAINTEXT');
+          derived.set('camel.component.kafka.sasl-mechanism', 'SCRAM-SHA-512');
+          derived.set('kafka.user', props.kafkaUser.userName);
+        }
       }
       recordDependency(this, props.kafka.cluster);
     }

@@ -5,6 +5,7 @@ import { recordDependency } from './lib/context';
 import { ComponentIdentity, componentLabels } from './lib/labels';
 import { dnsLabelSchema, hostSchema, uniqueList, z } from './lib/options';
 import { PropsValidator } from './lib/validation';
+import { reflectionAnnotations } from './reflector';
 import { ICertificateIssuer, issuerRef } from './self-signed-ca';
 
 /** What an environment or a catalog entry may set on a `Certificate`. */
@@ -26,6 +27,11 @@ export const CertificateOptionsSchema = z.strictObject({
    * @default '2160h' (90 days, cert-manager's default)
    */
   duration: z.string().regex(/^\d+h$/, { error: "must be a number of hours such as '2160h'" }).optional(),
+  /**
+   * Namespaces Reflector keeps copies of the certificate's Secret in (a `Reflector` add-on must run).
+   * @default - no copies
+   */
+  reflectTo: uniqueList(dnsLabelSchema, 'namespace').optional(),
 });
 
 /** What an environment or a catalog entry may set on a `Certificate`. */
@@ -83,6 +89,7 @@ export class Certificate extends Construct implements ITlsSecret {
         duration: props.duration ?? '2160h',
         privateKey: { algorithm: cm.CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: cm.CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
         issuerRef: issuerRef(props.issuer),
+        ...(props.reflectTo !== undefined && props.reflectTo.length > 0 ? { secretTemplate: { annotations: reflectionAnnotations(props.reflectTo) } } : {}),
       },
     });
   }

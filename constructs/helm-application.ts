@@ -139,8 +139,12 @@ export class HelmApplication extends Construct implements IApplication {
     this.podSecurity = props.podSecurity ?? 'restricted';
     this.serverSideApply = props.serverSideApply ?? false;
     this.imageList = [...(props.images ?? [])];
+    // A chart in an OCI registry is Argo CD's native OCI source: oci://<registry>/<chart> with path '.'
+    // (argoproj/argo-cd docs/user-guide/oci.md); an oci:// repository with a separate chart name is neither form it reads.
+    const oci = props.repoURL.startsWith('oci://');
     this.helm = {
-      repoURL: props.repoURL,
+      repoURL: oci ? `${props.repoURL.replace(/\/+$/, '')}/${props.chart}` : props.repoURL,
+      ...(oci ? { form: 'oci' as const } : {}),
       chart: props.chart,
       version: props.version,
       releaseName: props.releaseName ?? this.appName,

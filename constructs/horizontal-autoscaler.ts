@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import * as k8s from './lib/k8s';
 import { ComponentIdentity, componentLabels } from './lib/labels';
 import { intSchema, refuse, z } from './lib/options';
+import { PropsValidator } from './lib/validation';
 
 /**
  * What an environment or a catalog entry may set on a `HorizontalAutoscaler` (a workload's `autoscaling`).
@@ -60,6 +61,9 @@ export class HorizontalAutoscaler extends Construct {
 
   public constructor(scope: Construct, id: string, props: HorizontalAutoscalerProps) {
     super(scope, id);
+    const check = new PropsValidator(this, `HorizontalAutoscaler '${props.name}'`);
+    check.props(HorizontalAutoscalerOptionsSchema, props, ['name', 'identity', 'target'], `HorizontalAutoscaler '${props.name}'`);
+    check.throwIfInvalid();
     this.minReplicas = props.minReplicas;
     this.maxReplicas = props.maxReplicas;
     const cpu = props.cpuUtilization ?? (props.memoryUtilization === undefined ? DEFAULT_CPU_UTILIZATION : undefined);

@@ -10,13 +10,15 @@ import {
   kafkaVersionProblem,
   replicationProblems,
   strimziConfigProblem,
+  brokerConfigProblem,
 } from './lib/kafka-rules';
 import { DEFAULT_KAFKA_LISTENERS, KafkaListener, KafkaListenerRef, KafkaListenersSchema, listenerBrokerProblems, renderKafkaListeners } from './lib/kafka-listeners';
 import { componentLabels } from './lib/labels';
 import { joinName } from './lib/names';
 import { canonicalResources, ResourceSettings } from './lib/resources';
 import { deepMerge } from './lib/merge';
-import { dnsLabelSchema, intSchema, quantitySchema, resourcesOverrideSchema, z } from './lib/options';
+import { kafkaMetricsConfig, KafkaMetricsSchema } from './lib/kafka-metrics';
+import { dnsLabelSchema, intSchema, quantitySchema, resourcesOverrideSchema, withFix, z } from './lib/options';
 import { requireConfirmedDeletion } from './lib/retention';
 import { PropsValidator } from './lib/validation';
 import { IVolumeProvider } from './volume-provider';
@@ -59,6 +61,8 @@ export interface IKafkaCluster extends IConstruct {
   topic(topicName: string): KafkaTopic;
   /** True when `topic` is one of this cluster's topics. */
   hasTopic(topic: KafkaTopic): boolean;
+  /** Authentication clients need (a `KafkaUser` each); `undefined` when the listeners admit anyone. */
+  readonly authentication?: 'scram-sha-512';
 }
 
 /** What an environment or a catalog entry may set on a `KafkaPlatform`. */
@@ -104,10 +108,17 @@ export const KafkaPlatformOptionsSchema = z.strictObject({
    */
   defaultPartitions: intSchema(1, 10000, 'set defaultPartitions to 1 or more').optional(),
   /**
-   * Expose Prometheus metrics with the Strimzi metrics reporter.
+   * Prometheus metrics: `true` for the Strimzi metrics reporter, or `{ exporter: 'jmx-prometheus', rules? }` for the
+   * JMX Prometheus exporter with typed rules (rendered into the ConfigMap `<name>-kafka-metrics`).
    * @default false
    */
-  metrics: z.boolean().optional(),
+  metrics: KafkaMetricsSchema.optional(),
+  /**
+   * SCRAM-SHA-512 authentication on both listeners, with simple ACL authorization and the User Operator: clients
+   * then need a `KafkaUser` (constructs/kafka-user.ts).
+   * @default - no authentication
+   */
+  authentication: withFix(z.enum(['scram-sha-512']), "use 'scram-sha-512', or leave it out").optional(),
   /**
    * Resources of each Kafka node, merged over requests 250m / 1Gi and limits 1 / 2Gi.
    * @default - requests 250m / 1Gi, limits 1 / 2Gi
@@ -178,6 +189,8 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
   public readonly listeners: readonly KafkaListener[];
   /** The application delivering the operator, if given. */
   public readonly operator?: IApplication;
+  /** Authentication clients need (a `KafkaUser` each), if any. */
+  public readonly authentication?: 'scram-sha-512';
   private readonly topicsByName = new Map<string, KafkaTopic>();
   private readonly collisionKeys = new Map<string, string>();
 
@@ -222,6 +235,8 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
         check.add(`config.${key}`, `'${key}' is derived from the broker count and topic defaults`, props.config?.[key], "set 'defaultReplicas' / 'minInsyncReplicas' instead");
       } else if (managed) {
         check.add(`config.${key}`, managed, props.config?.[key], 'remove it: listeners, security, node ids and storage are configured through the construct and Strimzi');
+      } else if (brokerConfigProblem(key)) {
+        check.add(`config.${key}`, brokerConfigProblem(key) as string, props.config?.[key], 'use a broker option from https://kafka.apache.org/documentation/#brokerconfigs');
       }
     }
     this.listeners = props.listeners ?? DEFAULT_KAFKA_LISTENERS;
@@ -235,6 +250,9 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
     this.bootstrap = { host, plain: `${host}:9092`, tls: `${host}:9093` };
     this.operator = props.operator;
     if (props.operator) recordDependency(this, props.operator);
+    this.authentication = props.authentication;
+    const scram = props.authentication === 'scram-sha-512' ? { authentication: { type: strimzi.KafkaSpecKafkaListenersAuthenticationType.SCRAM_HYPHEN_SHA_HYPHEN_512 } } : {};
+    const metricsConfig = kafkaMetricsConfig(this, { name: this.clusterName, namespace: this.namespace, version: this.version }, props.metrics);
 
     const labels = (instance: string): Record<string, string> =>
       componentLabels({ name: 'kafka', instance, component: 'messaging', version: this.version });
@@ -245,7 +263,8 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
       spec: {
         kafka: {
           version: this.version,
-          listeners: renderKafkaListeners(this.listeners),
+          listeners: renderKafkaListeners(this.listeners).map((listener) => ({ ...listener, ...scram })),
+          ...(props.authentication !== undefined ? { authorization: { type: strimzi.KafkaSpecKafkaAuthorizationType.SIMPLE } } : {}),
           config: {
             ...props.config,
             'auto.create.topics.enable': false,
@@ -255,7 +274,7 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
             'transaction.state.log.replication.factor': replicationCap,
             'transaction.state.log.min.isr': Math.max(1, Math.min(2, replicationCap - 1)),
           },
-          ...(props.metrics ? { metricsConfig: { type: strimzi.KafkaSpecKafkaMetricsConfigType.STRIMZI_METRICS_REPORTER } } : {}),
+          ...(metricsConfig !== undefined ? { metricsConfig } : {}),
         },
         entityOperator: {
           topicOperator: {
@@ -264,6 +283,15 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
               limits: { cpu: strimzi.KafkaSpecEntityOperatorTopicOperatorResourcesLimits.fromString('500m'), memory: strimzi.KafkaSpecEntityOperatorTopicOperatorResourcesLimits.fromString('512Mi') },
             },
           },
+          // The User Operator turns KafkaUsers into SCRAM credentials (Secrets named after the users).
+          ...(props.authentication !== undefined ? {
+            userOperator: {
+              resources: {
+                requests: { cpu: strimzi.KafkaSpecEntityOperatorUserOperatorResourcesRequests.fromString('100m'), memory: strimzi.KafkaSpecEntityOperatorUserOperatorResourcesRequests.fromString('256Mi') },
+                limits: { cpu: strimzi.KafkaSpecEntityOperatorUserOperatorResourcesLimits.fromString('500m'), memory: strimzi.KafkaSpecEntityOperatorUserOperatorResourcesLimits.fromString('512Mi') },
+              },
+            },
+          } : {}),
         },
       },
     });

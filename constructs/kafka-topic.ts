@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as strimzi from '../imports/kafka.strimzi.io';
-import { kafkaTopicNameProblem, replicationProblems } from './lib/kafka-rules';
+import { kafkaTopicNameProblem, replicationProblems, topicConfigProblem } from './lib/kafka-rules';
 import { componentLabels } from './lib/labels';
 import { dnsLabelProblem } from './lib/names';
 import { requireConfirmedDeletion } from './lib/retention';
@@ -106,6 +106,10 @@ export class KafkaTopic extends Construct {
     for (const problem of replicationProblems(this.replicas, this.minInsyncReplicas, props.cluster.brokers)) {
       check.add(problem.startsWith('min.insync') ? 'minInsyncReplicas' : 'replicas', problem, problem.startsWith('min.insync') ? this.minInsyncReplicas : this.replicas,
         `keep replicas <= ${props.cluster.brokers} (the brokers) and min.insync.replicas < replicas`);
+    }
+    for (const key of Object.keys(this.config)) {
+      const problem = key === 'min.insync.replicas' ? undefined : topicConfigProblem(key);
+      if (problem) check.add(`config.${key}`, problem, this.config[key], 'use a topic configuration from https://kafka.apache.org/documentation/#topicconfigs');
     }
     if ('min.insync.replicas' in this.config) {
       check.add('config', "set 'minInsyncReplicas' instead of config['min.insync.replicas'] so it is checked against the replicas", this.config['min.insync.replicas'], "move the value to 'minInsyncReplicas'");

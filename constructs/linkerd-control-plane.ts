@@ -72,6 +72,10 @@ export class LinkerdControlPlane extends HelmApplication implements IServiceMesh
       defaultValues: {
         cniEnabled: cni,
         identity: { externalCA: true, issuer: { scheme: 'kubernetes.io/tls' } },
+        // The injected proxy gets requests and limits like every container of the platform (a namespace quota
+        // would refuse pods with an unbounded sidecar). One CPU limit matches the default of one proxy worker
+        // (values.yaml: "when a limit is set, the minimum should match the limit").
+        proxy: { resources: { cpu: { request: '50m', limit: '1' }, memory: { request: '32Mi', limit: '256Mi' } } },
       },
       clusterScopedKinds: [...CRD_AND_RBAC, { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' }, { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' }],
       podSecurity: 'restricted',

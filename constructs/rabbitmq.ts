@@ -120,7 +120,7 @@ export interface IRabbitmqCluster extends IConstruct {
   readonly namespace: string;
   /** AMQP host, port and credentials. */
   readonly connection: RabbitmqConnection;
-  /** The cluster's pods and the ports clients use (AMQP and management), for network policies. */
+  /** The cluster's pods and the ports clients use (AMQP 5672 and management 15672), for network policies. */
   readonly clientEndpoint: NetworkEndpoint;
 }
 
@@ -201,7 +201,8 @@ export class RabbitmqCluster extends Construct implements IRabbitmqCluster {
       description: `RabbitMQ cluster '${this.clusterName}'`,
       namespace: this.namespace,
       podLabels: this.podLabels,
-      ports: [this.ports.amqp, this.ports.management, ...(this.ports.stream !== undefined ? [this.ports.stream] : [])],
+      // What clients use (the seed's tenants: AMQP and the management API); stream clients add `ports.stream`.
+      ports: [this.ports.amqp, this.ports.management],
     };
 
     const context = contextOf(this);

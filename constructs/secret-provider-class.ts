@@ -7,6 +7,7 @@ import * as k8s from './lib/k8s';
 import { ComponentIdentity, componentLabels } from './lib/labels';
 import { joinName } from './lib/names';
 import { dnsLabelSchema, portSchema, refuse, withFix, z } from './lib/options';
+import { PropsValidator } from './lib/validation';
 
 /** Default ports of the engines a cloud secret may hold credentials for (their traffic bypasses the mesh proxy). */
 export const ENGINE_PORTS = { postgresql: 5432, mysql: 3306, redis: 6379, mongodb: 27017, kafka: 9092 } as const;
@@ -136,6 +137,9 @@ export class SecretProviderClass extends Construct {
 
   public constructor(scope: Construct, id: string, props: SecretProviderClassProps) {
     super(scope, id);
+    const check = new PropsValidator(this, `SecretProviderClass '${props.name}'`);
+    check.props(SecretProviderClassOptionsSchema, props, ['name', 'identity'], `SecretProviderClass '${props.name}'`);
+    check.throwIfInvalid();
     const context = contextOf(this);
     this.name = joinName(props.name, 'secrets');
     this.secretName = this.name;

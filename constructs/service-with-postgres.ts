@@ -99,6 +99,12 @@ export interface ServiceWithPostgresProps extends ServiceWithPostgresOptions {
    * @default {}
    */
   readonly backends?: MicroserviceProps['backends'];
+  /**
+   * The service mesh the workload joins: connections to its database, Redis and Kafka bypass the proxy
+   * (their ports are derived from those constructs), everything else is meshed.
+   * @default - not meshed
+   */
+  readonly mesh?: MicroserviceProps['mesh'];
 }
 
 type ImageSettings = MicroserviceProps['image'];
@@ -145,7 +151,7 @@ export class ServiceWithPostgres extends Construct implements IHttpBackend, ICon
     const check = new PropsValidator(this, `ServiceWithPostgres '${this.name}'`);
     // The workload's, the database's and Redis's options are checked by their constructs; these are this one's.
     check.options('', OWN_OPTIONS, { env: props.env, kafka: props.kafka && pickOptions(KafkaClientOptionsSchema, props.kafka) }, `ServiceWithPostgres '${this.name}'`);
-    check.unknownKeys(props, [...optionKeys(ServiceWithPostgresOptionsSchema), 'image', 'backends'], `ServiceWithPostgres '${this.name}'`);
+    check.unknownKeys(props, [...optionKeys(ServiceWithPostgresOptionsSchema), 'image', 'backends', 'mesh'], `ServiceWithPostgres '${this.name}'`);
     check.check(props.healthCheck !== undefined, 'healthCheck', "'healthCheck' is required (there is no default: an assumed /health once failed a whole platform)", props.healthCheck, "set healthCheck: { path: '/<service>/health' }");
     if (this.port === POSTGRES_PORT) {
       check.add('port', `port ${this.port} clashes with the database port ${POSTGRES_PORT}`, this.port, 'the application and its PostgreSQL must listen on different ports; use e.g. 3000');
@@ -184,6 +190,8 @@ export class ServiceWithPostgres extends Construct implements IHttpBackend, ICon
       env,
       envConfigMap: true,
       backends: props.backends,
+      mesh: props.mesh,
+      connectsTo: [this.database, ...(this.redis ? [this.redis] : []), ...(props.kafka ? [props.kafka.cluster] : [])],
       envRefs: [
         { name: 'DATABASE_USER', valueFrom: { secretKeyRef: { name: this.database.credentials.secretName, key: this.database.credentials.usernameKey } } },
         { name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: this.database.credentials.secretName, key: this.database.credentials.passwordKey } } },

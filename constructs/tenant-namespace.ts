@@ -5,15 +5,13 @@ import * as k8s from './lib/k8s';
 import { componentLabels } from './lib/labels';
 import { dnsLabelProblem, joinName } from './lib/names';
 import { NAMESPACE_NAME_LABEL, NetworkEndpoint } from './lib/network-endpoints';
-import { intSchema, quantitySchema, refuse, withFix, z } from './lib/options';
+import { intSchema, refuse, resourcesOverrideSchema, withFix, z } from './lib/options';
 import { parseQuantity } from './lib/resources';
 import { PropsValidator } from './lib/validation';
 import { PlatformNamespace, PodSecurityLevel } from './platform-namespace';
 
-const cpuMemory = z.strictObject({
-  cpu: quantitySchema('cpu').optional(),
-  memory: quantitySchema('memory').optional(),
-});
+/** CPU and memory quantities, either optional (the shape of a resources block's requests). */
+const cpuMemory = resourcesOverrideSchema.shape.requests.unwrap();
 
 /** What a tenant may consume in its namespace, all of it together (a ResourceQuota). */
 export const TenantQuotaSchema = z.strictObject({

@@ -8,6 +8,7 @@ import { base, prod as prodEnvironment } from '../examples/event-platform/enviro
 import { eventPlatform } from '../examples/event-platform/platform';
 import { AnyPlatform, camelIntegrations, defineEnvironment, definePlatform, defineImages, EnvironmentConfig, helmChart, kafkaPlatform, platformBuild } from '../tools/kit';
 import { renderApp, RenderedEnvironment } from '../tools/synth/render';
+import { validateEnvironments } from '../tools/validate';
 import { NetworkPolicies } from './support/network-policy';
 import { at, findObject, Manifest, objectsOf } from './helpers';
 
@@ -64,6 +65,19 @@ describe('event platform', () => {
     expect([quota('user-alice'), quota('user-bob'), quota('user-carol')]).toEqual([20, 40, 20]);
   });
 
+  test('prod: one local PersistentVolume per RabbitMQ node, each on its own worker, and validation counts their claims', () => {
+    const [prod] = render([prodEnvironment]) as [RenderedEnvironment];
+    const volumes = objects(prod, 'local-storage').filter((o) => o.kind === 'PersistentVolume' && (at(o, 'spec.claimRef.namespace') === 'rabbitmq'));
+    expect(volumes.map((v) => [at(v, 'spec.claimRef.name'), at(v, 'spec.nodeAffinity.required.nodeSelectorTerms.0.matchExpressions.0.values.0'), at(v, 'spec.capacity.storage')])).toEqual([
+      ['persistence-rabbitmq-cluster-server-0', 'worker-1', '10Gi'],
+      ['persistence-rabbitmq-cluster-server-1', 'worker-2', '10Gi'],
+      ['persistence-rabbitmq-cluster-server-2', 'worker-3', '10Gi'],
+    ]);
+    expect(at(findObject(objects(prod, 'rabbitmq'), 'RabbitmqCluster'), 'spec.persistence.storageClassName')).toBe('local-storage');
+    // A volume nothing claims is an error, so 0 errors means validation sees the RabbitmqCluster's claims.
+    expect(validateEnvironments([prod]).errors.map((f) => `${f.kind}/${f.name} ${f.rule}: ${f.message}`)).toEqual([]);
+  });
+
   describe('the rendered network policies admit exactly the declared traffic', () => {
     const policies = new NetworkPolicies(objects(plain));
     const alice = { namespace: 'user-alice', labels: { 'app.kubernetes.io/name': 'worker' } };
@@ -77,6 +91,8 @@ describe('event platform', () => {
       ['tenant -> Kafka 9093', { from: alice, to: broker, port: 9093 }, true],
       ['tenant -> RabbitMQ 5672', { from: alice, to: rabbit, port: 5672 }, true],
       ['tenant -> RabbitMQ 15672', { from: alice, to: rabbit, port: 15672 }, true],
+      ['tenant -> RabbitMQ streams 5552 (not declared for tenants)', { from: alice, to: rabbit, port: 5552 }, false],
+      ['tenant -> Kafka controller pods', { from: alice, to: { namespace: 'kafka', labels: { 'strimzi.io/cluster': 'event-cluster', 'strimzi.io/kind': 'Kafka', 'strimzi.io/controller-role': 'true', 'strimzi.io/broker-role': 'false' } }, port: 9090 }, false],
       ['tenant -> other tenant', { from: alice, to: { namespace: 'user-bob', labels: { 'app.kubernetes.io/name': 'worker' } }, port: 8080 }, false],
       ['other tenant -> tenant', { from: { namespace: 'user-bob', labels: {} }, to: alice, port: 8080 }, false],
       ['tenant -> PostgreSQL of Backstage', { from: alice, to: postgres, port: 5432 }, false],
@@ -105,16 +121,44 @@ describe('event platform', () => {
     for (const app of ['strimzi-operator', 'rabbitmq-operator', 'camel-k-operator']) expect(destination(app)).toBe('operators');
     expect([source('strimzi-operator').chart, source('strimzi-operator').targetRevision]).toEqual(['strimzi-kafka-operator', '1.2.0']);
     expect(at(source('strimzi-operator'), 'helm.valuesObject.watchNamespaces')).toEqual(['kafka']);
-    expect([source('rabbitmq-operator').chart, source('rabbitmq-operator').targetRevision]).toEqual(['rabbitmq-cluster-operator', '0.6.5']);
+    // A chart in an OCI registry: Argo CD's native OCI source (oci://<registry>/<chart>, path '.').
+    expect([source('rabbitmq-operator').repoURL, source('rabbitmq-operator').path, source('rabbitmq-operator').targetRevision]).toEqual(['oci://registry-1.docker.io/cloudpirates/rabbitmq-cluster-operator', '.', '0.6.5']);
     expect(at(source('rabbitmq-operator'), 'helm.valuesObject.clusterOperator')).toEqual({ watchAllNamespaces: false, watchNamespaces: ['rabbitmq'] });
     expect([source('camel-k-operator').chart, source('camel-k-operator').targetRevision]).toEqual(['camel-k', '2.10.1']);
     expect(at(source('camel-k-operator'), 'helm.valuesObject.operator.global')).toBe('true');
+  });
+
+  test('an environment turning on SCRAM-SHA-512 gets a KafkaUser for each integration that asks for one, with its ACLs', () => {
+    const scram = defineEnvironment(base, {
+      name: 'dev', stage: 'development', source: 'examples/event-platform/environments/dev.ts',
+      storage: { mode: 'dynamic', storageClassName: 'standard' },
+      apps: { kafka: { nodePools: { mode: 'dual-role', nodes: 3 }, authentication: 'scram-sha-512' } },
+    });
+    const [env] = render([scram]) as [RenderedEnvironment];
+    const users = objects(env, 'camel-integrations').filter((o) => o.kind === 'KafkaUser');
+    expect(users.map((u) => `${u.metadata.namespace}/${u.metadata.name}`)).toEqual(['kafka/event-sourcing', 'kafka/http-webhook', 'kafka/kafka-rabbitmq-bridge', 'kafka/transformer']);
+    expect(at(users.find((u) => u.metadata.name === 'http-webhook'), 'spec.authorization.acls')).toEqual([{ resource: { type: 'topic', name: 'events', patternType: 'literal' }, operations: ['Write', 'Describe'] }]);
+    const webhook = findObject(objects(env, 'camel-integrations'), 'Integration', 'http-webhook');
+    expect(at(webhook, 'spec.traits.camel.properties')).toEqual(expect.arrayContaining(['camel.component.kafka.sasl-mechanism=SCRAM-SHA-512', 'camel.component.kafka.security-protocol=SASL_PLAINTEXT', 'kafka.user=http-webhook']));
+    // Without authentication (the examples' environments) no user is rendered.
+    expect(objects(plain).filter((o) => o.kind === 'KafkaUser')).toEqual([]);
+  });
+
+  test('the JMX exporter\'s rules ConfigMap is rendered beside the cluster and referenced by it', () => {
+    const kafka = objects(plain, 'kafka');
+    expect(at(findObject(kafka, 'Kafka', 'event-cluster'), 'spec.kafka.metricsConfig.valueFrom.configMapKeyRef')).toEqual({ name: 'event-cluster-kafka-metrics', key: 'kafka-metrics-config.yml' });
+    expect(findObject(kafka, 'ConfigMap', 'event-cluster-kafka-metrics').metadata.namespace).toBe('kafka');
   });
 
   describe('mistakes', () => {
     test('a tenant quota below its own LimitRange defaults names the environment file and the field', () => {
       expect(() => render([dev({ dave: { quota: { requests: { memory: '64Mi' } } } })]))
         .toThrow(/examples\/event-platform\/environments\/dev.ts.*application 'tenants', field 'apps.tenants.users.dave.quota.requests.memory': .*the quota's memory requests 64Mi are below the LimitRange's default request 128Mi/s);
+    });
+
+    test('a misspelt tenant setting and an invalid user name are refused where the environment file writes them', () => {
+      expect(() => dev({ dave: { qouta: { pods: 5 } } })).toThrow(/examples\/event-platform\/environments\/dev.ts.*field 'apps.tenants.users.dave.qouta': is not a setting of users.dave.*allowed here: quota, limits, podSecurity/s);
+      expect(() => dev({ Dave: {} })).toThrow(/field 'apps.tenants.users.Dave': 'user-Dave' must be a DNS-1123 label/);
     });
 
     test('RabbitMQ replicas that local storage cannot place on distinct nodes in production', () => {

@@ -2,7 +2,7 @@
  * Platform rules checked across every rendered object of every directory (environment, or a shared cluster's
  * add-ons) of every platform in the repository: the reference platform and each of examples/.
  */
-import { CONFIRM_DELETION, dnsLabelProblem, isClusterScoped, literalSecretProblem, REQUIRED_LABELS, SYNC_OPTIONS_ANNOTATION } from '../constructs';
+import { CONFIRM_DELETION, dnsLabelProblem, isClusterScoped, literalSecretProblem, REQUIRED_LABELS, SYNC_OPTIONS_ANNOTATION, WRITABLE_ROOT_ANNOTATION } from '../constructs';
 import { Json, Manifest, objectsOf, platforms, renderPlatform } from './helpers';
 
 const DIRECTORIES = platforms().flatMap((platform) => renderPlatform(platform).map((env) => [`${platform.name}/${env.name}`, env] as const));
@@ -18,6 +18,7 @@ test('every platform and every one of its environments is rendered (the invarian
 interface PodTemplate {
   readonly owner: Manifest;
   readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
   readonly spec: Json;
 }
 
@@ -26,7 +27,8 @@ function podTemplates(objects: readonly Manifest[]): PodTemplate[] {
     .filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job'].includes(o.kind))
     .map((o) => {
       const template = (o.spec as Json).template as Json;
-      return { owner: o, labels: ((template.metadata as Json).labels ?? {}) as Record<string, string>, spec: template.spec as Json };
+      const metadata = template.metadata as Json;
+      return { owner: o, labels: (metadata.labels ?? {}) as Record<string, string>, annotations: (metadata.annotations ?? {}) as Record<string, string>, spec: template.spec as Json };
     });
 }
 
@@ -121,7 +123,9 @@ describe.each(DIRECTORIES)('%s', (_name, env) => {
         expect(sc.allowPrivilegeEscalation).toBe(false);
         expect((sc.capabilities as Json).drop).toEqual(['ALL']);
         expect(sc.privileged).toBe(false);
-        expect(sc.readOnlyRootFilesystem).toBe(true);
+        // The one scoped exception: a container the pod names (with the reason) in the writable-root annotation.
+        const writable = (t.annotations[WRITABLE_ROOT_ANNOTATION] ?? '').split(':')[0] === c.name;
+        expect({ container: c.name, readOnlyRootFilesystem: sc.readOnlyRootFilesystem }).toEqual({ container: c.name, readOnlyRootFilesystem: !writable });
         expect(sc.runAsUser ?? 1).not.toBe(0);
         expect(c.ports && (c.ports as Json[]).some((p) => p.hostPort !== undefined)).toBe(false);
       }

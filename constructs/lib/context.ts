@@ -47,6 +47,12 @@ export interface PlatformContext {
   /** Namespaces the platform references but does not render (Argo CD's own, for example). */
   readonly externalNamespaces?: readonly string[];
   /**
+   * Services, Kafka clusters, databases and URLs the platform uses but does not render (`host`, `host:port` or a URL):
+   * validation allows references to them.
+   * @default - none
+   */
+  readonly externalServices?: readonly string[];
+  /**
    * StorageClasses the cluster provides without the platform rendering them (a dynamic provisioner's).
    * Validation refuses claims of any other class that is not rendered.
    * @default - none

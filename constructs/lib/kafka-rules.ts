@@ -5,6 +5,8 @@
  * @see https://strimzi.io/docs/operators/latest/deploying (supported versions are in kafka-versions.yaml)
  */
 
+import { closest } from './suggest';
+
 /** The pinned Strimzi release: its CRDs are imported in `imports/kafka.strimzi.io.ts`, its Helm chart is deployed. */
 export const STRIMZI_VERSION = '1.2.0';
 
@@ -99,4 +101,49 @@ export function strimziConfigProblem(key: string): string | undefined {
   if (STRIMZI_ALLOWED_CONFIG_EXCEPTIONS.includes(key)) return undefined;
   const prefix = STRIMZI_FORBIDDEN_CONFIG_PREFIXES.find((p) => key.startsWith(p) || (p.endsWith('.') && key === p.slice(0, -1)));
   return prefix === undefined ? undefined : `'${key}' is managed by Strimzi (options starting with '${prefix}' cannot be set) and would be ignored`;
+}
+
+/**
+ * Kafka 4.x topic configurations (`org.apache.kafka.common.config.TopicConfig`, plus the replication throttles of
+ * `QuotaConfig`). Anything else in a topic's config is a typo Kafka refuses (`retention.msec`).
+ * @see https://kafka.apache.org/documentation/#topicconfigs
+ */
+export const KAFKA_TOPIC_CONFIGS: readonly string[] = [
+  'cleanup.policy', 'compression.gzip.level', 'compression.lz4.level', 'compression.type', 'compression.zstd.level', 'delete.retention.ms',
+  'file.delete.delay.ms', 'flush.messages', 'flush.ms', 'follower.replication.throttled.replicas', 'index.interval.bytes',
+  'leader.replication.throttled.replicas', 'local.retention.bytes', 'local.retention.ms', 'max.compaction.lag.ms', 'max.message.bytes',
+  'message.downconversion.enable', 'message.timestamp.after.max.ms', 'message.timestamp.before.max.ms', 'message.timestamp.type',
+  'min.cleanable.dirty.ratio', 'min.compaction.lag.ms', 'min.insync.replicas', 'preallocate', 'remote.log.copy.disable',
+  'remote.log.delete.on.disable', 'remote.storage.enable', 'retention.bytes', 'retention.ms', 'segment.bytes', 'segment.index.bytes',
+  'segment.jitter.ms', 'segment.ms', 'unclean.leader.election.enable',
+];
+
+/**
+ * Kafka 4.x broker options under `log.` (`ServerLogConfigs`, `CleanerConfig`, `ServerTopicConfigSynonyms`): the
+ * broker-wide defaults of topic configurations, where a misspelt key (`log.retention.hour`) is silently ignored.
+ * Broker options outside `log.` are not checked (Strimzi passes them through).
+ */
+export const KAFKA_BROKER_LOG_CONFIGS: readonly string[] = [
+  'log.cleaner.backoff.ms', 'log.cleaner.dedupe.buffer.size', 'log.cleaner.delete.retention.ms', 'log.cleaner.enable', 'log.cleaner.io.buffer.load.factor',
+  'log.cleaner.io.buffer.size', 'log.cleaner.io.max.bytes.per.second', 'log.cleaner.max.compaction.lag.ms', 'log.cleaner.min.cleanable.ratio',
+  'log.cleaner.min.compaction.lag.ms', 'log.cleaner.threads', 'log.cleanup.policy', 'log.dir.failure.timeout.ms', 'log.flush.interval.messages',
+  'log.flush.interval.ms', 'log.flush.offset.checkpoint.interval.ms', 'log.flush.scheduler.interval.ms', 'log.flush.start.offset.checkpoint.interval.ms',
+  'log.index.interval.bytes', 'log.index.size.max.bytes', 'log.initial.task.delay.ms', 'log.local.retention.bytes', 'log.local.retention.ms',
+  'log.message.downconversion.enable', 'log.message.timestamp.after.max.ms', 'log.message.timestamp.before.max.ms', 'log.message.timestamp.type',
+  'log.preallocate', 'log.retention.bytes', 'log.retention.check.interval.ms', 'log.retention.hours', 'log.retention.minutes', 'log.retention.ms',
+  'log.roll.hours', 'log.roll.jitter.hours', 'log.roll.jitter.ms', 'log.roll.ms', 'log.segment.bytes', 'log.segment.delete.delay.ms',
+];
+
+/** Why `key` is not a Kafka topic configuration, with the closest one, or `undefined`. */
+export function topicConfigProblem(key: string): string | undefined {
+  if (KAFKA_TOPIC_CONFIGS.includes(key)) return undefined;
+  const near = closest(key, KAFKA_TOPIC_CONFIGS);
+  return `'${key}' is not a Kafka topic configuration${near !== undefined ? ` (did you mean '${near}'?)` : ''}; Kafka refuses the topic`;
+}
+
+/** Why broker option `key` is a misspelt `log.*` option, with the closest one, or `undefined` (other keys are not checked). */
+export function brokerConfigProblem(key: string): string | undefined {
+  if (!key.startsWith('log.') || KAFKA_BROKER_LOG_CONFIGS.includes(key) || strimziConfigProblem(key) !== undefined) return undefined;
+  const near = closest(key, KAFKA_BROKER_LOG_CONFIGS);
+  return `'${key}' is not a Kafka broker option${near !== undefined ? ` (did you mean '${near}'?)` : ''}; Kafka ignores unknown options, so the default would apply`;
 }

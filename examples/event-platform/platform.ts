@@ -58,7 +58,11 @@ const camelK = helmChart({
   serverSideApply: true,
 });
 
-/** The event bus: `event-cluster` (KRaft: 3 controllers and 3 brokers of 10Gi), the seed's three topics. */
+/**
+ * The event bus: `event-cluster` (KRaft: 3 controllers and 3 brokers of 10Gi), the seed's three topics and the JMX
+ * Prometheus exporter (default rules, rendered into the ConfigMap `event-cluster-kafka-metrics`). An environment may
+ * set `authentication: 'scram-sha-512'`: each integration below then gets the KafkaUser it asks for.
+ */
 const kafka = kafkaPlatform({
   name: 'event-cluster',
   namespace: 'kafka',
@@ -67,6 +71,7 @@ const kafka = kafkaPlatform({
   storageSize: '10Gi',
   defaultReplicas: 2,
   minInsyncReplicas: 1,
+  metrics: { exporter: 'jmx-prometheus' },
   topics: {
     events: { partitions: 6, replicas: 2 },
     commands: { partitions: 3, replicas: 2 },
@@ -95,10 +100,27 @@ const integrations = camelIntegrations({
   kafka,
   rabbitmq,
   integrations: {
-    'event-sourcing': { source: route('event-sourcing.yaml'), topics: { events: kafka.topic('events'), notifications: kafka.topic('notifications') } },
-    'kafka-rabbitmq-bridge': { source: route('kafka-rabbitmq-bridge.yaml'), topics: { events: kafka.topic('events'), commands: kafka.topic('commands') }, rabbitmq: { credentialsSecret: 'rabbitmq-credentials' } },
-    'http-webhook': { source: route('http-webhook.yaml'), topics: { events: kafka.topic('events') } },
-    'transformer': { source: route('transformer.yaml'), topics: { events: kafka.topic('events'), commands: kafka.topic('commands') } },
+    'event-sourcing': {
+      source: route('event-sourcing.yaml'),
+      topics: { events: kafka.topic('events'), notifications: kafka.topic('notifications') },
+      kafkaUser: { consumes: ['events'], produces: ['notifications'] },
+    },
+    'kafka-rabbitmq-bridge': {
+      source: route('kafka-rabbitmq-bridge.yaml'),
+      topics: { events: kafka.topic('events'), commands: kafka.topic('commands') },
+      rabbitmq: { credentialsSecret: 'rabbitmq-credentials' },
+      kafkaUser: { consumes: ['events'], produces: ['commands'] },
+    },
+    'http-webhook': {
+      source: route('http-webhook.yaml'),
+      topics: { events: kafka.topic('events') },
+      kafkaUser: { produces: ['events'] },
+    },
+    'transformer': {
+      source: route('transformer.yaml'),
+      topics: { events: kafka.topic('events'), commands: kafka.topic('commands') },
+      kafkaUser: { consumes: ['events'], produces: ['commands'] },
+    },
   },
 });
 

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { ApplicationChart, Backstage, BackstageProps, DynamicStorage, KafkaPlatform } from '../../constructs';
+import { ApplicationChart, Backstage, BackstageProps, DynamicStorage, KafkaPlatform, RabbitmqCluster } from '../../constructs';
 import { applicationChart, at, findObject, findObjects, Json, Manifest, synth } from '../helpers';
 
 const storage = new DynamicStorage('standard');
@@ -77,6 +77,17 @@ describe('Backstage', () => {
     const policy = findObject(objects, 'NetworkPolicy', 'backstage-postgres');
     expect(at(policy, 'spec.ingress.0.from')).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'backstage', 'app.kubernetes.io/instance': 'backstage' } } }]);
     expect(chart.dependencies).toEqual([kafkaChart]);
+  });
+
+  test('the custom resources of what it shows are listed by the Kubernetes plugin and readable by its ClusterRole', () => {
+    const { app, chart } = applicationChart('backstage', { namespace: 'backstage' });
+    const rabbitChart = new ApplicationChart(app, 'rabbitmq', { context: chart.context, namespace: 'rabbitmq', version: '1' });
+    const rabbit = new RabbitmqCluster(rabbitChart, 'rabbitmq-cluster', { image: { repository: 'rabbitmq', tag: '4.2.6-management' }, storage });
+    new Backstage(chart, 'backstage', { image, postgresImage, storage, shows: [rabbit] });
+    const objects = synth(chart);
+    expect(at(appConfig(objects), 'kubernetes.customResources')).toEqual([{ group: 'rabbitmq.com', apiVersion: 'v1beta1', plural: 'rabbitmqclusters' }]);
+    expect((findObject(objects, 'ClusterRole').rules as unknown[]).slice(-1)).toEqual([{ apiGroups: ['rabbitmq.com'], resources: ['rabbitmqclusters'], verbs: ['get', 'list', 'watch'] }]);
+    expect(chart.dependencies).toEqual([rabbitChart]);
   });
 
   describe('validation', () => {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { ApplicationChart, CamelIntegration, CamelIntegrationPlatform, CamelIntegrationProps, DynamicStorage, KafkaPlatform, RabbitmqCluster } from '../../constructs';
+import { ApplicationChart, CamelIntegration, CamelIntegrationPlatform, CamelIntegrationProps, DynamicStorage, KafkaPlatform, KafkaUser, RabbitmqCluster } from '../../constructs';
 import { applicationChart, at, findObject, synth } from '../helpers';
 
 const storage = new DynamicStorage('standard');
@@ -81,6 +81,20 @@ describe('CamelIntegration', () => {
       const { chart, platform, kafka, rabbit } = setup();
       expect(() => new CamelIntegration(chart, 'bridge', { name: 'bridge', source: { file: route }, platform, kafka: { cluster: kafka, topics: { events: kafka.topic('events') } }, rabbitmq: { cluster: rabbit } }))
         .toThrow(/the route uses \{\{rabbitmq.username\}\}, which no reference of the integration provides/);
+    });
+
+    test('a cluster that authenticates clients needs the integration\'s Kafka user; with it the SASL properties are set', () => {
+      const { app, chart } = applicationChart('integrations', { namespace: 'user-alice' });
+      const kafkaChart = new ApplicationChart(app, 'kafka', { context: chart.context, namespace: 'kafka', version: '1' });
+      const kafka = new KafkaPlatform(kafkaChart, 'event-cluster', { storage, authentication: 'scram-sha-512' });
+      const events = kafka.addTopic('events');
+      const platform = new CamelIntegrationPlatform(chart, 'platform');
+      const inline = { inline: '- from:\n    uri: "kafka:{{topic.events}}?brokers={{kafka.bootstrap}}"\n', name: 'r.yaml' };
+      expect(() => new CamelIntegration(chart, 'a', { name: 'a', source: inline, platform, kafka: { cluster: kafka, topics: { events } } }))
+        .toThrow(/Kafka cluster 'event-cluster' authenticates clients \(scram-sha-512\), and the integration has no Kafka user/);
+      const kafkaUser = new KafkaUser(kafkaChart, 'user', { cluster: kafka, userName: 'b', consumes: [events] });
+      const integration = new CamelIntegration(chart, 'b', { name: 'b', source: inline, platform, kafka: { cluster: kafka, topics: { events } }, kafkaUser });
+      expect(integration.properties).toEqual(expect.arrayContaining(['camel.component.kafka.sasl-mechanism=SCRAM-SHA-512', 'camel.component.kafka.security-protocol=SASL_PLAINTEXT', 'kafka.user=b']));
     });
 
     const cases: [string, Partial<CamelIntegrationProps>, RegExp][] = [

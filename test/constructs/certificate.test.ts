@@ -29,3 +29,11 @@ describe('Certificate', () => {
     expect(() => new Certificate(applicationChart('x', { namespace: 'services' }).chart, 'c', props)).toThrow(/field 'issuer'.*Issuer 'local' is in namespace 'kafka'/);
   });
 });
+
+describe('Certificate reflectTo', () => {
+  test('asks Reflector to copy the Secret through its template', () => {
+    const { chart } = applicationChart('certs', { namespace: 'services' });
+    new Certificate(chart, 'c', { issuer, dnsNames: ['a.example.com'], reflectTo: ['kafka-ui'] });
+    expect(findObject(synth(chart), 'Certificate', 'c').spec).toMatchObject({ secretTemplate: { annotations: { 'reflector.v1.k8s.emberstack.com/reflection-auto-namespaces': 'kafka-ui' } } });
+  });
+});

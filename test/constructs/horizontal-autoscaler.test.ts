@@ -41,4 +41,10 @@ describe('HorizontalAutoscaler', () => {
     expect(problems.map((p) => p.field)).toEqual([field]);
     expect(problems[0]?.message).toContain(message);
   });
+
+  test('used directly, it checks its options too', () => {
+    const { chart } = applicationChart();
+    expect(() => new HorizontalAutoscaler(chart, 'hpa', { name: 'api', identity, target: { kind: 'Deployment', name: 'api' }, minReplicas: 3, maxReplicas: 2 }))
+      .toThrow("HorizontalAutoscaler 'api': 'minReplicas' minReplicas 3 is more than maxReplicas 2");
+  });
 });

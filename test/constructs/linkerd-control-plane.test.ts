@@ -8,7 +8,11 @@ describe('LinkerdControlPlane', () => {
     const { app, chart } = applicationChart('api');
     const linkerd = new LinkerdControlPlane(app, 'linkerd-control-plane', { context: chart.context });
     expect([linkerd.helm.chart, linkerd.helm.version, linkerd.helm.repoURL, linkerd.destinationNamespace]).toEqual(['linkerd-control-plane', LINKERD_CHART_VERSION, 'https://helm.linkerd.io/edge', 'linkerd']);
-    expect(linkerd.helm.values).toEqual({ cniEnabled: true, identity: { externalCA: true, issuer: { scheme: 'kubernetes.io/tls' } } });
+    expect(linkerd.helm.values).toEqual({
+      cniEnabled: true,
+      identity: { externalCA: true, issuer: { scheme: 'kubernetes.io/tls' } },
+      proxy: { resources: { cpu: { request: '50m', limit: '1' }, memory: { request: '32Mi', limit: '256Mi' } } },
+    });
     expect(JSON.stringify(linkerd.helm.values)).not.toMatch(/PEM|keyPEM|crtPEM/);
     expect(linkerd.meshedPodSecurity).toBe('restricted');
   });

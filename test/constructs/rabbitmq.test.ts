@@ -54,7 +54,7 @@ describe('RabbitmqCluster', () => {
       description: "RabbitMQ cluster 'rabbitmq-cluster'",
       namespace: 'rabbitmq',
       podLabels: { 'app.kubernetes.io/name': 'rabbitmq-cluster' },
-      ports: [5672, 15672, 5552],
+      ports: [5672, 15672],
     });
   });
 

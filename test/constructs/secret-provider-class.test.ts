@@ -49,4 +49,10 @@ describe('SecretProviderClass', () => {
     expect(problems.map((p) => p.field)).toEqual([field]);
     expect(problems[0]?.message).toContain(message);
   });
+
+  test('used directly, it checks the declaration too', () => {
+    const { chart } = applicationChart('orders');
+    expect(() => new SecretProviderClass(chart, 'spc', { ...declaration, env: { DATABASE_URL: 'db-url' }, name: 'orders', identity }))
+      .toThrow("alias 'db-password' of 'database' is fetched and synced but no environment variable reads it");
+  });
 });

@@ -4,7 +4,7 @@ import { KafkaPlatform } from '../../constructs';
 import { KafkaTopic } from '../../constructs';
 import { LocalStorage } from '../../constructs';
 import { ServiceWithPostgres, ServiceWithPostgresProps, topicEnvSuffix } from '../../constructs';
-import { DynamicStorage } from '../../constructs';
+import { DynamicStorage, LinkerdControlPlane } from '../../constructs';
 import { applicationChart, at, findObject, findObjects, Json, Manifest, synth } from '../helpers';
 
 const image = { repository: 'healthxcape/identity-service', tag: 'v1.0.0' };
@@ -172,6 +172,23 @@ describe('ServiceWithPostgres', () => {
     expect(data.KAFKA_TOPIC_USER_EVENTS).toBe('user.events');
     // The service's application is synced after the Kafka application.
     expect(chart.dependencies.map((d) => d.appName)).toEqual(['kafka-platform-kafka']);
+  });
+
+  test('meshed: its database, Redis and Kafka bypass the proxy, ports derived from those constructs', () => {
+    // GIVEN the Linkerd control plane and Kafka in applications of their own
+    const { app, chart } = applicationChart('users');
+    const kafka = kafkaIn(app);
+    const linkerd = new LinkerdControlPlane(app, 'linkerd-control-plane', { context: chart.context });
+    // WHEN
+    new ServiceWithPostgres(chart, 'user-service', {
+      image, healthCheck: { path: '/profiles/health' }, database: database(), redis: { image: { repository: 'redis', tag: '7.4.1' } }, mesh: linkerd,
+      kafka: { cluster: kafka, topics: { userEvents: kafka.topic('user.events') } },
+    });
+    // THEN
+    expect(at(findObject(synth(chart), 'Deployment', 'user-service'), 'spec.template.metadata.annotations')).toEqual(expect.objectContaining({
+      'linkerd.io/inject': 'enabled', 'config.linkerd.io/skip-outbound-ports': '5432,6379,9092,9093',
+    }));
+    expect(chart.dependencies.map((d) => d.appName)).toEqual(['kafka-platform-kafka', 'linkerd-control-plane']);
   });
 
   test('more than one replica: pods spread over nodes as a preference, per revision', () => {

@@ -3,8 +3,8 @@
  * nonprod cluster, services rendered (dev, staging) or delivered as the OCI microservice chart (qa).
  */
 import { App } from 'cdk8s';
-import { ConfigError, PlatformError } from '../../constructs';
-import { AnyPlatform, defineBase, defineCluster, defineEnvironment, definePlatform, EnvironmentConfig, postgresCluster, platformBuild, service } from '../../tools/kit';
+import { ConfigError, DynamicStorage, PlatformError, RabbitmqCluster, RabbitmqClusterOptionsSchema } from '../../constructs';
+import { AnyPlatform, defineBase, defineCluster, defineEntry, defineEnvironment, definePlatform, EnvironmentConfig, postgresCluster, platformBuild, service } from '../../tools/kit';
 import { renderApp, RenderedEnvironment } from '../../tools/synth/render';
 import { validateEnvironments } from '../../tools/validate';
 import { asMicroserviceChart, microserviceChart } from '../../examples/infraforge/chart';
@@ -48,11 +48,15 @@ describe('InfraForge on the nonprod cluster', () => {
 
   test('dev, qa and staging share the nonprod cluster, whose directory holds the operators, once', () => {
     expect(rendered.map((e) => `${e.cluster}:${e.name}`)).toEqual(['nonprod:dev', 'nonprod:nonprod', 'nonprod:qa', 'nonprod:staging']);
-    const charts = rendered.flatMap((e) => objectsOf(e)).map((o) => o.object).filter((o) => o.kind === 'Application' && typeof at(o, 'spec.source.chart') === 'string');
-    expect(charts.map((a) => `${a.metadata.name}=${String(at(a, 'spec.source.chart'))}@${String(at(a, 'spec.source.targetRevision'))}`).sort()).toEqual([
+    // Every Helm chart Application (Helm repositories name the chart, OCI sources end in it).
+    const charts = rendered.flatMap((e) => objectsOf(e)).map((o) => o.object).filter((o) => o.kind === 'Application' && at(o, 'spec.source.helm') !== undefined && String(at(o, 'spec.source.repoURL')) !== 'oci://ghcr.io/nimbusprotch/microservice');
+    const chartOf = (a: Manifest): string => String(at(a, 'spec.source.chart') ?? String(at(a, 'spec.source.repoURL')).split('/').pop());
+    expect(charts.map((a) => `${a.metadata.name}=${chartOf(a)}@${String(at(a, 'spec.source.targetRevision'))}`).sort()).toEqual([
       'nonprod-cnpg-operator=cloudnative-pg@0.29.0',
       'nonprod-eck-operator=eck-operator@3.5.0',
+      'nonprod-external-secrets=external-secrets@2.9.0',
       'nonprod-mongodb-operator=community-operator@0.13.0',
+      'nonprod-rabbitmq-operator=rabbitmq-cluster-operator@0.6.5',
       'nonprod-strimzi-operator=strimzi-kafka-operator@1.2.0',
     ]);
     expect(at(find(objects(rendered, 'nonprod'), 'Application', 'nonprod-strimzi-operator'), 'spec.source.helm.valuesObject.watchNamespaces')).toEqual(['infraforge-dev', 'infraforge-qa', 'infraforge-staging']);
@@ -104,11 +108,25 @@ describe('InfraForge on the nonprod cluster', () => {
     expect(product).toEqual(expect.objectContaining({ CACHE_HOST: 'redis.infraforge-dev.svc', SEARCH_HOST: 'search-es-http.infraforge-dev.svc', SEARCH_PASSWORD: 'secret:search-es-elastic-user/elastic' }));
   });
 
+  test('order, payment and notification services use RabbitMQ through the operator\'s default-user Secret', () => {
+    for (const name of ['order', 'payment', 'notification']) {
+      const env = byName(at(find(objects(rendered, 'dev', `${name}-service`), 'Deployment', `${name}-service`), 'spec.template.spec.containers.0.env') as EnvVar[]);
+      expect(env).toEqual(expect.objectContaining({ BROKER_HOST: 'rabbitmq.infraforge-dev.svc', BROKER_PORT: '5672', BROKER_PASSWORD: 'secret:rabbitmq-default-user/password' }));
+    }
+  });
+
+  test('MongoDB\'s application password is generated in the cluster from the cluster\'s password generator', () => {
+    const secret = find(objects(rendered, 'dev', 'mongodb'), 'ExternalSecret', 'mongodb-notification-service-password');
+    expect(at(secret, 'spec.dataFrom.0.sourceRef.generatorRef')).toEqual({ apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'ClusterGenerator', name: 'infraforge-passwords' });
+    expect(at(find(objects(rendered, 'dev', 'mongodb'), 'MongoDBCommunity', 'mongodb'), 'spec.users.0.passwordSecretRef')).toEqual({ name: 'mongodb-notification-service-password', key: 'password' });
+    expect(objects(rendered, 'nonprod', 'password-generator').map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['ClusterGenerator/infraforge-passwords']);
+  });
+
   test('every stateful platform service claims its volumes through the cluster\'s local storage: one PersistentVolume per claim', () => {
     const volumes = objects(rendered, 'nonprod', 'local-storage').filter((o) => o.kind === 'PersistentVolume').map((v) => v.metadata.name);
     expect(volumes).toEqual(expect.arrayContaining([
       'infraforge-dev-product-db-1', 'infraforge-dev-data-redis-0', 'infraforge-dev-data-volume-mongodb-0', 'infraforge-dev-logs-volume-mongodb-0',
-      'infraforge-dev-elasticsearch-data-search-es-default-0', 'infraforge-dev-data-events-dual-role-0',
+      'infraforge-dev-elasticsearch-data-search-es-default-0', 'infraforge-dev-data-events-dual-role-0', 'infraforge-dev-persistence-rabbitmq-server-0',
       'infraforge-staging-product-db-2', 'infraforge-staging-data-volume-mongodb-2', 'infraforge-staging-elasticsearch-data-search-es-default-2',
     ]));
     expect(new Set(volumes).size).toBe(volumes.length);
@@ -165,6 +183,24 @@ describe('InfraForge refuses', () => {
     expect(failure(() => render([dev, clashing]))).toMatch(/claim 'infraforge-dev\/product-db-1' is registered twice/);
   });
 
+  test('RabbitMQ with a StorageClass the cluster neither renders nor provides, naming the closest class', () => {
+    // GIVEN a RabbitMQ whose volumes come from a misspelt class (a storage provider of its own)
+    const typo = defineEntry({
+      kind: 'rabbitmq', schema: RabbitmqClusterOptionsSchema, options: {},
+      build: (context) => new RabbitmqCluster(context.chart({ podSecurity: 'baseline' }), 'rabbitmq', { image: { repository: 'rabbitmq', tag: '4.2.6-management' }, storage: new DynamicStorage('local-pth') }),
+    });
+    const platform = definePlatform({ name: 'infraforge', apps: { rabbitmq: typo }, source: 'examples/infraforge/platform.ts' });
+    const shared = defineBase(platform, { namespace: 'infraforge', gitops: { repoURL: 'https://github.com/infraforge/voltran-rendered.git', branch: 'rendered' } });
+    const cluster = defineCluster(shared, { name: 'nonprod', stage: 'staging', storage: { mode: 'dynamic', storageClassName: 'local-path' } });
+    const env = defineEnvironment(shared, { name: 'dev', stage: 'development', cluster, namespace: 'infraforge-dev' });
+    // WHEN the cluster is validated
+    const errors = validateEnvironments(render([env], platform)).errors.filter((f) => f.rule === 'ref/storage');
+    // THEN the claim's class is refused, with the cluster's class as the fix
+    expect(errors.map((f) => `${f.kind}/${f.name} ${f.path}: ${f.message} Fix: ${f.fix}`)).toEqual([
+      expect.stringMatching(/^RabbitmqCluster\/rabbitmq spec\.persistence\.storageClassName: persistence of RabbitmqCluster\/rabbitmq uses StorageClass 'local-pth', which is neither rendered in this environment nor provided by the cluster.* Fix: use 'local-path'$/),
+    ]);
+  });
+
   test('a service using a platform service that is not in the catalog', () => {
     const stray = postgresCluster({ databaseName: 'reports', image: { description: 'image', resolveIn: () => ({ repository: 'postgres', tag: '15.17' }) } });
     const reports = service({ image: { repository: 'ghcr.io/nimbusprotch/report-service', tag: 'v1.0.0' }, port: 8080, healthCheck: { path: '/health' }, uses: { DATABASE: stray } });
@@ -194,6 +230,16 @@ describe('InfraForge refuses', () => {
     const platform = definePlatform({ name: 'infraforge', apps: { api }, source: 'examples/infraforge/platform.ts' });
     const env = defineEnvironment(platform, { name: 'qa', stage: 'development', gitops: { repoURL: 'https://github.com/infraforge/voltran-rendered.git', branch: 'rendered' }, apps: { api: { delivery: 'chart' } } });
     expect(failure(() => render([env], platform))).toMatch(/application 'api'.*sets delivery 'chart', but its catalog entry names no chart to deliver it as/);
+  });
+
+  test('a workload setting a chart delivery would silently drop, naming the file and field that set it', () => {
+    const chartQa = defineEnvironment(base, {
+      ...development, name: 'qa', stage: 'development', cluster: nonprod, namespace: 'infraforge-qa',
+      defaults: { ...development.defaults, service: { delivery: 'chart' } },
+      apps: { 'user-service': { files: { '/app/config.yaml': 'level: debug' } } },
+      source: 'examples/infraforge/environments/qa.ts',
+    });
+    expect(failure(() => render([chartQa]))).toMatch(/examples\/infraforge\/environments\/qa\.ts \(environment 'qa'\), application 'user-service', field 'apps\.user-service\.files': is a setting of the rendered workload; with delivery 'chart' the chart's values are computed from name, runtime, replicas, port, resources, env, secretEnv, healthCheck only/);
   });
 
   test('an unknown delivery, with the values allowed', () => {

@@ -122,7 +122,11 @@ describe('the seed\'s three services in every environment', () => {
     expect(charts).toEqual(['linkerd-control-plane@2026.8.3', 'linkerd-crds@2026.8.3', 'linkerd-viz@2026.8.3', 'linkerd2-cni@2026.8.3', 'prometheus-operator-crds@31.0.0',
       'reloader@2.2.16', 'secrets-store-csi-driver-provider-aws@3.1.1', 'secrets-store-csi-driver@1.6.0', 'traefik@41.3.0']);
     // The mesh's identity comes from cert-manager's Secret and trust-roots ConfigMap: no key, no certificate in values.
-    expect(at(app('linkerd-control-plane'), 'spec.source.helm.valuesObject')).toEqual({ cniEnabled: true, identity: { externalCA: true, issuer: { scheme: 'kubernetes.io/tls' } } });
+    expect(at(app('linkerd-control-plane'), 'spec.source.helm.valuesObject')).toEqual({
+      cniEnabled: true,
+      identity: { externalCA: true, issuer: { scheme: 'kubernetes.io/tls' } },
+      proxy: { resources: { cpu: { request: '50m', limit: '1' }, memory: { request: '32Mi', limit: '256Mi' } } },
+    });
     expect(at(app('secrets-store-csi-driver'), 'spec.source.helm.valuesObject.syncSecret.enabled')).toBe(true);
     // CRDs and CNI before the control plane, the control plane before viz, the driver before its provider.
     expect(wave('vsf-miniapp-eks-linkerd-control-plane')).toBeGreaterThan(Math.max(wave('vsf-miniapp-eks-linkerd-crds'), wave('vsf-miniapp-eks-linkerd-cni')));

@@ -83,6 +83,8 @@ export interface TestEnvironmentOptions {
   readonly externalStorageClasses?: readonly string[];
   /** Repository and branch of the rendered manifests. */
   readonly renderedSource?: PlatformContext['renderedSource'];
+  /** Services used but not rendered. */
+  readonly externalServices?: readonly string[];
 }
 
 /** A rendered environment with the given objects per application (the `shop` Namespace is added). */
@@ -96,6 +98,7 @@ export function environment(apps: Readonly<Record<string, readonly Obj[]>>, opti
     externalNamespaces: options.externalNamespaces ?? ['argocd'],
     ...(options.externalStorageClasses !== undefined ? { externalStorageClasses: options.externalStorageClasses } : {}),
     ...(options.renderedSource !== undefined ? { renderedSource: options.renderedSource } : {}),
+    ...(options.externalServices !== undefined ? { externalServices: options.externalServices } : {}),
   };
   const all: Record<string, readonly Obj[]> = { namespaces: [namespace()], ...apps };
   return {

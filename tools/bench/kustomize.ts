@@ -3,14 +3,11 @@
  * Service, ConfigMap, PostgreSQL StatefulSet and headless Service; one overlay per environment setting the
  * namespace, every image tag and a replica patch per service) rendered with `kubectl kustomize`.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import { toYaml } from '../synth/yaml';
 import { serviceName } from './platform';
-
-const run = promisify(execFile);
 
 /** The kubectl version string, or `undefined` when kubectl is not installed. */
 export function kubectlVersion(): string | undefined {
@@ -72,13 +69,4 @@ export function writeKustomizeTree(root: string, services: number, environments:
     }));
     return dir;
   });
-}
-
-/** Render every overlay with `kubectl kustomize`; returns the wall time in milliseconds. */
-export async function runKustomize(overlays: readonly string[]): Promise<number> {
-  const started = performance.now();
-  for (const overlay of overlays) {
-    await run('kubectl', ['kustomize', overlay], { maxBuffer: 1024 * 1024 * 1024 });
-  }
-  return performance.now() - started;
 }

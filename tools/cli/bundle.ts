@@ -37,6 +37,7 @@ interface Start {
   readonly readInput: (file: string, root?: string) => Buffer | undefined;
   readonly listInputs: (dir: string, root?: string) => string[] | undefined;
   readonly readManifest: (file: string) => BundleManifest | undefined;
+  readonly pruneCodeCache: () => void;
 }
 
 const start = require('./start.cjs') as Start;
@@ -269,5 +270,6 @@ export async function buildBundle(options: BuildOptions): Promise<BundleManifest
   }
   writeAtomic(path.join(options.cacheDir, `${options.id}.json`), `${JSON.stringify(manifest, null, 2)}\n`);
   prune(options.cacheDir, options.id, manifest.bundle);
+  start.pruneCodeCache();
   return manifest;
 }

@@ -6,6 +6,7 @@
  */
 import { parseArgs, ParseArgsConfig } from 'node:util';
 import { PlatformError } from '../../constructs/lib/errors';
+import { ioError } from '../synth/io-errors';
 
 /** Output streams of a command (tests capture them). */
 export interface CommandIO {
@@ -39,6 +40,11 @@ export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options'
 /** Format any thrown value for the user. */
 export function describeError(error: unknown, verbose: boolean): string {
   if (error instanceof PlatformError) return error.format();
+  // A file-system error that names its path (reading a platform, writing a file): say which, why and what to do.
+  if (typeof error === 'object' && error !== null && typeof (error as NodeJS.ErrnoException).path === 'string') {
+    const io = ioError(error, 'access', (error as NodeJS.ErrnoException).path as string);
+    if (io instanceof PlatformError) return io.format();
+  }
   const message = error instanceof Error ? error.message : String(error);
   if (verbose && error instanceof Error && error.stack) return error.stack;
   return `${message}\n(unexpected error; re-run with --verbose to see where it was thrown)`;

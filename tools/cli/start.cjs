@@ -185,7 +185,88 @@ function runSources(entry, args) {
  */
 function runBundle(bundle, entry, args) {
   process.argv = [/** @type {string} */ (process.argv[0]), entry, ...args];
+  installCodeCache();
   require(bundle);
+}
+
+/**
+ * Files whose compiled code V8 may cache (tools/cli/start.cjs's bundles, the compiled schema validators of
+ * tools/validate/schema.ts): content-addressed, their names change with their content.
+ */
+const CODE_CACHED = [path.join(ROOT, 'node_modules', '.cache', 'platform-synth', 'start'), path.join(ROOT, 'node_modules', '.cache', 'platform-synth', 'validators')];
+/** Where V8's compiled code of those files is cached. */
+const CODE_CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'platform-synth', 'code');
+
+/**
+ * The code cache file of `file` (named after its name, size and modification time, so a file rewritten
+ * under the same name never gets another file's code).
+ * @param {string} file
+ * @param {fs.Stats} stat
+ * @returns {string}
+ */
+function codeCacheFile(file, stat) {
+  return path.join(CODE_CACHE_DIR, `${path.basename(file)}.${stat.size}-${Math.floor(stat.mtimeMs)}.v8`);
+}
+
+/**
+ * Compile the bundle and the validators with V8's code cache (what Node 22's module.enableCompileCache does):
+ * the first run stores the compiled code of every function it ran, later runs skip parsing and compiling.
+ */
+function installCodeCache() {
+  const Module = require('node:module');
+  const vm = require('node:vm');
+  /** @type {{ _compile: (this: NodeJS.Module, content: string, filename: string) => unknown }} */
+  const proto = /** @type {never} */ (Module.prototype);
+  const original = proto._compile;
+  /** @type {{ script: import('node:vm').Script; file: string }[]} */
+  const pending = [];
+  proto._compile = function compile(content, filename) {
+    if (!CODE_CACHED.some((dir) => filename.startsWith(`${dir}${path.sep}`))) return original.call(this, content, filename);
+    const file = codeCacheFile(filename, fs.statSync(filename));
+    /** @type {Buffer | undefined} */
+    let cachedData;
+    try {
+      cachedData = fs.readFileSync(file);
+    } catch {
+      cachedData = undefined;
+    }
+    const script = new vm.Script(Module.wrap(content), { filename, cachedData });
+    if (cachedData === undefined || script.cachedDataRejected === true) pending.push({ script, file });
+    /** @type {(this: unknown, ...args: unknown[]) => unknown} */
+    const wrapper = script.runInThisContext({ displayErrors: true });
+    return wrapper.call(this.exports, this.exports, Module.createRequire(filename), this, filename, path.dirname(filename));
+  };
+  process.once('exit', () => {
+    // After the run, so the cache holds every function the run compiled.
+    for (const { script, file } of pending) {
+      try {
+        fs.mkdirSync(CODE_CACHE_DIR, { recursive: true });
+        const tmp = `${file}.tmp-${process.pid}`;
+        fs.writeFileSync(tmp, script.createCachedData());
+        fs.renameSync(tmp, file);
+      } catch {
+        // The cache is an optimisation only.
+      }
+    }
+  });
+}
+
+/**
+ * Remove code cache entries whose file is gone or changed.
+ */
+function pruneCodeCache() {
+  let names;
+  try {
+    names = fs.readdirSync(CODE_CACHE_DIR);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = /^(.*)\.(\d+)-(\d+)\.v8$/.exec(name);
+    const source = match === null ? undefined : CODE_CACHED.map((dir) => path.join(dir, /** @type {string} */ (match[1]))).find((f) => fs.existsSync(f));
+    const current = source !== undefined && path.basename(codeCacheFile(source, fs.statSync(source))) === name;
+    if (!current) fs.rmSync(path.join(CODE_CACHE_DIR, name), { force: true });
+  }
 }
 
 /**
@@ -237,4 +318,4 @@ async function main() {
 
 if (require.main === module) void main();
 
-module.exports = { FORMAT, FIXED_INPUTS, ROOT, CACHE_DIR, platformOf, bundleId, inputsKey, readInput, listInputs, readManifest, currentBuild };
+module.exports = { FORMAT, FIXED_INPUTS, ROOT, CACHE_DIR, platformOf, bundleId, inputsKey, readInput, listInputs, readManifest, currentBuild, pruneCodeCache };

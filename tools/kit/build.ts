@@ -49,6 +49,7 @@ class Unit implements BuildContext, EntryResolver {
       imagePullPolicy: clusterConfig.imagePullPolicy,
       registryMirror: clusterConfig.registryMirror,
       externalNamespaces: [...new Set([...config.externalNamespaces, clusterConfig.gitops.argocdNamespace])],
+      externalServices: config.kind === 'environment' ? config.externalServices : [],
       externalStorageClasses: storage?.mode === 'dynamic' ? [storage.storageClassName] : [],
       renderedSource: { repoURL: config.gitops.repoURL, branch: branchFor(config.name, config.gitops) },
     };

@@ -3,9 +3,10 @@
  * override) plus typed references to other entries (`backends: { API_URL: api }`, `kafka: { cluster: kafka,
  * topics: { events: kafka.topic('events') } }`), and building the construct in its own application chart.
  */
+import type { App } from 'cdk8s';
 import { CloudNativePgOperator } from '../../constructs/cloudnative-pg-operator';
 import { Frontend, FrontendOptions, FrontendOptionsSchema } from '../../constructs/frontend';
-import { HelmApplication, HelmApplicationOptions, HelmApplicationOptionsSchema } from '../../constructs/helm-application';
+import { HelmApplication, HelmApplicationOptions, HelmApplicationOptionsSchema, OperatorProps } from '../../constructs/helm-application';
 import { IKafkaCluster, KafkaPlatform, KafkaPlatformOptions, KafkaPlatformOptionsSchema } from '../../constructs/kafka-platform';
 import { KafkaTopic, KafkaTopicOptions, KafkaTopicOptionsSchema } from '../../constructs/kafka-topic';
 import { LinkerdControlPlane, LinkerdControlPlaneOptions, LinkerdControlPlaneOptionsSchema } from '../../constructs/linkerd-control-plane';
@@ -180,12 +181,17 @@ export interface ServiceWithPostgresEntryProps extends ServiceWithPostgresOption
    * @default {}
    */
   readonly backends?: Readonly<Record<string, Ref<IHttpBackend>>>;
+  /**
+   * The service mesh the workload joins (its database, Redis and Kafka connections bypass the proxy).
+   * @default - not meshed
+   */
+  readonly mesh?: Ref<IServiceMesh>;
 }
 
 /** A backend service with its own PostgreSQL (and optional Redis and Kafka client) in an application of its own. */
 export function serviceWithPostgres(props: ServiceWithPostgresEntryProps): AppEntry<ServiceWithPostgresOptions, ServiceWithPostgres, 'service-with-postgres'> {
   const options: ServiceWithPostgresOptions = {
-    ...without(props, 'image', 'backends', 'enabled', 'namespace', 'allowFrom', 'databaseImages', 'postgresOperator', 'redisImage', 'kafka'),
+    ...without(props, 'image', 'backends', 'enabled', 'namespace', 'allowFrom', 'databaseImages', 'postgresOperator', 'redisImage', 'kafka', 'mesh'),
     ...(props.kafka !== undefined ? { kafka: pickOptions(KafkaClientOptionsSchema, props.kafka) as KafkaClientOptions } : {}),
   };
   return defineEntry({
@@ -218,6 +224,7 @@ export function serviceWithPostgres(props: ServiceWithPostgresEntryProps): AppEn
         redis: o.redis !== undefined && props.redisImage !== undefined ? { ...o.redis, image: context.resolve(props.redisImage) } : undefined,
         kafka: props.kafka !== undefined ? { ...o.kafka, cluster: context.resolve(props.kafka.cluster), topics: resolveAll(context, props.kafka.topics) ?? {} } : undefined,
         backends: resolveAll(context, props.backends),
+        mesh: props.mesh !== undefined ? context.resolve(props.mesh) : undefined,
       });
       admit(context, service, props.allowFrom);
       return service;
@@ -314,28 +321,32 @@ export interface OperatorEntryProps extends HelmApplicationOptions {
   readonly scope?: AppScope;
 }
 
-/** The Strimzi operator at the release whose CRDs are imported (a cluster add-on, run when something uses it). */
-export function strimziOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, StrimziOperator, 'strimzi-operator'> {
+/** An operator construct: a `HelmApplication` of a pinned chart, built from its options and the environment. */
+type OperatorConstruct<T> = new (scope: App, id: string, props: OperatorProps) => T;
+
+/**
+ * The entry of an operator kind: its pinned chart as a cluster add-on (unless `scope` says otherwise), run where
+ * something uses it (unless `enabled` says otherwise); environments may set its `HelmApplicationOptions`.
+ */
+export function operatorEntry<T extends HelmApplication, K extends string>(kind: K, construct: OperatorConstruct<T>, props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, T, K> {
   return defineEntry({
-    kind: 'strimzi-operator',
+    kind,
     scope: props.scope ?? 'cluster',
     schema: HelmApplicationOptionsSchema,
     options: without(props, 'enabled', 'scope'),
     enabled: props.enabled ?? 'when-used',
-    build: (context) => new StrimziOperator(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate }),
+    build: (context) => new construct(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate }),
   });
+}
+
+/** The Strimzi operator at the release whose CRDs are imported (a cluster add-on, run when something uses it). */
+export function strimziOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, StrimziOperator, 'strimzi-operator'> {
+  return operatorEntry('strimzi-operator', StrimziOperator, props);
 }
 
 /** The CloudNativePG operator (a cluster add-on, run when something uses it). */
 export function cloudnativePgOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, CloudNativePgOperator, 'cloudnative-pg-operator'> {
-  return defineEntry({
-    kind: 'cloudnative-pg-operator',
-    scope: props.scope ?? 'cluster',
-    schema: HelmApplicationOptionsSchema,
-    options: without(props, 'enabled', 'scope'),
-    enabled: props.enabled ?? 'when-used',
-    build: (context) => new CloudNativePgOperator(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate }),
-  });
+  return operatorEntry('cloudnative-pg-operator', CloudNativePgOperator, props);
 }
 
 /** A pinned upstream Helm chart's catalog entry. */

@@ -53,6 +53,18 @@ function urlSchema(schemes: readonly string[], example: string): z.ZodType<strin
   }, { error: `must be a URL (${schemes.join(', ')})` }), `set it to a URL such as '${example}'`);
 }
 
+/** An external service: `host`, `host:port` or a URL without credentials. */
+const externalServiceSchema = credentialFreeUrl(withFix(z.string().refine((text) => {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    try {
+      return new URL(text).host.length > 0;
+    } catch {
+      return false;
+    }
+  }
+  return /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$/.test(text);
+}, { error: 'must be a host name, host:port or a URL' }), "write it as 'kafka.shared.example.com:9092', 'billing-api.payments' or 'https://api.example.com'"));
+
 /** How Argo CD reads the rendered branch. */
 export const GitOpsSettingsSchema = z.strictObject({
   /** Repository holding the rendered-manifests branch. */
@@ -159,6 +171,13 @@ export interface SharedSettings<C extends Catalog, I extends ImageCatalog> {
    * @default []
    */
   readonly externalNamespaces?: readonly string[];
+  /**
+   * Services the platform uses but does not render, declared once so that validation allows them: a Kafka
+   * cluster, a database or an API outside the platform, as `host`, `host:port` or a URL
+   * (`'kafka.shared.example.com:9092'`, `'billing-api.payments'`, `'https://api.stripe.com'`).
+   * @default []
+   */
+  readonly externalServices?: readonly string[];
   /**
    * Pull policy of every container (`IfNotPresent` or `Never` on air-gapped nodes).
    * @default 'IfNotPresent'
@@ -277,6 +296,8 @@ export interface EnvironmentConfig<C extends Catalog = Catalog, I extends ImageC
   readonly stage: Stage;
   readonly namespace: string;
   readonly externalNamespaces: readonly string[];
+  /** Services used but not rendered (see `SharedSettings.externalServices`). */
+  readonly externalServices: readonly string[];
   readonly gitops: GitOpsSettings;
   readonly cluster: ClusterConfig<C, I>;
   readonly layers: readonly SettingsLayer[];
@@ -423,6 +444,7 @@ function buildSettingsSchema(platform: AnyPlatform, kind: 'environment' | 'clust
       if (ns === 'default' || ns === 'kube-system') refuse(ctx, `workloads must not run in the '${ns}' namespace`, "use a namespace of the platform's own, such as 'healthxcape'");
     }).optional(),
     externalNamespaces: z.array(dnsLabelSchema).optional(),
+    externalServices: z.array(externalServiceSchema).optional(),
     imagePullPolicy: withFix(z.enum(PULL_POLICIES as [PullPolicy, ...PullPolicy[]]), "use 'IfNotPresent' (or 'Never' on air-gapped nodes) or 'Always'").optional(),
     registryMirror: registryMirrorSchema.optional(),
     storage: StorageSettingsSchema.optional(),
@@ -641,6 +663,7 @@ export function defineEnvironment<C extends Catalog, I extends ImageCatalog>(fro
     stage: input.stage,
     namespace,
     externalNamespaces,
+    externalServices: (merged.externalServices as string[] | undefined) ?? [],
     gitops,
     cluster,
     layers,

@@ -8,11 +8,12 @@ import { CamelIntegration, CamelIntegrationOptions, CamelIntegrationOptionsSchem
 import { CamelIntegrationPlatform, CamelIntegrationPlatformOptions, CamelIntegrationPlatformOptionsSchema } from '../../constructs/camel-integration-platform';
 import type { IKafkaCluster } from '../../constructs/kafka-platform';
 import type { KafkaTopic } from '../../constructs/kafka-topic';
+import { KafkaUser } from '../../constructs/kafka-user';
 import { mapChildOptions } from '../../constructs/lib/context';
 import type { IApplication } from '../../constructs/lib/context';
 import type { ImageSettings } from '../../constructs/lib/images';
 import { kafkaClientEndpoint, NetworkEndpoint } from '../../constructs/lib/network-endpoints';
-import { fieldPath, z } from '../../constructs/lib/options';
+import { fieldPath, refuse, z } from '../../constructs/lib/options';
 import { IRabbitmqCluster, RabbitmqCluster, RabbitmqClusterOptions, RabbitmqClusterOptionsSchema } from '../../constructs/rabbitmq';
 import { INamespaced, TenantNamespace, TenantNamespaceOptions, TenantNamespaceOptionsSchema, tenantNameSchema } from '../../constructs/tenant-namespace';
 import { AppEntry, defineEntry, Enabled, ImageDeclaration, Ref, resolveAll } from './entry';
@@ -84,6 +85,12 @@ export interface CamelIntegrationEntry extends CamelIntegrationOptions {
    * @default - no RabbitMQ
    */
   readonly rabbitmq?: { readonly credentialsSecret?: string };
+  /**
+   * Ask for a Kafka user (SCRAM-SHA-512) named after the integration, granted the topics it consumes and produces
+   * (keys of `topics`), rendered where the Kafka cluster authenticates clients (and required there).
+   * @default - no Kafka user
+   */
+  readonly kafkaUser?: { readonly consumes?: readonly string[]; readonly produces?: readonly string[] };
 }
 
 /** What an environment may set on a `camelIntegrations` entry. */
@@ -138,7 +145,7 @@ export interface CamelIntegrationsEntryProps<N extends string> {
 
 /** Camel K integrations and their namespace's IntegrationPlatform, in an application of their own. */
 export function camelIntegrations<N extends string>(props: CamelIntegrationsEntryProps<N>): AppEntry<CamelIntegrationsOptions, CamelIntegrationPlatform, 'camel-integrations'> {
-  const integrationOptions = Object.fromEntries(Object.entries<CamelIntegrationEntry>(props.integrations).map(([name, i]) => [name, without(i, 'source', 'topics', 'rabbitmq')]));
+  const integrationOptions = Object.fromEntries(Object.entries<CamelIntegrationEntry>(props.integrations).map(([name, i]) => [name, without(i, 'source', 'topics', 'rabbitmq', 'kafkaUser')]));
   return defineEntry({
     kind: 'camel-integrations',
     schema: CamelIntegrationsOptionsSchema,
@@ -160,6 +167,12 @@ export function camelIntegrations<N extends string>(props: CamelIntegrationsEntr
         if (integration.rabbitmq !== undefined && rabbit === undefined) {
           context.fail(`integration '${name}' uses RabbitMQ, but the entry names no RabbitMQ cluster`, name, 'set rabbitmq: <the RabbitMQ entry> on the camelIntegrations entry');
         }
+        let kafkaUser: KafkaUser | undefined;
+        // A user is created only where the cluster authenticates clients (an environment may turn it on).
+        if (integration.kafkaUser !== undefined && kafka !== undefined && topics !== undefined && kafka.authentication !== undefined) {
+          const pick = (keys: readonly string[] | undefined): KafkaTopic[] => (keys ?? []).map((key) => topics[key] ?? context.fail(`integration '${name}': kafkaUser names topic key '${key}', which is not one of its topics (${Object.keys(topics).join(', ')})`, key, 'name keys of the integration\'s topics'));
+          kafkaUser = new KafkaUser(chart, `KafkaUser-${name}`, { cluster: kafka, userName: name, consumes: pick(integration.kafkaUser.consumes), produces: pick(integration.kafkaUser.produces) });
+        }
         mapChildOptions(chart, `Integration-${name}`, fieldPath(['integrations', name]));
         new CamelIntegration(chart, `Integration-${name}`, {
           ...o.integrations?.[name],
@@ -168,6 +181,7 @@ export function camelIntegrations<N extends string>(props: CamelIntegrationsEntr
           platform,
           kafka: kafka !== undefined && topics !== undefined ? { cluster: kafka, topics } : undefined,
           rabbitmq: rabbit !== undefined && integration.rabbitmq !== undefined ? { cluster: rabbit, credentialsSecret: integration.rabbitmq.credentialsSecret } : undefined,
+          kafkaUser,
         });
       }
       return platform;
@@ -235,7 +249,11 @@ export const TenantsOptionsSchema = z.strictObject({
    * The tenants by user name (`{ alice: {}, bob: { quota: { pods: 40 } } }`): each gets `user-<name>`.
    * @default {}
    */
-  users: z.record(tenantNameSchema, TenantNamespaceOptionsSchema).optional(),
+  users: z.record(z.string(), TenantNamespaceOptionsSchema).superRefine((users, ctx) => {
+    for (const name of Object.keys(users)) {
+      for (const issue of tenantNameSchema.safeParse(name).error?.issues ?? []) refuse(ctx, issue.message, "use a short lower-case user name such as 'alice'", [name]);
+    }
+  }).optional(),
   /**
    * Settings of every tenant (each user's own settings win).
    * @default {}

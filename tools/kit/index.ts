@@ -24,15 +24,22 @@ export type {
   AppOverride, AppOverrides, Base, ClusterConfig, ClusterInput, DynamicStorageSettings, EnvironmentConfig, EnvironmentInput, GitOpsSettings, ImageOverride,
   ImageOverrides, KindDefaults, LocalStorageSettings, SharedSettings, StorageSettings, TargetConfig, WorkloadDefaults,
 } from './environment';
+export {
+  certificates, certManager, externalSecretsOperator, kafkaUi, maildev, minio, passwordGenerator, reflector, selfSignedCa, sharedPostgres, tcpProxy, temporalServer, temporalUi,
+} from './platform-services';
+export type { CertificatesEntryOptions, CertificatesEntryProps, PasswordGeneratorEntryProps, SelfSignedCaEntryProps, SharedPostgresEntry, SharedPostgresEntryProps, ToolEntryProps, ToolRouteProps } from './platform-services';
 export { defineImages } from './images';
 export type { ImageCatalog, ImageRef } from './images';
 export { definePlatform, RESERVED_APPLICATIONS } from './platform';
 export type { AnyPlatform, Catalog, Platform, PlatformDefinition } from './platform';
 export { PLATFORM_VERSION } from './version';
 export {
-  eckOperator, elasticsearch, kafkaService, mongodb, mongodbCommunityOperator, postgresCluster, redisStore, RedisStoreOptionsSchema, service, ServiceOptionsSchema,
+  eckOperator, elasticsearch, kafkaService, mongodb, mongodbCommunityOperator, postgresCluster, rabbitmqService, redisStore,
+  RedisStoreOptionsSchema, service, ServiceOptionsSchema,
 } from './services';
 export type {
   ChartDelivery, ChartWorkload, Delivery, ElasticsearchEntryProps, MongoDbEntryProps, PostgresClusterEntryProps, RedisStoreEntryProps, RedisStoreOptions,
   ServiceEntryProps, ServiceOptions, ServiceResult,
 } from './services';
+export { operatorEntry } from './entries';
+export type { OperatedEntryProps } from './services';

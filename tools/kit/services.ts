@@ -9,12 +9,12 @@
 import { ChartApplication, ChartApplicationOptionsSchema, ChartDefinition } from '../../constructs/chart-application';
 import { EckOperator } from '../../constructs/eck-operator';
 import { Elasticsearch, ElasticsearchOptions, ElasticsearchOptionsSchema } from '../../constructs/elasticsearch';
-import { HelmApplicationOptions, HelmApplicationOptionsSchema } from '../../constructs/helm-application';
+import type { HelmApplicationOptions } from '../../constructs/helm-application';
 import type { IKafkaCluster } from '../../constructs/kafka-platform';
 import { BINDING_PREFIX, BindingSecretKey, bindingEnv, IServiceBinding } from '../../constructs/lib/bindings';
 import { IApplication, PullPolicy, recordDependency, Stage } from '../../constructs/lib/context';
 import { ImageSettings, imageReference } from '../../constructs/lib/images';
-import { PlatformError } from '../../constructs/lib/errors';
+import { ConfigError, PlatformError } from '../../constructs/lib/errors';
 import { deepMerge } from '../../constructs/lib/merge';
 import { joinName } from '../../constructs/lib/names';
 import { dnsLabelSchema, quantitySchema, resourcesOverrideSchema, withFix, z } from '../../constructs/lib/options';
@@ -24,9 +24,15 @@ import type { IHttpBackend } from '../../constructs/lib/workload';
 import { HealthCheck, Microservice, MicroserviceOptionsSchema } from '../../constructs/microservice';
 import { MongoDbCommunity, MongoDbCommunityOptions, MongoDbCommunityOptionsSchema } from '../../constructs/mongodb-community';
 import { MongoDbCommunityOperator } from '../../constructs/mongodb-community-operator';
+import { GeneratedSecret } from '../../constructs/generated-secret';
+import type { IPasswordGenerator } from '../../constructs/password-generator';
+import type { IRabbitmqCluster } from '../../constructs/rabbitmq';
+import type { IConstruct } from 'constructs';
 import { PostgresDatabase, PostgresDatabaseOptions, PostgresDatabaseOptionsSchema } from '../../constructs/postgres-database';
-import type { EntryProps, ConnectionsProps, OperatorEntryProps } from './entries';
-import { AppEntry, defineEntry, derivedRef, ImageDeclaration, Ref, resolveAll } from './entry';
+import { ConnectionsProps, EntryProps, OperatorEntryProps, operatorEntry } from './entries';
+import { AppEntry, defineEntry, derivedRef, EntryContext, ImageDeclaration, Ref, resolveAll } from './entry';
+import type { ApplicationChart } from '../../constructs/application-chart';
+import type { IVolumeProvider } from '../../constructs/volume-provider';
 
 function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> {
   const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
@@ -40,26 +46,12 @@ function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): O
 
 /** The MongoDB Community operator (a cluster add-on, run when a MongoDB uses it). */
 export function mongodbCommunityOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, MongoDbCommunityOperator, 'mongodb-community-operator'> {
-  return defineEntry({
-    kind: 'mongodb-community-operator',
-    scope: props.scope ?? 'cluster',
-    schema: HelmApplicationOptionsSchema,
-    options: without(props, 'enabled', 'scope'),
-    enabled: props.enabled ?? 'when-used',
-    build: (context) => new MongoDbCommunityOperator(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate }),
-  });
+  return operatorEntry('mongodb-community-operator', MongoDbCommunityOperator, props);
 }
 
 /** The ECK operator (a cluster add-on, run when an Elasticsearch uses it). */
 export function eckOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, EckOperator, 'eck-operator'> {
-  return defineEntry({
-    kind: 'eck-operator',
-    scope: props.scope ?? 'cluster',
-    schema: HelmApplicationOptionsSchema,
-    options: without(props, 'enabled', 'scope'),
-    enabled: props.enabled ?? 'when-used',
-    build: (context) => new EckOperator(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate }),
-  });
+  return operatorEntry('eck-operator', EckOperator, props);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -115,67 +107,75 @@ export function postgresCluster(props: PostgresClusterEntryProps): AppEntry<Omit
   });
 }
 
-/** A MongoDB entry. */
-export interface MongoDbEntryProps extends MongoDbCommunityOptions, EntryProps {
+/** A platform service run by an operator: its options, and the application delivering the operator. */
+export interface OperatedEntryProps extends EntryProps {
   /**
-   * The MongoDB Community operator; the replica set is synced after it.
+   * The operator's application; the service is synced after it.
    * @default - installed by other means
    */
   readonly operator?: Ref<IApplication>;
 }
 
-/** A MongoDB replica set (MongoDB Community operator) in an application of its own. */
-export function mongodb(props: MongoDbEntryProps = {}): AppEntry<MongoDbCommunityOptions, MongoDbCommunity, 'mongodb'> {
+/** What an operated platform service's construct takes besides its options. */
+interface OperatedWiring {
+  readonly storage: IVolumeProvider;
+  readonly operator?: IApplication;
+}
+
+/**
+ * The entry of a platform service an operator runs: its construct in a chart of its own (Pod Security
+ * `baseline`: the operators' pods set no seccomp profile), with the environment's storage and the operator.
+ */
+function operatedEntry<O extends { readonly name?: string; readonly version?: string }, T, K extends string>(
+  kind: K, schema: z.ZodType, props: O & OperatedEntryProps, create: (chart: ApplicationChart, name: string, options: O, wiring: OperatedWiring, context: EntryContext<O>) => T,
+): AppEntry<O, T, K> {
   return defineEntry({
-    kind: 'mongodb',
-    schema: MongoDbCommunityOptionsSchema,
-    options: without(props, 'operator', 'enabled', 'namespace'),
+    kind,
+    schema,
+    options: without(props, 'operator', 'enabled', 'namespace') as unknown as O,
     enabled: props.enabled,
     namespace: props.namespace,
     build: (context) => {
       const o = context.options;
       const chart = context.chart({ version: o.version, podSecurity: 'baseline' });
-      const name = o.name ?? context.name;
-      const username = o.username ?? o.database ?? context.name;
-      const password = { secret: joinName(name, username.toLowerCase().replace(/_/g, '-'), 'password'), key: 'password' };
-      return new MongoDbCommunity(chart, name, {
-        ...o,
-        database: o.database ?? context.name,
-        storage: context.storage,
-        password,
-        operator: props.operator !== undefined ? context.resolve(props.operator) : undefined,
-      });
+      const operator = props.operator !== undefined ? context.resolve(props.operator) : undefined;
+      return create(chart, o.name ?? context.name, o, { storage: context.storage, operator }, context);
     },
+  });
+}
+
+/** A MongoDB entry. */
+export interface MongoDbEntryProps extends MongoDbCommunityOptions, OperatedEntryProps {
+  /**
+   * Generate the application user's password in the cluster from this generator (a `GeneratedSecret`
+   * `<name>-<username>-password`, key `password`).
+   * @default - the Secret `<name>-<username>-password` (key `password`) is created out of band
+   */
+  readonly passwordGenerator?: Ref<IPasswordGenerator & IConstruct>;
+}
+
+/** A MongoDB replica set (MongoDB Community operator) in an application of its own, its user's password generated in the cluster. */
+export function mongodb(props: MongoDbEntryProps = {}): AppEntry<MongoDbCommunityOptions, MongoDbCommunity, 'mongodb'> {
+  return operatedEntry<MongoDbCommunityOptions, MongoDbCommunity, 'mongodb'>('mongodb', MongoDbCommunityOptionsSchema, without(props, 'passwordGenerator'), (chart, name, o, wiring, context) => {
+    const username = o.username ?? o.database ?? context.name;
+    const secretName = joinName(name, username.toLowerCase().replace(/_/g, '-'), 'password');
+    let password = { secret: secretName, key: 'password' };
+    if (props.passwordGenerator !== undefined) {
+      const generator = context.resolve(props.passwordGenerator);
+      const secret = new GeneratedSecret(chart, 'Password', { name: secretName, generator });
+      recordDependency(secret, generator);
+      password = secret.password;
+    }
+    return new MongoDbCommunity(chart, name, { ...o, database: o.database ?? context.name, password, ...wiring });
   });
 }
 
 /** An Elasticsearch entry. */
-export interface ElasticsearchEntryProps extends ElasticsearchOptions, EntryProps {
-  /**
-   * The ECK operator; the cluster is synced after it.
-   * @default - installed by other means
-   */
-  readonly operator?: Ref<IApplication>;
-}
+export interface ElasticsearchEntryProps extends ElasticsearchOptions, OperatedEntryProps {}
 
 /** An Elasticsearch cluster (ECK) in an application of its own. */
 export function elasticsearch(props: ElasticsearchEntryProps = {}): AppEntry<ElasticsearchOptions, Elasticsearch, 'elasticsearch'> {
-  return defineEntry({
-    kind: 'elasticsearch',
-    schema: ElasticsearchOptionsSchema,
-    options: without(props, 'operator', 'enabled', 'namespace'),
-    enabled: props.enabled,
-    namespace: props.namespace,
-    build: (context) => {
-      const o = context.options;
-      const chart = context.chart({ version: o.version, podSecurity: 'baseline' });
-      return new Elasticsearch(chart, o.name ?? context.name, {
-        ...o,
-        storage: context.storage,
-        operator: props.operator !== undefined ? context.resolve(props.operator) : undefined,
-      });
-    },
-  });
+  return operatedEntry<ElasticsearchOptions, Elasticsearch, 'elasticsearch'>('elasticsearch', ElasticsearchOptionsSchema, props, (chart, name, o, wiring) => new Elasticsearch(chart, name, { ...o, ...wiring }));
 }
 
 /** What an environment or a catalog entry may set on a persistent Redis. */
@@ -260,6 +260,20 @@ export function kafkaService(kafka: Ref<IKafkaCluster>): Ref<IServiceBinding> {
   }));
 }
 
+/** A `rabbitmqCluster()` entry as a platform service: AMQP host and port, the operator's default-user Secret. */
+export function rabbitmqService(rabbitmq: Ref<IRabbitmqCluster>): Ref<IServiceBinding> {
+  return derivedRef(rabbitmq, `the AMQP endpoint of ${rabbitmq.description}`, (cluster: IRabbitmqCluster) => {
+    const { host, port, credentials } = cluster.connection;
+    return {
+      owner: cluster,
+      connection: {
+        type: 'rabbitmq', host, port,
+        username: { secret: credentials.secretName, key: credentials.usernameKey }, password: { secret: credentials.secretName, key: credentials.passwordKey },
+      },
+    };
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Services: rendered workloads or OCI Helm charts
 // ---------------------------------------------------------------------------------------------
@@ -340,6 +354,9 @@ export interface ServiceEntryProps<V extends object> extends ServiceOptions, Ent
   readonly deliverAs?: ChartDelivery<V>;
 }
 
+/** The settings a chart delivery passes to the chart's values function (`ChartWorkload`). */
+const CHART_SETTINGS: readonly string[] = ['name', 'runtime', 'replicas', 'port', 'resources', 'env', 'secretEnv', 'healthCheck', 'delivery', 'chart'];
+
 /** What a reference to a service resolves to: its workload, or its chart application. */
 export type ServiceResult = Microservice | ChartApplication<object>;
 
@@ -374,6 +391,16 @@ export function service<V extends object>(props: ServiceEntryProps<V>): AppEntry
         const delivery = props.deliverAs;
         if (delivery === undefined) {
           return context.fail(`sets delivery 'chart', but its catalog entry names no chart to deliver it as`, 'chart', 'add deliverAs: { chart, values } to the service entry, or keep delivery \'rendered\'');
+        }
+        // A setting the chart's values never see would be silently dropped: refuse it, naming where it was set.
+        const ignored = Object.keys(o).filter((key) => (o as Record<string, unknown>)[key] !== undefined && !CHART_SETTINGS.includes(key)).sort();
+        if (ignored.length > 0) {
+          throw new ConfigError(ignored.map((key) => ({
+            ...context.locate(key),
+            message: `is a setting of the rendered workload; with delivery 'chart' the chart's values are computed from ${CHART_SETTINGS.filter((k) => k !== 'delivery' && k !== 'chart').join(', ')} only`,
+            value: (o as Record<string, unknown>)[key],
+            fix: `remove it for this environment (or keep delivery 'rendered'), or express it in the chart's values function (deliverAs.values)`,
+          })), `application '${context.name}': settings a chart delivery would ignore`);
         }
         const image = context.ownImage();
         const preset = o.runtime !== undefined ? RUNTIME_PRESETS[o.runtime as Runtime] : undefined;

@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PlatformError } from '../../constructs/lib/errors';
+import { namingPath } from './io-errors';
 
 /** A file to write, relative to the output directory (POSIX separators). */
 export interface OutputFile {
@@ -92,7 +93,7 @@ function removeStale(genRoot: string, keep: string | undefined, id: string): voi
  * (Synchronous on purpose: through the thread pool the same 32,000 files took 2-8 s instead of 1-2 s, the
  * wake-ups between threads dominating.)
  */
-function writeAll(root: string, files: Iterable<OutputFile>, previous: string | undefined): { written: number; linked: number } {
+function writeAll(root: string, files: Iterable<OutputFile>, previous: string | undefined, current: { target: string }): { written: number; linked: number } {
   const dirs = new Set<string>();
   let canLink = previous !== undefined;
   let written = 0;
@@ -102,6 +103,7 @@ function writeAll(root: string, files: Iterable<OutputFile>, previous: string | 
       throw new PlatformError(`refusing to write '${file.path}' outside the output directory`);
     }
     const target = path.join(root, file.path);
+    current.target = target;
     const dir = path.dirname(target);
     if (!dirs.has(dir)) {
       fs.mkdirSync(dir, { recursive: true });
@@ -141,6 +143,10 @@ export class Generation {
   /** Begin a new generation next to the current one. */
   public static begin(outdir: string): Generation {
     const abs = path.resolve(outdir);
+    return namingPath('create the output directory', () => generationsDir(abs), () => Generation.start(abs));
+  }
+
+  private static start(abs: string): Generation {
     const genRoot = generationsDir(abs);
     fs.mkdirSync(genRoot, { recursive: true });
     const id = `${process.pid}-${Date.now().toString(36)}-${sequence++}`;
@@ -169,7 +175,8 @@ export class Generation {
 
   /** Write files (paths relative to the output directory) into the generation. */
   public write(files: Iterable<OutputFile>): void {
-    const { written, linked } = writeAll(this.root, files, this.previous);
+    const current = { target: this.root };
+    const { written, linked } = namingPath('write', () => current.target, () => writeAll(this.root, files, this.previous, current));
     this.stats.written += written;
     this.stats.linked += linked;
   }
@@ -178,6 +185,10 @@ export class Generation {
   public commit(): string {
     if (this.done) throw new Error('generation already committed or aborted');
     this.done = true;
+    return namingPath('replace', () => this.outdir, () => this.publish());
+  }
+
+  private publish(): string {
     const generation = path.join(this.genRoot, `gen-${this.id}`);
     fs.renameSync(this.root, generation);
     const link = path.join(this.genRoot, `link-${this.id}`);

@@ -16,6 +16,7 @@ import { SchemaRegistry } from './schema';
 import { celStats, type CelStats } from './cel';
 import { checkStructure } from './structure';
 import { checkBuiltin } from './builtin';
+import { checkAcrossEnvironments, checkCrossObjects, type DirectoryInfo } from './cross';
 
 export type { EnvironmentSummary, ExemptedFinding, Finding, Severity } from './findings';
 export { ValidationFailedError, ValidationReport } from './findings';
@@ -26,6 +27,7 @@ export type { CelStats } from './cel';
 export { METADATA_RULE } from './metadata';
 export { STRUCTURE_RULE } from './structure';
 export { BUILTIN_KINDS, BUILTIN_RULE } from './builtin';
+export { CROSS_RULES } from './cross';
 
 /** Rule id of problems with exemption annotations themselves. */
 export const EXEMPTION_RULE = 'policy/exemption';
@@ -72,6 +74,7 @@ function checkCluster(cluster: string, envs: readonly RenderedEnvironment[], ind
     context: {
       externalNamespaces: [...new Set(envs.flatMap((e) => e.context.externalNamespaces ?? []))],
       externalStorageClasses: [...new Set(envs.flatMap((e) => e.context.externalStorageClasses ?? []))],
+      externalServices: [...new Set(envs.flatMap((e) => e.context.externalServices ?? []))],
       renderedSource: first.context.renderedSource,
     },
     renderedSources: new Map(envs.flatMap((e) => (e.context.renderedSource !== undefined ? [[e.name, e.context.renderedSource] as const] : []))),
@@ -92,16 +95,21 @@ export function validateEnvironments(envs: readonly RenderedEnvironment[], optio
   const cel = celStats();
   const clusters = new Map<string, RenderedEnvironment[]>();
   for (const env of envs) clusters.set(env.cluster, [...(clusters.get(env.cluster) ?? []), env]);
+  const directories = new Map<string, DirectoryInfo>(envs.map((e) => [e.name, { stage: e.context.stage, externalServices: e.context.externalServices ?? [], externalNamespaces: e.context.externalNamespaces ?? [] }]));
+  const routes: ReturnType<typeof checkCrossObjects> = [];
+  const collected: { env: RenderedEnvironment; collector: FindingCollector }[] = [];
   for (const [cluster, members] of clusters) {
     const collectors = members.map((env) => new FindingCollector(env.name));
     const indexed = members.flatMap((env, i) => checkObjects(env, schemas, collectors[i] as FindingCollector, cel));
     checkCluster(cluster, members, indexed);
-    members.forEach((env, i) => {
-      const collector = collectors[i] as FindingCollector;
-      checked.set(env.name, env.applications.reduce((n, a) => n + a.objects.length, 0));
-      findings.push(...collector.findings);
-      exempted.push(...collector.exempted);
-    });
+    routes.push(...checkCrossObjects(indexed, directories));
+    members.forEach((env, i) => collected.push({ env, collector: collectors[i] as FindingCollector }));
+  }
+  checkAcrossEnvironments(routes, directories);
+  for (const { env, collector } of collected) {
+    checked.set(env.name, env.applications.reduce((n, a) => n + a.objects.length, 0));
+    findings.push(...collector.findings);
+    exempted.push(...collector.exempted);
   }
   return new ValidationReport(findings, checked, exempted, cel);
 }

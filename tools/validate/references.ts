@@ -52,7 +52,7 @@ export interface ReferenceContext {
   /** The directories of the rendered tree that land on this cluster (`dev`, `staging`, or the cluster's own). */
   readonly environments: readonly string[];
   /** Namespaces and StorageClasses the cluster provides, and where Argo CD reads each directory from. */
-  readonly context: Pick<PlatformContext, 'externalNamespaces' | 'externalStorageClasses' | 'renderedSource'>;
+  readonly context: Pick<PlatformContext, 'externalNamespaces' | 'externalStorageClasses' | 'externalServices' | 'renderedSource'>;
   /**
    * Where Argo CD reads each directory's rendered tree (`context.renderedSource` applies to directories not listed).
    * @default - `context.renderedSource` for every directory
@@ -285,7 +285,8 @@ export function checkReferences(env: ReferenceContext, objects: readonly Indexed
       if (vars.brokers !== undefined || vars.topics.length > 0) kafkaClients.push({ e, vars });
     }
   }
-  for (const { e, vars } of kafkaClients) checkKafkaClient(e, vars, kafkas, topics);
+  const externalServices = env.context.externalServices ?? [];
+  for (const { e, vars } of kafkaClients) checkKafkaClient(e, vars, kafkas, topics, externalServices);
   const defaultClass = checkStorageClasses(classUses, storageClasses, env.context.externalStorageClasses ?? []);
   checkStorage(claims, volumes, storageClasses, defaultClass);
 }
@@ -672,7 +673,7 @@ function resolveBrokers(e: Entry | undefined, list_: string, clientNamespace: st
     const kafka = cluster !== undefined ? kafkas.get(`${cluster}.${namespace}`) : undefined;
     if (kafka === undefined || match === null) {
       e?.report.error(R.kafkaBootstrap, path, `'${address}' is not the bootstrap address of a Kafka cluster rendered in this environment (rendered: ${describe(rendered.map((r) => `${r}:<listener port>`))})`, address,
-        'take the address from the KafkaPlatform construct (cluster.bootstrap.plain), or render the Kafka cluster it names');
+        `take the address from the KafkaPlatform construct (cluster.bootstrap.plain), render the Kafka cluster it names, or, for a Kafka outside the platform, declare it in the environment file: externalServices: ['${address}']`);
       continue;
     }
     const port = Number(match[2]);
@@ -686,8 +687,11 @@ function resolveBrokers(e: Entry | undefined, list_: string, clientNamespace: st
   return clusters;
 }
 
-function checkKafkaClient(e: Entry, vars: KafkaVars, kafkas: ReadonlyMap<string, { ports: readonly number[] }>, topics: ReadonlyMap<string, ReadonlySet<string>>): void {
+function checkKafkaClient(e: Entry, vars: KafkaVars, kafkas: ReadonlyMap<string, { ports: readonly number[] }>, topics: ReadonlyMap<string, ReadonlySet<string>>, externalServices: readonly string[]): void {
   let clusters: string[] | undefined;
+  // A Kafka outside the platform, declared once in the environment file (externalServices): its topics are its own.
+  const brokers = vars.brokers?.value ?? vars.inheritedBrokers;
+  if (brokers !== undefined && brokers.split(',').map((a) => a.trim()).filter((a) => a !== '').every((a) => externalServices.some((d) => d === a || d === a.replace(/:\d+$/, '')))) return;
   if (vars.brokers !== undefined) {
     clusters = resolveBrokers(e, vars.brokers.value, vars.namespace, vars.brokers.path, kafkas);
     if (clusters.length === 0) return; // already reported; topics cannot be checked against an unknown cluster

@@ -16,5 +16,7 @@ export const nonprod = defineCluster(base, {
   apps: {
     // Strimzi watches its own namespace only unless told otherwise (chart values watchNamespaces / watchAnyNamespace).
     'strimzi-operator': { values: { watchNamespaces: NONPROD_NAMESPACES } },
+    // The RabbitMQ Cluster Operator likewise (chart values clusterOperator.watchAllNamespaces / watchNamespaces).
+    'rabbitmq-operator': { values: { clusterOperator: { watchAllNamespaces: false, watchNamespaces: NONPROD_NAMESPACES } } },
   },
 });

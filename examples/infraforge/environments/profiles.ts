@@ -20,6 +20,7 @@ export const development: Profile = {
     'mongodb': { members: 1, storageSize: '2Gi', logsStorageSize: '1Gi' },
     'elasticsearch': { nodes: 1, storageSize: '2Gi' },
     'kafka': { nodePools: { mode: 'dual-role', nodes: 1 }, storageSize: '2Gi' },
+    'rabbitmq': { replicas: 1, storageSize: '1Gi', resources: { requests: { cpu: '100m', memory: '512Mi' }, limits: { cpu: '500m', memory: '1Gi' } } },
   },
 };
 
@@ -34,5 +35,6 @@ export const production: Profile = {
     'mongodb': { members: 3 },
     'elasticsearch': { nodes: 3 },
     'kafka': { nodePools: { mode: 'dual-role', nodes: 3 }, defaultReplicas: 3, minInsyncReplicas: 2 },
+    'rabbitmq': { replicas: 3 },
   },
 };

@@ -32,6 +32,7 @@ const CASES: readonly [string, TestOverrides][] = [
   ['a public CA certificate in env', { name: 'dev', stage: 'development', apps: { 'user-service': { env: { CA_CERT: '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----' } } } }],
   ['Helm values that reference an existing Secret', { name: 'prod', stage: 'production', storage: { ...TEST_STORAGE, nodes: ['a', 'b', 'c'] }, apps: { 'strimzi-operator': { values: { auth: { existingSecret: 'strimzi-auth', passwordKey: 'password' } } } } }],
   ['quantities written in a non-canonical form', { name: 'dev', stage: 'development', apps: { 'user-service': { resources: { requests: { cpu: '0.1', memory: '0.125Gi' }, limits: { cpu: '0.5', memory: '512Mi' } } } } }],
+  ['an external API and an external database declared once', { name: 'dev', stage: 'development', externalNamespaces: ['billing'], externalServices: ['billing-api.billing:8080', 'postgres://reports.db.example.com:5432'], workloadDefaults: { env: { BILLING_URL: 'http://billing-api.billing:8080', REPORTS_DB: 'postgres://reports.db.example.com:5432/reports' } } }],
   ['a management port for probes', { name: 'dev', stage: 'development', apps: { 'user-service': { healthCheck: { path: '/profiles/health', port: 9464 } } } }],
 ];
 
