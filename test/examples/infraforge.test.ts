@@ -132,6 +132,16 @@ describe('InfraForge on the nonprod cluster', () => {
     expect(new Set(volumes).size).toBe(volumes.length);
   });
 
+  test('one environment moves a service to a newer chart release first (apps.<name>.chart.version)', () => {
+    const early = defineEnvironment(base, {
+      ...development, name: 'qa', stage: 'development', cluster: nonprod, namespace: 'infraforge-qa',
+      defaults: { ...development.defaults, service: { delivery: 'chart' } }, apps: { 'order-service': { chart: { version: '1.0.1' } } },
+    });
+    const argo = objects(render([early]), 'qa', 'argocd');
+    expect(at(find(argo, 'Application', 'qa-order-service'), 'spec.source.targetRevision')).toBe('1.0.1');
+    expect(at(find(argo, 'Application', 'qa-user-service'), 'spec.source.targetRevision')).toBe('1.0.0');
+  });
+
   test('the environment profile, then the entry override, layer over the catalog entry', () => {
     // catalog: 5 replicas, 500m/512Mi requested; development profile: 1 replica; staging's override: 5 replicas again
     const replicas = (dir: string): unknown => at(find(objects(rendered, dir, 'notification-service'), 'Deployment', 'notification-service'), 'spec.replicas');
