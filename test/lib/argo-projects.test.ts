@@ -52,7 +52,7 @@ describe('validation refuses what the project check refuses', () => {
   }
 
   test('an ApplicationSet generating Applications into a namespace its project refuses is an error', () => {
-    const project = (findings: { rule: string; message: string }[]): string[] => findings.filter((f) => f.rule === 'ref/argocd-project').map((f) => f.message);
+    const project = (findings: readonly { rule: string; message: string }[]): string[] => findings.filter((f) => f.rule === 'ref/argocd-project').map((f) => f.message);
     // The set's template against the project (tools/validate/cross.ts), and the same check as the constructs run.
     expect(project(validateEnvironments(renderedWith('argocd')).errors)).toEqual(expect.arrayContaining([
       expect.stringMatching(/AppProject 'p' does not permit destination https:\/\/kubernetes.default.svc namespace 'argocd'/),
