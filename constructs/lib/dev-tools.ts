@@ -6,6 +6,7 @@
 import { Construct } from 'constructs';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { mapChildOptions } from './context';
+import { deepMerge } from './merge';
 import { dnsLabelSchema, resourcesOverrideSchema, z } from './options';
 import { Microservice, MicroserviceProps } from '../microservice';
 
@@ -41,7 +42,7 @@ export function devToolWorkload(scope: Construct, options: DevToolOptions, prese
   const workload = new Microservice(scope, 'Workload', {
     ...preset,
     name,
-    resources: { ...preset.resources, ...options.resources },
+    resources: deepMerge<NonNullable<DevToolOptions['resources']>>({ ...preset.resources }, options.resources),
     ...(writableRoot !== undefined ? { podAnnotations: { ...preset.podAnnotations, [WRITABLE_ROOT_ANNOTATION]: `${name ?? scope.node.id}: ${writableRoot.reason}` } } : {}),
   });
   if (writableRoot !== undefined) {
