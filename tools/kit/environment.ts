@@ -99,7 +99,8 @@ export const GitOpsSettingsSchema = z.strictObject({
    * `mode` decides) or `platform-and-apps`, ApplicationSets grouped per cluster under two roots: the root
    * `<cluster>-platform-root` syncs one ApplicationSet `<env>-platform` per environment (the applications its
    * others use), then the root `<cluster>-apps-root` one ApplicationSet `<env>-apps` per environment (the rest,
-   * and Helm chart Applications of that tier). Every environment on the cluster uses `mode: 'applicationset'`.
+   * and Helm chart Applications of that tier). The environments on the cluster are then in `mode: 'applicationset'`
+   * (setting another mode is an error).
    * See README, "ApplicationSets per cluster".
    * @default 'per-environment'
    */
@@ -566,7 +567,7 @@ function checkApplicationSets(problems: Problems, gitops: GitOpsSettings, file: 
     problems.add({ file, field: 'gitops.mode' }, 'argocd', {
       message: `is '${gitops.mode}', but cluster '${shared.name}' delivers its environments' directories by ApplicationSets (gitops.applicationSets: 'platform-and-apps' in ${shared.source})`,
       value: gitops.mode,
-      fix: "set gitops: { mode: 'applicationset' } in this environment (or the shared base), or remove applicationSets from the cluster",
+      fix: "remove gitops.mode (an environment on this cluster is in 'applicationset' mode), or remove applicationSets from the cluster",
     });
   }
 }
@@ -669,6 +670,8 @@ export function defineEnvironment<C extends Catalog, I extends ImageCatalog>(fro
     ? {
       ...gitopsOf(merged), argocdNamespace: shared.gitops.argocdNamespace, destinationServer: shared.gitops.destinationServer,
       ...(shared.gitops.applicationSets !== undefined ? { applicationSets: shared.gitops.applicationSets } : {}),
+      // The cluster's ApplicationSets deliver the directories: applicationset mode unless a file says otherwise (an error below).
+      ...(shared.gitops.applicationSets === 'platform-and-apps' && valueAt(merged, 'gitops', 'mode') === undefined ? { mode: 'applicationset' as const } : {}),
     }
     : gitopsOf(merged);
   const namespace = (merged.namespace as string | undefined) ?? platform.name;

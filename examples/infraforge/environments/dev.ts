@@ -10,6 +10,4 @@ export const dev = defineEnvironment(base, {
   stage: 'development',
   cluster: nonprod,
   namespace: 'infraforge-dev',
-  // Directories delivered by the cluster's ApplicationSets (nonprod.ts, gitops.applicationSets).
-  gitops: { mode: 'applicationset' },
 });

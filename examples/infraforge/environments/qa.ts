@@ -10,7 +10,5 @@ export const qa = defineEnvironment(base, {
   stage: 'development',
   cluster: nonprod,
   namespace: 'infraforge-qa',
-  // Directories delivered by the cluster's ApplicationSets (nonprod.ts, gitops.applicationSets).
-  gitops: { mode: 'applicationset' },
   defaults: { ...development.defaults, service: { delivery: 'chart' } },
 });

@@ -10,8 +10,6 @@ export const staging = defineEnvironment(base, {
   stage: 'staging',
   cluster: nonprod,
   namespace: 'infraforge-staging',
-  // Directories delivered by the cluster's ApplicationSets (nonprod.ts, gitops.applicationSets).
-  gitops: { mode: 'applicationset' },
   apps: {
     'notification-service': { replicas: 5, resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } } },
     'order-db': { size: '20Gi' },
