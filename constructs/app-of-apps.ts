@@ -262,7 +262,6 @@ export class AppOfApps extends Construct {
       new ArgoApplication(scope, `App-${sets !== undefined && scope !== this ? `${directory}-` : ''}${app.appName}`, {
         name: `${directory}-${app.appName}`,
         application: app.appName,
-        ...(scope !== this ? { environment: directory } : {}),
         project: props.project,
         namespace: props.argocdNamespace,
         source: app.helm

@@ -113,7 +113,9 @@ describe('InfraForge on the nonprod cluster', () => {
   test.each(SERVICES)('%s-service is delivered as the OCI microservice chart in qa, wired to its database, synced after it, cascading deletes', (name) => {
     // The chart Applications of the apps tier are synced by the cluster's apps root, in its directory.
     const application = find(objects(rendered, 'nonprod', 'apps-appsets'), 'Application', `qa-${name}-service`);
-    expect(application.metadata.labels).toEqual(expect.objectContaining({ environment: 'qa', application: `${name}-service` }));
+    // Labelled with the directory it is rendered in, like every object; its name and project are qa's.
+    expect(application.metadata.labels).toEqual(expect.objectContaining({ environment: 'nonprod', application: `${name}-service` }));
+    expect(at(application, 'spec.project')).toBe('infraforge-qa');
     expect(at(application, 'spec.source.repoURL')).toBe('oci://ghcr.io/nimbusprotch/microservice');
     expect(at(application, 'spec.source.path')).toBe('.');
     expect(at(application, 'spec.source.targetRevision')).toBe('1.0.0');
