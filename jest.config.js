@@ -12,4 +12,5 @@ module.exports = {
   // Many tests wait on child processes (synth, git): run as many files in parallel as there are cores
   // (jest's default leaves one core idle; on 2 cores that means one file at a time).
   maxWorkers: '100%',
+  setupFilesAfterEnv: ['<rootDir>/test/support/exit-code.ts'],
 };

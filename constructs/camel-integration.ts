@@ -68,16 +68,18 @@ export interface CamelIntegrationProps extends CamelIntegrationOptions {
    */
   readonly kafka?: { readonly cluster: IKafkaCluster; readonly topics: Readonly<Record<string, KafkaTopic>> };
   /**
-   * RabbitMQ cluster: `{{rabbitmq.addresses}}`, `{{rabbitmq.host}}`, `{{rabbitmq.port}}`, and a credentials Secret
-   * of the integration's namespace, mounted and read as properties `rabbitmq.username` and `rabbitmq.password`
-   * (the operator's `<cluster>-default-user` lives in the cluster's namespace, which pods elsewhere cannot mount).
+   * RabbitMQ cluster: `{{rabbitmq.addresses}}`, `{{rabbitmq.host}}`, `{{rabbitmq.port}}`, and `{{rabbitmq.username}}` /
+   * `{{rabbitmq.password}}` from the keys `username` and `password` of `credentialsSecret` (the keys of the operator's
+   * `<cluster>-default-user`), given to the container as `RABBITMQ_USERNAME` / `RABBITMQ_PASSWORD`, which Camel on
+   * Quarkus reads for those properties (MicroProfile Config's environment variable names). The Secret must be in the
+   * integration's namespace: the operator's own is only usable by an integration in the cluster's namespace.
    * @default - no RabbitMQ
    */
   readonly rabbitmq?: { readonly cluster: IRabbitmqCluster; readonly credentialsSecret?: string };
   /**
-   * The integration's Kafka user, required when the cluster authenticates clients (SCRAM-SHA-512): the SASL
-   * properties `camel.component.kafka.security-protocol`, `camel.component.kafka.sasl-mechanism` and `kafka.user`
-   * are derived from it.
+   * The integration's Kafka user, required when the cluster authenticates clients (SCRAM-SHA-512): the properties
+   * `camel.component.kafka.security-protocol` and `.sasl-mechanism`, and the JAAS configuration from the user's Secret
+   * (which must be in the integration's namespace: `reflectTo`) as `CAMEL_COMPONENT_KAFKA_SASL_JAAS_CONFIG`.
    * @default - none (the cluster must not require authentication)
    */
   readonly kafkaUser?: KafkaUser;
@@ -116,7 +118,8 @@ export class CamelIntegration extends Construct {
     const derived = new Map<string, string>();
     /** Placeholders a mounted Secret provides. */
     const provided = new Set<string>();
-    const mounts: string[] = [];
+    /** Environment variables of the integration container, from Secrets of its namespace. */
+    const env: { name: string; secret: string; key: string }[] = [];
     if (props.kafka !== undefined) {
       derived.set('kafka.bootstrap', props.kafka.cluster.bootstrap.plain);
       derived.set('kafka.bootstrap.tls', props.kafka.cluster.bootstrap.tls);
@@ -129,9 +132,13 @@ export class CamelIntegration extends Construct {
       if (props.kafka.cluster.authentication !== undefined) {
         check.check(props.kafkaUser !== undefined, 'kafkaUser', `Kafka cluster '${props.kafka.cluster.clusterName}' authenticates clients (${props.kafka.cluster.authentication}), and the integration has no Kafka user`, undefined, 'give the integration a KafkaUser granted its topics (kafkaUser)');
         if (props.kafkaUser !== undefined) {
+          const user = props.kafkaUser;
+          check.check(user.credentialsIn(namespace), 'kafkaUser', `the credentials of Kafka user '${user.userName}' are in namespace '${user.credentials.namespace}', which a pod in '${namespace}' cannot read`, user.reflectedTo,
+            `copy them here: new KafkaUser(..., { reflectTo: ['${namespace}'] }) (Reflector must run in the cluster)`);
           derived.set('camel.component.kafka.security-protocol', 'SASL_PLAINTEXT');
           derived.set('camel.component.kafka.sasl-mechanism', 'SCRAM-SHA-512');
-          derived.set('kafka.user', props.kafkaUser.userName);
+          derived.set('kafka.user', user.userName);
+          env.push({ name: 'CAMEL_COMPONENT_KAFKA_SASL_JAAS_CONFIG', secret: user.credentials.secretName, key: user.credentials.jaasConfigKey });
         }
       }
       recordDependency(this, props.kafka.cluster);
@@ -143,11 +150,9 @@ export class CamelIntegration extends Construct {
       derived.set('rabbitmq.host', rabbit.connection.host);
       derived.set('rabbitmq.port', String(rabbit.connection.port));
       if (secret !== undefined) {
-        // Camel K mounts the Secret and reads it as properties (docs configuration/runtime-config.adoc, "Configmap/Secret
-        // property references"): it holds rabbitmq.username and rabbitmq.password; their values never reach git.
         provided.add('rabbitmq.username');
         provided.add('rabbitmq.password');
-        mounts.push(`secret:${secret}`);
+        env.push({ name: 'RABBITMQ_USERNAME', secret, key: rabbit.connection.credentials.usernameKey }, { name: 'RABBITMQ_PASSWORD', secret, key: rabbit.connection.credentials.passwordKey });
       }
       recordDependency(this, rabbit);
     }
@@ -181,8 +186,18 @@ export class CamelIntegration extends Construct {
             limitMemory: resources.limits.memory,
           },
           camel: { properties: [...this.properties] },
-          ...(mounts.length > 0 ? { mount: { configs: mounts } } : {}),
         },
+        // The pod template's `integration` container is merged into the one running the route (pod trait docs).
+        ...(env.length > 0 ? {
+          template: {
+            spec: {
+              containers: [{
+                name: 'integration',
+                env: env.map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secret, key: e.key } } })),
+              }],
+            },
+          },
+        } : {}),
       },
     });
   }

@@ -3,10 +3,18 @@ import { Construct } from 'constructs';
 import * as cm from '../imports/cert-manager.io';
 import { recordDependency } from './lib/context';
 import { ComponentIdentity, componentLabels } from './lib/labels';
-import { dnsLabelSchema, hostSchema, uniqueList, z } from './lib/options';
+import { dnsSubdomainProblem } from './lib/names';
+import { dnsLabelSchema, refuse, uniqueList, z } from './lib/options';
 import { PropsValidator } from './lib/validation';
 import { reflectionAnnotations } from './reflector';
 import { ICertificateIssuer, issuerRef } from './self-signed-ca';
+
+/** A certificate host name: a DNS name, or a wildcard for one level of it (`*.127.0.0.1.nip.io`). */
+const certificateHostSchema = z.string().superRefine((value, ctx) => {
+  const host = value.startsWith('*.') ? value.slice(2) : value;
+  const problem = dnsSubdomainProblem(host) ?? (host.includes('.') ? undefined : 'must be a fully qualified name such as app.example.com');
+  if (problem) refuse(ctx, `is not a valid host name: ${problem}`, "use a lower-case DNS name such as 'temporal.127.0.0.1.nip.io' or a wildcard '*.127.0.0.1.nip.io'");
+});
 
 /** What an environment or a catalog entry may set on a `Certificate`. */
 export const CertificateOptionsSchema = z.strictObject({
@@ -21,7 +29,7 @@ export const CertificateOptionsSchema = z.strictObject({
    */
   secretName: dnsLabelSchema.optional(),
   /** Host names (subject alternative names), at least one. */
-  dnsNames: uniqueList(hostSchema, 'host name'),
+  dnsNames: uniqueList(certificateHostSchema, 'host name'),
   /**
    * Lifetime (a Go duration in hours).
    * @default '2160h' (90 days, cert-manager's default)

@@ -13,6 +13,9 @@ const ociRegistrySchema = withFix(
   "write it like 'ghcr.io/nimbusprotch' (Argo CD adds the oci:// scheme)",
 );
 
+/** An exact chart version (`1.0.0`); ranges are refused. */
+const chartVersionSchema = withFix(z.string().regex(/^v?\d+\.\d+\.\d+([-+][\w.-]+)?$/, { error: 'must pin an exact chart version (no ranges)' }), "use an exact version such as '1.0.0'");
+
 /** A Helm chart in an OCI registry, at an exact version. */
 export const OciChartSchema = z.strictObject({
   /** Registry and path holding the chart (`ghcr.io/nimbusprotch`), without the `oci://` scheme. */
@@ -20,7 +23,7 @@ export const OciChartSchema = z.strictObject({
   /** Chart name (`microservice`): the chart is `oci://<registry>/<name>`. */
   name: dnsLabelSchema,
   /** Exact chart version (`1.0.0`); ranges are refused. */
-  version: withFix(z.string().regex(/^v?\d+\.\d+\.\d+([-+][\w.-]+)?$/, { error: 'must pin an exact chart version (no ranges)' }), "use an exact version such as '1.0.0'"),
+  version: chartVersionSchema,
 });
 
 /** A Helm chart in an OCI registry, at an exact version. */
@@ -33,6 +36,12 @@ export const ChartApplicationOptionsSchema = z.strictObject({
    * @default - the chart's registry
    */
   registry: ociRegistrySchema.optional(),
+  /**
+   * Exact chart version, to move one environment to a newer release of the chart first (its values must still
+   * fit the interface the platform declares for the chart).
+   * @default - the chart definition's version
+   */
+  version: chartVersionSchema.optional(),
   /**
    * Helm release name.
    * @default - the application name
@@ -215,13 +224,14 @@ export class ChartApplication<V extends object> extends Construct implements IAp
     const blocks = props.chart.resources(props.values);
     values.check(blocks.length > 0, 'values', "the chart's values declare no container resources", undefined, "return the values' resources blocks from the chart definition's resources()");
     for (const { field, resources } of blocks) values.resources(`values.${field}`, resources);
-    values.throwIfInvalid(`${where.file ?? 'the platform'}: invalid values for ${what} (chart ${props.chart.chart.name} ${props.chart.chart.version})`);
+    const version = props.version ?? props.chart.chart.version;
+    values.throwIfInvalid(`${where.file ?? 'the platform'}: invalid values for ${what} (chart ${props.chart.chart.name} ${version})`);
 
     const registry = props.registry ?? props.chart.chart.registry;
     this.helm = {
       repoURL: `oci://${registry}/${props.chart.chart.name}`,
       chart: props.chart.chart.name,
-      version: props.chart.chart.version,
+      version,
       releaseName: props.releaseName ?? this.appName,
       values: props.values as Readonly<Record<string, unknown>>,
       // The values hold the images as the pods pull them (a registry mirror already applied).

@@ -62,6 +62,11 @@ export interface GeneratedSecretProps extends GeneratedSecretOptions {
    * @default - the chart's namespace
    */
   readonly namespace?: string;
+  /**
+   * Identity whose labels the ExternalSecret carries (the component the Secret belongs to, a database for one).
+   * @default - its own: `generated-secret`, instance the Secret's name
+   */
+  readonly identity?: ComponentIdentity;
 }
 
 /**
@@ -95,7 +100,7 @@ export class GeneratedSecret<L extends string = string> extends Construct {
 
     const what = `GeneratedSecret '${this.secretName}'`;
     const check = new PropsValidator(this, what);
-    check.props(GeneratedSecretOptionsSchema, props, ['generator', 'namespace'], what);
+    check.props(GeneratedSecretOptionsSchema, props, ['generator', 'namespace', 'identity'], what);
     check.dnsLabel('name', this.secretName, 'temporal-db-credentials');
     check.check(namespace !== undefined, 'namespace', 'the Secret needs a namespace', namespace, "give the application chart a namespace, or set 'namespace'");
     check.check(!(this.passwordKey in literals), `literals.${this.passwordKey}`, `'${this.passwordKey}' is the generated password's key`, this.passwordKey, 'remove it from literals, or set passwordKey to another key');
@@ -113,7 +118,7 @@ export class GeneratedSecret<L extends string = string> extends Construct {
     this.namespace = namespace as string;
     this.keys = [this.passwordKey, ...Object.keys(literals)];
     this.password = { secret: this.secretName, key: this.passwordKey };
-    this.identity = { name: 'generated-secret', instance: this.secretName, component: 'secrets' };
+    this.identity = props.identity ?? { name: 'generated-secret', instance: this.secretName, component: 'secrets' };
     const type = props.type ?? ('username' in literals && this.passwordKey === 'password' ? 'kubernetes.io/basic-auth' : 'Opaque');
     const data: Record<string, string> = { ...literals, [this.passwordKey]: `{{ .${GENERATED_PASSWORD_KEY} }}` };
 

@@ -47,8 +47,10 @@ export class KafkaUi extends Construct {
     const what = `KafkaUi '${props.name ?? id}'`;
     const check = new PropsValidator(this, what);
     check.props(KafkaUiOptionsSchema, props, ['image', 'kafka'], what);
-    check.throwIfInvalid();
     const listenerName = props.listener ?? 'plain';
+    check.check(props.kafka instanceof KafkaPlatform || listenerName === 'plain' || listenerName === 'tls', 'listener',
+      `cluster '${props.kafka.clusterName}' is known by its bootstrap addresses only (plain, tls)`, listenerName, "use 'plain' or 'tls'");
+    check.throwIfInvalid();
     const listener = props.kafka instanceof KafkaPlatform
       ? props.kafka.listener(listenerName)
       : { bootstrap: listenerName === 'tls' ? props.kafka.bootstrap.tls : props.kafka.bootstrap.plain, tls: listenerName === 'tls' };

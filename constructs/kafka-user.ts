@@ -6,6 +6,7 @@ import { recordDependency } from './lib/context';
 import { componentLabels } from './lib/labels';
 import { dnsLabelProblem } from './lib/names';
 import { PropsValidator } from './lib/validation';
+import { reflectionAnnotations } from './reflector';
 
 /** Props of `KafkaUser`. */
 export interface KafkaUserProps {
@@ -28,6 +29,12 @@ export interface KafkaUserProps {
    * @default - the user name
    */
   readonly consumerGroup?: string;
+  /**
+   * Namespaces the credentials Secret is copied into (by Reflector, through the Secret template's annotations), so
+   * clients outside the cluster's namespace can read it. Reflector must run in the cluster.
+   * @default [] (the Secret stays in the cluster's namespace)
+   */
+  readonly reflectTo?: readonly string[];
 }
 
 /** Where a KafkaUser's credentials are: the Secret the User Operator writes in the cluster's namespace. */
@@ -48,6 +55,8 @@ export interface KafkaUserCredentials {
 export class KafkaUser extends Construct {
   public readonly userName: string;
   public readonly credentials: KafkaUserCredentials;
+  /** Namespaces the credentials Secret is copied into. */
+  public readonly reflectedTo: readonly string[];
 
   public constructor(scope: Construct, id: string, props: KafkaUserProps) {
     super(scope, id);
@@ -55,6 +64,7 @@ export class KafkaUser extends Construct {
     const consumes = props.consumes ?? [];
     const produces = props.produces ?? [];
     const group = props.consumerGroup ?? props.userName;
+    this.reflectedTo = [...new Set(props.reflectTo ?? [])].filter((ns) => ns !== props.cluster.namespace).sort();
     const check = new PropsValidator(this, `KafkaUser '${props.userName}'`);
     const nameProblem = dnsLabelProblem(props.userName);
     if (nameProblem) check.add('userName', `'userName' ${nameProblem}`, props.userName, "use a lower-case name such as 'kafka-rabbitmq-bridge'");
@@ -91,8 +101,14 @@ export class KafkaUser extends Construct {
       spec: {
         authentication: { type: strimzi.KafkaUserSpecAuthenticationType.SCRAM_HYPHEN_SHA_HYPHEN_512 },
         authorization: { type: strimzi.KafkaUserSpecAuthorizationType.SIMPLE, acls },
+        ...(this.reflectedTo.length > 0 ? { template: { secret: { metadata: { annotations: reflectionAnnotations(this.reflectedTo) } } } } : {}),
       },
     });
     this.credentials = { namespace: props.cluster.namespace, secretName: this.userName, passwordKey: 'password', jaasConfigKey: 'sasl.jaas.config' };
+  }
+
+  /** True when the credentials Secret exists in `namespace` (the cluster's, or one it is copied into). */
+  public credentialsIn(namespace: string): boolean {
+    return namespace === this.credentials.namespace || this.reflectedTo.includes(namespace);
   }
 }

@@ -1,6 +1,5 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as eso from '../imports/external-secrets.io';
 import * as generators from '../imports/generators.external-secrets.io';
 import * as cnpg from '../imports/postgresql.cnpg.io';
 import { contextOf, IApplication, recordDependency } from './lib/context';
@@ -15,7 +14,8 @@ import { Connections } from './lib/connections';
 import { dnsLabelSchema, intSchema, quantitySchema, resourcesOverrideSchema, withFix, z } from './lib/options';
 import { PropsValidator } from './lib/validation';
 import { renderPodTemplate, renderService } from './lib/workload';
-import { CONFIRM_DELETION, requireConfirmedDeletion, SYNC_OPTIONS_ANNOTATION } from './lib/retention';
+import { requireConfirmedDeletion } from './lib/retention';
+import { GeneratedSecret } from './generated-secret';
 import { IVolumeProvider } from './volume-provider';
 
 /** How PostgreSQL runs: a single-instance StatefulSet, or a CloudNativePG `Cluster`. */
@@ -258,36 +258,13 @@ export class PostgresDatabase extends Construct {
       // No symbols: the password must survive being embedded in connection strings unescaped.
       spec: { length: 32, digits: 8, symbols: 0, noUpper: false, allowRepeat: true },
     });
-    new eso.ExternalSecret(this, 'Credentials', {
-      metadata: {
-        name: secretName,
-        labels: componentLabels(this.identity),
-        // The generated password exists only in the cluster: deleting it (and so regenerating a password the
-        // retained data directory does not know) waits for a person's confirmation.
-        annotations: { [SYNC_OPTIONS_ANNOTATION]: CONFIRM_DELETION },
-      },
-      spec: {
-        refreshPolicy: eso.ExternalSecretSpecRefreshPolicy.CREATED_ONCE,
-        dataFrom: [{
-          sourceRef: {
-            generatorRef: {
-              apiVersion: 'generators.external-secrets.io/v1alpha1',
-              kind: eso.ExternalSecretSpecDataFromSourceRefGeneratorRefKind.PASSWORD,
-              name: generatorName,
-            },
-          },
-        }],
-        target: {
-          name: secretName,
-          creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER,
-          deletionPolicy: eso.ExternalSecretSpecTargetDeletionPolicy.RETAIN,
-          template: {
-            engineVersion: eso.ExternalSecretSpecTargetTemplateEngineVersion.V2,
-            type: 'kubernetes.io/basic-auth',
-            data: { username: this.username, password: '{{ .password }}' },
-          },
-        },
-      },
+    // The generated password exists only in the cluster: deleting it (and so regenerating a password the retained
+    // data directory does not know) waits for a person's confirmation (GeneratedSecret does so).
+    new GeneratedSecret(this, 'Credentials', {
+      name: secretName,
+      generator: { generatorApiVersion: 'generators.external-secrets.io/v1alpha1', generatorKind: 'Password', generatorName, generatorNamespace: this.namespace },
+      literals: { username: this.username },
+      identity: this.identity,
     });
   }
 

@@ -155,7 +155,7 @@ describe('defineEnvironment', () => {
     test('wrong types (tsx runs without type checks)', () => {
       const overrides = { name: 'dev', stage: 'development', apps: { 'user-service': { replicas: '3' }, 'kafka': { metrics: 'yes' } } } as unknown as Overrides;
       expect(problemsOf(overrides)).toEqual([
-        'environments/dev.ts | kafka | apps.kafka.metrics | must be true or false',
+        "environments/dev.ts | kafka | apps.kafka.metrics | must be true or false, or { exporter: 'jmx-prometheus' }",
         'environments/dev.ts | user-service | apps.user-service.replicas | must be a number',
       ]);
     });

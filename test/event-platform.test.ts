@@ -78,6 +78,18 @@ describe('event platform', () => {
     expect(validateEnvironments([prod]).errors.map((f) => `${f.kind}/${f.name} ${f.rule}: ${f.message}`)).toEqual([]);
   });
 
+  test('tenant defaults apply to every user, a user\'s own settings win key by key', () => {
+    const env = defineEnvironment(base, {
+      name: 'dev', stage: 'development', source: 'examples/event-platform/environments/dev.ts',
+      storage: { mode: 'dynamic', storageClassName: 'standard' },
+      apps: { kafka: { nodePools: { mode: 'dual-role', nodes: 3 } }, tenants: { defaults: { quota: { requests: { cpu: '6' }, pods: 30 } }, users: { bob: { quota: { requests: { memory: '12Gi' } } } } } },
+    });
+    const tenants = objects(render([env])[0] as RenderedEnvironment, 'tenants');
+    const hard = (ns: string): unknown => at(tenants.find((o) => o.kind === 'ResourceQuota' && o.metadata.namespace === ns), 'spec.hard');
+    expect(hard('user-alice')).toEqual(expect.objectContaining({ 'requests.cpu': '6', 'requests.memory': '8Gi', 'pods': 30 }));
+    expect(hard('user-bob')).toEqual(expect.objectContaining({ 'requests.cpu': '6', 'requests.memory': '12Gi', 'pods': 30 }));
+  });
+
   describe('the rendered network policies admit exactly the declared traffic', () => {
     const policies = new NetworkPolicies(objects(plain));
     const alice = { namespace: 'user-alice', labels: { 'app.kubernetes.io/name': 'worker' } };
@@ -140,6 +152,12 @@ describe('event platform', () => {
     expect(at(users.find((u) => u.metadata.name === 'http-webhook'), 'spec.authorization.acls')).toEqual([{ resource: { type: 'topic', name: 'events', patternType: 'literal' }, operations: ['Write', 'Describe'] }]);
     const webhook = findObject(objects(env, 'camel-integrations'), 'Integration', 'http-webhook');
     expect(at(webhook, 'spec.traits.camel.properties')).toEqual(expect.arrayContaining(['camel.component.kafka.sasl-mechanism=SCRAM-SHA-512', 'camel.component.kafka.security-protocol=SASL_PLAINTEXT', 'kafka.user=http-webhook']));
+    // The User Operator's Secret is copied next to the integrations by Reflector, run (only) because it is used.
+    expect(at(users[0], 'spec.template.secret.metadata.annotations')).toEqual(expect.objectContaining({ 'reflector.v1.k8s.emberstack.com/reflection-auto-namespaces': 'camelk' }));
+    const argo = objects(env, 'argocd').filter((o) => o.kind === 'Application').map((o) => o.metadata.name);
+    expect(argo).toContain('dev-reflector');
+    expect(validateEnvironments([env]).errors.map((f) => `${f.kind}/${f.name} ${f.rule}: ${f.message}`)).toEqual([]);
+    expect(objects(plain, 'argocd').map((o) => o.metadata.name)).not.toContain('dev-reflector');
     // Without authentication (the examples' environments) no user is rendered.
     expect(objects(plain).filter((o) => o.kind === 'KafkaUser')).toEqual([]);
   });

@@ -1,11 +1,12 @@
 /**
- * What the developer tools (Kafka UI, Maildev, MinIO, the TCP proxy, Temporal) share: a few options an
- * environment may set, and one `Microservice` built from the tool's preset (image, ports, probes, user), so each
- * tool gets the platform's labels, restricted pods, NetworkPolicy hooks and a Service.
+ * What the developer tools (Kafka UI, Maildev, MinIO, the TCP proxy, Temporal, Drizzle Gateway) share: a few
+ * options an environment may set, and one `Microservice` built from the tool's preset (image, ports, probes, user,
+ * a single replica), so each tool gets the platform's labels, restricted pods, NetworkPolicy hooks and a Service.
  */
 import { Construct } from 'constructs';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { mapChildOptions } from './context';
+import { deepMerge } from './merge';
 import { dnsLabelSchema, resourcesOverrideSchema, z } from './options';
 import { Microservice, MicroserviceProps } from '../microservice';
 
@@ -39,9 +40,12 @@ export function devToolWorkload(scope: Construct, options: DevToolOptions, prese
   mapChildOptions(scope, 'Workload', '');
   const name = options.name ?? preset.name;
   const workload = new Microservice(scope, 'Workload', {
+    // One instance: the tools keep state in their pod or volume (a second Maildev would hold half the mail, a
+    // second MinIO a store of its own, a second auto-setup Temporal would race on the schema).
+    replicas: 1,
     ...preset,
     name,
-    resources: { ...preset.resources, ...options.resources },
+    resources: deepMerge<NonNullable<DevToolOptions['resources']>>({ ...preset.resources }, options.resources),
     ...(writableRoot !== undefined ? { podAnnotations: { ...preset.podAnnotations, [WRITABLE_ROOT_ANNOTATION]: `${name ?? scope.node.id}: ${writableRoot.reason}` } } : {}),
   });
   if (writableRoot !== undefined) {

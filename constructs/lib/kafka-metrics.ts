@@ -47,7 +47,7 @@ export const JmxExporterRuleSchema = z.strictObject({
 export type JmxExporterRule = z.infer<typeof JmxExporterRuleSchema>;
 
 /** How a Kafka cluster exposes Prometheus metrics. */
-export const KafkaMetricsSchema = z.union([
+export const KafkaMetricsSchema = withFix(z.union([
   z.boolean(),
   z.strictObject({
     /** The JMX Prometheus exporter on each Kafka node (port 9404 of the pods). */
@@ -58,7 +58,7 @@ export const KafkaMetricsSchema = z.union([
      */
     rules: z.array(JmxExporterRuleSchema).min(1, { error: 'must list at least one rule (leave it out for the defaults)' }).optional(),
   }),
-]);
+], { error: "must be true or false, or { exporter: 'jmx-prometheus' }" }), "use true (the Strimzi metrics reporter), false, or { exporter: 'jmx-prometheus', rules? }");
 
 /** How a Kafka cluster exposes Prometheus metrics: `true` (Strimzi metrics reporter) or the JMX exporter with rules. */
 export type KafkaMetrics = z.infer<typeof KafkaMetricsSchema>;

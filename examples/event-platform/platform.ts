@@ -6,9 +6,9 @@
  * The tenants are listed in the environment files: adding one is one line there.
  */
 import * as path from 'node:path';
-import { CRD_AND_RBAC } from '../../constructs';
+import { CRD_AND_RBAC, HelmApplicationOptionsSchema, Reflector } from '../../constructs';
 import {
-  backstage, camelIntegrations, defineImages, definePlatform, helmChart, kafkaPlatform, rabbitmqCluster, strimziOperator, tenants,
+  backstage, camelIntegrations, defineEntry, defineImages, definePlatform, helmChart, kafkaPlatform, rabbitmqCluster, strimziOperator, tenants,
 } from '../../tools/kit';
 
 /** Third-party images, at full versions. */
@@ -59,6 +59,19 @@ const camelK = helmChart({
 });
 
 /**
+ * Reflector in `operators`: copies each integration's KafkaUser Secret from `kafka` to `camelk`. Run only where
+ * something uses it (environments that turn Kafka authentication on).
+ */
+const reflector = defineEntry({
+  kind: 'reflector',
+  scope: 'cluster',
+  schema: HelmApplicationOptionsSchema,
+  options: {},
+  enabled: 'when-used',
+  build: (context) => new Reflector(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate, namespace: 'operators' }),
+});
+
+/**
  * The event bus: `event-cluster` (KRaft: 3 controllers and 3 brokers of 10Gi), the seed's three topics and the JMX
  * Prometheus exporter (default rules, rendered into the ConfigMap `event-cluster-kafka-metrics`). An environment may
  * set `authentication: 'scram-sha-512'`: each integration below then gets the KafkaUser it asks for.
@@ -99,6 +112,7 @@ const integrations = camelIntegrations({
   operator: camelK,
   kafka,
   rabbitmq,
+  secretReflector: reflector,
   integrations: {
     'event-sourcing': {
       source: route('event-sourcing.yaml'),
@@ -149,6 +163,7 @@ export const eventPlatform = definePlatform({
     'strimzi-operator': strimzi,
     'rabbitmq-operator': rabbitmqOperator,
     'camel-k-operator': camelK,
+    'reflector': reflector,
     'kafka': kafka,
     'rabbitmq': rabbitmq,
     'camel-integrations': integrations,

@@ -7,7 +7,7 @@
  */
 import { existingGateway } from '../../constructs';
 import {
-  certificates, certManager, cloudnativePgOperator, defineImages, definePlatform, externalSecretsOperator, kafkaPlatform, kafkaUi, maildev, minio, passwordGenerator, reflector,
+  certificates, certManager, cloudnativePgOperator, drizzleGateway, defineImages, definePlatform, externalSecretsOperator, kafkaPlatform, kafkaUi, maildev, minio, passwordGenerator, reflector,
   selfSignedCa, sharedPostgres, strimziOperator, tcpProxy, temporalServer, temporalUi,
 } from '../../tools/kit';
 
@@ -66,6 +66,9 @@ const ui = kafkaUi({ image: { repository: 'ghcr.io/kafbat/kafka-ui', tag: 'v1.5.
 const mail = maildev({ image: { repository: 'maildev/maildev', tag: '2.2.1' }, namespace: 'maildev', route: { gateway, hostnames: ['maildev.127.0.0.1.nip.io'] } });
 const objects = minio({ image: { repository: 'quay.io/minio/minio', tag: 'RELEASE.2025-09-07T16-13-09Z' }, namespace: 'minio', passwordGenerator: passwords, route: { gateway, hostnames: ['minio.127.0.0.1.nip.io'], port: 'console' } });
 
+/** The seed's database UI; its master password is generated, its store on the environment's storage. */
+const drizzle = drizzleGateway({ image: { repository: 'ghcr.io/drizzle-team/gateway', tag: '1.6.2' }, namespace: SERVICES, passwordGenerator: passwords, route: { gateway, hostnames: ['drizzle.127.0.0.1.nip.io'] } });
+
 // ---- Services ----------------------------------------------------------------------------------
 /** The auth service runs on the developer's host: a socat proxy forwards to it. */
 const auth = tcpProxy({
@@ -114,6 +117,7 @@ export const monorepo = definePlatform({
     'kafka-ui': ui,
     'maildev': mail,
     'minio': objects,
+    'drizzle-gateway': drizzle,
     'auth': auth,
     'temporal': temporal,
     'temporal-ui': temporalWeb,

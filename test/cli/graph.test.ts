@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import { examplePlatforms } from '../../tools/cli/platforms';
 import { graphCommand } from '../../tools/cli/graph';
 import { CommandIO } from '../../tools/cli/run';
-import type { EnvironmentGraph } from '../../tools/graph';
+import { build } from '../../main';
+import { EnvironmentGraph, environmentGraph, toMermaid } from '../../tools/graph';
+import type { RenderedEnvironment } from '../../tools/synth/render';
 import { copyProject, removeTempDirs, runTsx } from '../support/project';
 import { platforms, renderPlatform } from '../helpers';
 
@@ -98,6 +100,20 @@ describe('graph command usage errors (in process)', () => {
     expect(await graphCommand(argv, io)).toBe(2);
     process.exitCode = undefined; // runCommand sets it for the process; this one is jest's
     expect(io.text()).toContain(message);
+  });
+
+  test('--print mermaid --env prod prints the Mermaid of prod only', async () => {
+    const io = capture();
+    expect(await graphCommand(['--print', 'mermaid', '--env', 'prod'], io, build)).toBe(0);
+    const prod = renderPlatform(platforms()[0] as Parameters<typeof renderPlatform>[0]).find((e) => e.name === 'prod') as RenderedEnvironment;
+    expect(`${io.text()}\n`).toBe(toMermaid(environmentGraph(prod)));
+  });
+
+  test('a directory the build does not render is named with the ones it does', async () => {
+    const io = capture();
+    expect(await graphCommand(['--env', 'qa'], io, build)).toBe(2);
+    process.exitCode = undefined;
+    expect(io.text()).toContain("unknown environment 'qa': platform 'reference' renders 'dev', 'staging', 'prod'.");
   });
 
   test('--help prints the usage and exits 0', async () => {

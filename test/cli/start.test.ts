@@ -13,7 +13,11 @@ import { mapPosition } from '../../tools/cli/stack';
 import { copyProject, editFile, isolatedEnv, readTree, removeTempDirs, START, tempDir } from '../support/project';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const start = require('../../tools/cli/start.cjs') as { platformOf: (args: readonly string[], root?: string) => string | null };
+const start = require('../../tools/cli/start.cjs') as {
+  platformOf: (args: readonly string[], root?: string) => string | null;
+  bundleId: (entry: string, platform: string | null, root?: string) => string;
+  CACHE_DIR: string;
+};
 
 const run = promisify(execFile);
 
@@ -107,6 +111,25 @@ describe('a platform edited between runs (examples/starter in a copy of the proj
     } finally {
       fs.writeFileSync(path.join(project, file), original);
     }
+  }, 120000);
+
+  test('a damaged code cache entry is rejected and rewritten, the command still runs', async () => {
+    // GIVEN a current bundle and its V8 code cache entry
+    expect((await synth(out('8'))).code).toBe(0);
+    const id = start.bundleId(path.join(project, 'tools/cli/synth.ts'), path.join('examples', 'starter'), project);
+    const manifest = JSON.parse(fs.readFileSync(path.join(start.CACHE_DIR, `${id}.json`), 'utf8')) as { bundle: string };
+    const codeDir = path.join(path.dirname(start.CACHE_DIR), 'code');
+    const entry = fs.readdirSync(codeDir).find((f) => f.startsWith(`${path.basename(manifest.bundle)}.`));
+    expect(entry).toBeDefined();
+    // WHEN the entry is damaged
+    const file = path.join(codeDir, entry as string);
+    fs.writeFileSync(file, 'not V8 code');
+    const result = await synth(out('9'));
+    // THEN the run succeeds with the same output and the entry holds compiled code again
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^start: reused the bundle/m);
+    expect(readTree(out('9'))).toEqual(readTree(out('8')));
+    expect(fs.statSync(file).size).toBeGreaterThan(1000);
   }, 120000);
 });
 

@@ -44,7 +44,14 @@ describe('CamelIntegration', () => {
       'rabbitmq.port=5672',
       'topic.events=events',
     ]);
-    expect(at(cr, 'spec.traits.mount')).toEqual({ configs: ['secret:rabbitmq-credentials'] });
+    // The credentials reach the route as RABBITMQ_USERNAME / RABBITMQ_PASSWORD from the Secret's keys (no values).
+    expect(at(cr, 'spec.template.spec.containers')).toEqual([{
+      name: 'integration',
+      env: [
+        { name: 'RABBITMQ_USERNAME', valueFrom: { secretKeyRef: { name: 'rabbitmq-credentials', key: 'username' } } },
+        { name: 'RABBITMQ_PASSWORD', valueFrom: { secretKeyRef: { name: 'rabbitmq-credentials', key: 'password' } } },
+      ],
+    }]);
     expect(integration.namespace).toBe('user-alice');
     // Synced after the clusters it uses.
     expect(chart.dependencies).toEqual([kafkaChart, rabbitChart]);
@@ -92,9 +99,15 @@ describe('CamelIntegration', () => {
       const inline = { inline: '- from:\n    uri: "kafka:{{topic.events}}?brokers={{kafka.bootstrap}}"\n', name: 'r.yaml' };
       expect(() => new CamelIntegration(chart, 'a', { name: 'a', source: inline, platform, kafka: { cluster: kafka, topics: { events } } }))
         .toThrow(/Kafka cluster 'event-cluster' authenticates clients \(scram-sha-512\), and the integration has no Kafka user/);
-      const kafkaUser = new KafkaUser(kafkaChart, 'user', { cluster: kafka, userName: 'b', consumes: [events] });
+      // A user whose Secret stays in the cluster's namespace cannot serve a pod elsewhere.
+      const unreachable = new KafkaUser(kafkaChart, 'unreachable', { cluster: kafka, userName: 'c', consumes: [events] });
+      expect(() => new CamelIntegration(chart, 'c', { name: 'c', source: inline, platform, kafka: { cluster: kafka, topics: { events } }, kafkaUser: unreachable }))
+        .toThrow(/the credentials of Kafka user 'c' are in namespace 'kafka', which a pod in 'user-alice' cannot read.*reflectTo: \['user-alice'\]/s);
+      const kafkaUser = new KafkaUser(kafkaChart, 'user', { cluster: kafka, userName: 'b', consumes: [events], reflectTo: ['user-alice'] });
       const integration = new CamelIntegration(chart, 'b', { name: 'b', source: inline, platform, kafka: { cluster: kafka, topics: { events } }, kafkaUser });
       expect(integration.properties).toEqual(expect.arrayContaining(['camel.component.kafka.sasl-mechanism=SCRAM-SHA-512', 'camel.component.kafka.security-protocol=SASL_PLAINTEXT', 'kafka.user=b']));
+      const cr = findObject(synth(chart), 'Integration', 'b');
+      expect(at(cr, 'spec.template.spec.containers.0.env')).toEqual([{ name: 'CAMEL_COMPONENT_KAFKA_SASL_JAAS_CONFIG', valueFrom: { secretKeyRef: { name: 'b', key: 'sasl.jaas.config' } } }]);
     });
 
     const cases: [string, Partial<CamelIntegrationProps>, RegExp][] = [

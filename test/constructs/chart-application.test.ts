@@ -86,10 +86,12 @@ describe('ChartApplication', () => {
     expect(findObject(objects, 'Application', 'dev-api').metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('1');
   });
 
-  test('takes the registry and release name from its options (an air-gapped mirror)', () => {
-    const app = new ChartApplication(new App(), 'api', { context: contextFor('development'), chart, namespace: 'shop', values, registry: 'registry.internal:5000/charts', releaseName: 'api-v2' });
+  test('takes the registry, version and release name from its options (an air-gapped mirror, a newer chart first)', () => {
+    const app = new ChartApplication(new App(), 'api', { context: contextFor('development'), chart, namespace: 'shop', values, registry: 'registry.internal:5000/charts', releaseName: 'api-v2', version: '1.0.1' });
     expect(app.helm.repoURL).toBe('oci://registry.internal:5000/charts/service');
     expect(app.helm.releaseName).toBe('api-v2');
+    expect(app.helm.version).toBe('1.0.1');
+    expect(() => new ChartApplication(new App(), 'api', { context: contextFor('development'), chart, namespace: 'shop', values, version: '1.x' })).toThrow(/'version' must pin an exact chart version \(no ranges\)/);
   });
 
   test('refuses a secret literal in the values: a key named like a secret, an env entry, credentials in a URL', () => {

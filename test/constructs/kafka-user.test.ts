@@ -62,6 +62,18 @@ describe('KafkaUser', () => {
     expect(user.credentials).toEqual({ namespace: 'kafka', secretName: 'kafka-rabbitmq-bridge', passwordKey: 'password', jaasConfigKey: 'sasl.jaas.config' });
   });
 
+  test('reflectTo annotates the Secret template so Reflector copies the credentials next to the client', () => {
+    const { chart, kafka } = cluster();
+    const user = new KafkaUser(chart, 'bridge', { cluster: kafka, userName: 'bridge', produces: [kafka.topic('events')], reflectTo: ['camelk', 'kafka'] });
+    expect(at(findObject(synth(chart), 'KafkaUser'), 'spec.template.secret.metadata.annotations')).toEqual({
+      'reflector.v1.k8s.emberstack.com/reflection-allowed': 'true',
+      'reflector.v1.k8s.emberstack.com/reflection-allowed-namespaces': 'camelk',
+      'reflector.v1.k8s.emberstack.com/reflection-auto-enabled': 'true',
+      'reflector.v1.k8s.emberstack.com/reflection-auto-namespaces': 'camelk',
+    });
+    expect([user.credentialsIn('camelk'), user.credentialsIn('kafka'), user.credentialsIn('user-bob')]).toEqual([true, true, false]);
+  });
+
   test('a producer-only user gets no group ACL', () => {
     const { chart, kafka } = cluster();
     new KafkaUser(chart, 'webhook', { cluster: kafka, userName: 'http-webhook', produces: [kafka.topic('events')] });

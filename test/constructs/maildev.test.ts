@@ -17,3 +17,11 @@ describe('Maildev', () => {
     expect(() => new Maildev(applicationChart().chart, 'm', { image: { repository: 'maildev/maildev', tag: '2.2.1' }, resource: {} } as never)).toThrow(/rename it to 'resources'/);
   });
 });
+
+describe('Maildev resources', () => {
+  test('an override of one limit keeps the tool\'s other defaults', () => {
+    const { chart } = applicationChart('maildev', { namespace: 'maildev' });
+    new Maildev(chart, 'maildev', { image: { repository: 'maildev/maildev', tag: '2.2.1' }, resources: { limits: { memory: '512Mi' } } });
+    expect(at(findObject(synth(chart), 'Deployment', 'maildev'), 'spec.template.spec.containers.0.resources')).toEqual({ requests: { cpu: '25m', memory: '64Mi' }, limits: { cpu: '250m', memory: '512Mi' } });
+  });
+});

@@ -73,6 +73,7 @@ test('an image bump in one environment is one small change', () => {
   // The changed application is linked to its section and highlighted in the head revision's graph (tools/graph).
   expect(md).toContain('### Changed applications\n\n- **dev**: [identity-service](#devidentity-service)\n');
   expect(md).toContain('### dev/identity-service\n');
+  expect(md.indexOf('No risky changes')).toBeLessThan(md.indexOf('### Changed applications'));
   expect(md).toMatch(/```mermaid\nflowchart TB\n[\s\S]*\n {2}class n\d+ changed\n/);
 });
 

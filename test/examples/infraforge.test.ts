@@ -59,7 +59,9 @@ describe('InfraForge on the nonprod cluster', () => {
       'nonprod-rabbitmq-operator=rabbitmq-cluster-operator@0.6.5',
       'nonprod-strimzi-operator=strimzi-kafka-operator@1.2.0',
     ]);
-    expect(at(find(objects(rendered, 'nonprod'), 'Application', 'nonprod-strimzi-operator'), 'spec.source.helm.valuesObject.watchNamespaces')).toEqual(['infraforge-dev', 'infraforge-qa', 'infraforge-staging']);
+    // The operators watch every namespace: the environments' namespaces exist only after the operators sync.
+    expect(at(find(objects(rendered, 'nonprod'), 'Application', 'nonprod-strimzi-operator'), 'spec.source.helm.valuesObject.watchAnyNamespace')).toBe(true);
+    expect(at(find(objects(rendered, 'nonprod'), 'Application', 'nonprod-rabbitmq-operator'), 'spec.source.helm.valuesObject.clusterOperator.watchAllNamespaces')).toBe(true);
   });
 
   test('every directory validates with 0 errors, checked together as one cluster', () => {
@@ -130,6 +132,16 @@ describe('InfraForge on the nonprod cluster', () => {
       'infraforge-staging-product-db-2', 'infraforge-staging-data-volume-mongodb-2', 'infraforge-staging-elasticsearch-data-search-es-default-2',
     ]));
     expect(new Set(volumes).size).toBe(volumes.length);
+  });
+
+  test('one environment moves a service to a newer chart release first (apps.<name>.chart.version)', () => {
+    const early = defineEnvironment(base, {
+      ...development, name: 'qa', stage: 'development', cluster: nonprod, namespace: 'infraforge-qa',
+      defaults: { ...development.defaults, service: { delivery: 'chart' } }, apps: { 'order-service': { chart: { version: '1.0.1' } } },
+    });
+    const argo = objects(render([early]), 'qa', 'argocd');
+    expect(at(find(argo, 'Application', 'qa-order-service'), 'spec.source.targetRevision')).toBe('1.0.1');
+    expect(at(find(argo, 'Application', 'qa-user-service'), 'spec.source.targetRevision')).toBe('1.0.0');
   });
 
   test('the environment profile, then the entry override, layer over the catalog entry', () => {

@@ -74,7 +74,7 @@ function parseMermaid(text: string): { nodes: Map<string, string>; boxes: Map<st
   let box: string | undefined;
   for (const line of text.split('\n').map((l) => l.trim())) {
     let m: RegExpExecArray | null;
-    if ((m = /^subgraph g\d+\["([^"]*)"\]$/.exec(line))) box = m[1];
+    if ((m = /^subgraph g\d+ \["([^"]*)"\]$/.exec(line))) box = m[1];
     else if (line === 'end') box = undefined;
     else if ((m = /^(n\d+)\["([^"]*)"\]$/.exec(line))) {
       nodes.set(m[1] as string, (m[2] as string).split('<br/>')[0] as string);

@@ -1,7 +1,7 @@
 /**
  * Kafka configuration keys: topic configs and broker `log.*` options are checked against Kafka 4.x's own lists.
  */
-import { brokerConfigProblem, topicConfigProblem } from '../../constructs/lib/kafka-rules';
+import { brokerConfigProblem, topicConfigProblem } from '../../constructs';
 
 test.each(['retention.ms', 'cleanup.policy', 'min.compaction.lag.ms', 'remote.storage.enable'])('topic config %s is known', (key) => {
   expect(topicConfigProblem(key)).toBeUndefined();

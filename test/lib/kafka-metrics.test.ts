@@ -41,7 +41,8 @@ describe('Kafka metrics', () => {
   });
 
   test.each([
-    ['an unknown exporter', { exporter: 'prometheus' }, /'metrics/],
+    ['an unknown exporter', { exporter: 'prometheus' }, /'metrics.exporter' must be 'jmx-prometheus'/],
+    ['a string', 'yes', /'metrics' must be true or false, or { exporter: 'jmx-prometheus' }/],
     ['a rule with an invalid metric name', { exporter: 'jmx-prometheus', rules: [{ pattern: 'kafka.server<>Value', name: 'kafka-messages' }] }, /'metrics.rules\[0\].name' must be a Prometheus metric name/],
     ['a rule with an invalid pattern', { exporter: 'jmx-prometheus', rules: [{ pattern: 'kafka.server<(>Value', name: 'x' }] }, /'metrics.rules\[0\].pattern' is not a valid regular expression/],
     ['an empty rule list', { exporter: 'jmx-prometheus', rules: [] }, /'metrics.rules' must list at least one rule/],

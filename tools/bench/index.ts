@@ -25,7 +25,7 @@ const GNU_TIME = '/usr/bin/time';
 const TIME_MARK = 'platform-synth-bench-time';
 
 const USAGE = `usage: npm run bench [-- --sizes 10,100,1000,5000] [--runs 3] [--platforms all|none|<name>,...]
-                      [--kustomize-sizes 10,100|none] [--project <dir>] [--json <file>]
+                      [--modes synth,full] [--kustomize-sizes 10,100|none] [--project <dir>] [--json <file>]
 
 Measures, each in fresh processes started as the package scripts start them (after one unmeasured run
 that builds the start-up bundle and the caches, as a user's first run after an install does): 'npm run synth' and 'npm run
@@ -38,6 +38,7 @@ equivalent tree (once per size; at 1,000 services that takes about 20 minutes).
   --sizes <list>            synthetic platform sizes, services (default 10,100,1000,5000)
   --runs <n>                runs per measurement (default 3)
   --platforms <list>        'all' (default: reference and every example), 'none', or names
+  --modes <list>            synth (synth alone), full (synth + validation); default both
   --kustomize-sizes <list>  sizes to render with Kustomize (default 10,100), or none
   --project <dir>           measure another checkout of this project (its own start-up path and code)
   --json <file>             where to write the results (default .bench/results.json)`;
@@ -213,6 +214,7 @@ export async function benchCommand(argv: readonly string[], io: CommandIO = PROC
       sizes: { type: 'string', default: '10,100,1000,5000' },
       runs: { type: 'string', default: '3' },
       platforms: { type: 'string', default: 'all' },
+      modes: { type: 'string', default: 'synth,full' },
       'kustomize-sizes': { type: 'string', default: '10,100' },
       project: { type: 'string' },
       json: { type: 'string', default: '.bench/results.json' },
@@ -237,6 +239,9 @@ export async function benchCommand(argv: readonly string[], io: CommandIO = PROC
     const platforms = values.platforms === 'all' ? known : values.platforms === 'none' ? [] : values.platforms.split(',').map((p) => p.trim());
     for (const p of platforms) if (!known.includes(p)) throw new UsageError(`bench: unknown platform '${p}'; the project has ${known.join(', ')}`);
 
+    const modes = values.modes.split(',').map((m) => m.trim());
+    for (const m of modes) if (m !== 'synth' && m !== 'full') throw new UsageError(`bench: --modes takes synth and/or full, got '${m}'`);
+    const wanted = (['synth', 'full'] as const).filter((m) => modes.includes(m));
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-synth-bench-'));
     const log = (l: string): void => io.out(l);
     const machine = `${os.cpus().length} x ${os.cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -251,10 +256,10 @@ export async function benchCommand(argv: readonly string[], io: CommandIO = PROC
         commands.push(await measureCommand(project, 'validate', [], runs, log));
       }
       for (const platform of platforms) {
-        for (const mode of ['synth', 'full'] as const) measurements.push(await measure(project, platform, 0, mode, runs, scratch, log));
+        for (const mode of wanted) measurements.push(await measure(project, platform, 0, mode, runs, scratch, log));
       }
       for (const size of sizes) {
-        for (const mode of ['synth', 'full'] as const) measurements.push(await measure(project, 'synthetic', size, mode, runs, scratch, log));
+        for (const mode of wanted) measurements.push(await measure(project, 'synthetic', size, mode, runs, scratch, log));
       }
 
       const kubectl = kubectlVersion();
@@ -288,17 +293,18 @@ export async function benchCommand(argv: readonly string[], io: CommandIO = PROC
       }
       const groups = [...platforms.map((platform) => ({ platform, services: 0 })), ...sizes.map((services) => ({ platform: 'synthetic', services }))];
       for (const g of groups) {
-        const synth = measurements.find((m) => m.platform === g.platform && m.services === g.services && m.mode === 'synth') as Measurement;
-        const full = measurements.find((m) => m.platform === g.platform && m.services === g.services && m.mode === 'full') as Measurement;
+        const synth = measurements.find((m) => m.platform === g.platform && m.services === g.services && m.mode === 'synth');
+        const full = measurements.find((m) => m.platform === g.platform && m.services === g.services && m.mode === 'full');
+        const any = (full ?? synth) as Measurement;
         const k = g.platform === 'synthetic' ? kustomize.find((x) => x.services === g.services) : undefined;
         rows.push([
           g.platform === 'synthetic' ? `${g.services} services x 3 envs` : g.platform,
-          String(full.objects),
-          seconds(synth.medianMs), seconds(synth.medianCpuMs),
-          seconds(full.medianMs), seconds(full.medianCpuMs),
-          seconds(full.firstMs),
-          `${Math.max(synth.maxRssMb, full.maxRssMb)} MB`,
-          String(full.objectsPerSecond),
+          String(any.objects),
+          synth ? seconds(synth.medianMs) : '-', synth ? seconds(synth.medianCpuMs) : '-',
+          full ? seconds(full.medianMs) : '-', full ? seconds(full.medianCpuMs) : '-',
+          seconds(any.firstMs),
+          `${Math.max(synth?.maxRssMb ?? 0, full?.maxRssMb ?? 0)} MB`,
+          String(any.objectsPerSecond),
           k ? `${(k.ms / 1000).toFixed(1)} s` : '-',
           k ? `${k.ratio}x` : '-',
         ]);

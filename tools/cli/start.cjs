@@ -193,7 +193,7 @@ function runBundle(bundle, entry, args) {
  * Files whose compiled code V8 may cache (tools/cli/start.cjs's bundles, the compiled schema validators of
  * tools/validate/schema.ts): content-addressed, their names change with their content.
  */
-const CODE_CACHED = [path.join(ROOT, 'node_modules', '.cache', 'platform-synth', 'start'), path.join(ROOT, 'node_modules', '.cache', 'platform-synth', 'validators')];
+const CODE_CACHED = ['start', 'validators'].map((dir) => path.join(ROOT, 'node_modules', '.cache', 'platform-synth', dir));
 /** Where V8's compiled code of those files is cached. */
 const CODE_CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'platform-synth', 'code');
 
@@ -218,10 +218,18 @@ function installCodeCache() {
   /** @type {{ _compile: (this: NodeJS.Module, content: string, filename: string) => unknown }} */
   const proto = /** @type {never} */ (Module.prototype);
   const original = proto._compile;
+  // Modules are compiled under their real path (node_modules may be a link, as in a project copy).
+  const cached = CODE_CACHED.map((dir) => {
+    try {
+      return fs.realpathSync(dir);
+    } catch {
+      return dir;
+    }
+  });
   /** @type {{ script: import('node:vm').Script; file: string }[]} */
   const pending = [];
   proto._compile = function compile(content, filename) {
-    if (!CODE_CACHED.some((dir) => filename.startsWith(`${dir}${path.sep}`))) return original.call(this, content, filename);
+    if (!cached.some((dir) => filename.startsWith(`${dir}${path.sep}`))) return original.call(this, content, filename);
     const file = codeCacheFile(filename, fs.statSync(filename));
     /** @type {Buffer | undefined} */
     let cachedData;

@@ -1,5 +1,6 @@
 /**
- * Markdown for a pull-request comment: summary table, risky changes, then per-application sections with one
+ * Markdown for a pull-request comment: summary table, risky changes, the changed applications in the head
+ * revision's graph (tools/graph/diff.ts), then per-application sections with one
  * small ```diff block per changed object. Plain text only (no color codes, no timestamps): the same input
  * gives the same bytes.
  */
@@ -83,8 +84,6 @@ export function revisionDiffMarkdown(title: string, changes: readonly ObjectChan
     out.push(`| ${first.env} | ${first.app} | ${count('added')} | ${count('changed')} | ${count('deleted')} |`);
   }
   out.push('');
-  const graphSection = options.graphs !== undefined ? changedGraphMarkdown(options.graphs, changes, order) : '';
-  if (graphSection !== '') out.push(graphSection, '');
 
   if (risks.length > 0) {
     out.push(`### Risky changes (${risks.length})`, '');
@@ -94,6 +93,8 @@ export function revisionDiffMarkdown(title: string, changes: readonly ObjectChan
   } else {
     out.push('No risky changes (deletions, storage, selectors, production replica drops, Kafka topic layout).', '');
   }
+  const graphSection = options.graphs !== undefined ? changedGraphMarkdown(options.graphs, changes, order) : '';
+  if (graphSection !== '') out.push(graphSection, '');
 
   const budget = new Budget(options.maxChars ?? DEFAULT_MAX_CHARS);
   for (const [key, list] of byEnvApp) {

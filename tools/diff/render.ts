@@ -24,7 +24,10 @@ export interface RenderedRevision {
   readonly sha?: string;
   /** The rendered tree (`<dir>/<env>/<app>/*.yaml`). */
   readonly dir: string;
-  /** The graphs of its directories (`graph --print json`), when asked for and the revision has the command. */
+  /**
+   * The graphs of its directories (`graph --print json`), when asked for and the revision has the command.
+   * @default - not drawn
+   */
   readonly graphs?: readonly EnvironmentGraph[];
 }
 

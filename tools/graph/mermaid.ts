@@ -1,7 +1,8 @@
 /**
  * The Mermaid flowchart of an environment's graph (GitHub renders ```mermaid blocks in Markdown): the same
  * boxes, namespaces and arrows as the SVG (./dot.ts), laid out by the Markdown viewer's Mermaid. Optionally
- * highlights some applications (the rendered diff marks the changed ones).
+ * highlights some applications (the rendered diff marks the changed ones). Syntax of mermaid-js/mermaid
+ * `docs/syntax/flowchart.md`: quoted labels, `subgraph <id> [<title>]`, `classDef` and `class`.
  */
 import { nodeLines } from './dot';
 import { EnvironmentGraph, GraphNode, groupOf } from './model';
@@ -27,7 +28,7 @@ export function toMermaid(graph: EnvironmentGraph, options: MermaidOptions = {})
   const groups = new Map<string, GraphNode[]>();
   for (const node of graph.nodes) groups.set(groupOf(node), [...(groups.get(groupOf(node)) ?? []), node]);
   [...groups.keys()].sort().forEach((group, i) => {
-    out.push(`  subgraph g${i}[${label([group])}]`);
+    out.push(`  subgraph g${i} [${label([group])}]`);
     for (const node of groups.get(group) ?? []) out.push(`    ${ids.get(node.id)}[${label(nodeLines(node))}]`);
     out.push('  end');
   });

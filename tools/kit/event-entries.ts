@@ -10,6 +10,7 @@ import type { IKafkaCluster } from '../../constructs/kafka-platform';
 import type { KafkaTopic } from '../../constructs/kafka-topic';
 import { KafkaUser } from '../../constructs/kafka-user';
 import { mapChildOptions } from '../../constructs/lib/context';
+import { deepMerge } from '../../constructs/lib/merge';
 import type { IApplication } from '../../constructs/lib/context';
 import type { ImageSettings } from '../../constructs/lib/images';
 import { kafkaClientEndpoint, NetworkEndpoint } from '../../constructs/lib/network-endpoints';
@@ -137,6 +138,12 @@ export interface CamelIntegrationsEntryProps<N extends string> {
   /** The integrations by name. */
   readonly integrations: Readonly<Record<N, CamelIntegrationEntry>>;
   /**
+   * The application running Reflector, which copies each Kafka user's Secret into the integrations' namespace (used,
+   * and so run, only where Kafka authenticates clients).
+   * @default - installed by other means
+   */
+  readonly secretReflector?: Ref<IApplication>;
+  /**
    * Whether environments run it unless they say otherwise.
    * @default true
    */
@@ -171,7 +178,12 @@ export function camelIntegrations<N extends string>(props: CamelIntegrationsEntr
         // A user is created only where the cluster authenticates clients (an environment may turn it on).
         if (integration.kafkaUser !== undefined && kafka !== undefined && topics !== undefined && kafka.authentication !== undefined) {
           const pick = (keys: readonly string[] | undefined): KafkaTopic[] => (keys ?? []).map((key) => topics[key] ?? context.fail(`integration '${name}': kafkaUser names topic key '${key}', which is not one of its topics (${Object.keys(topics).join(', ')})`, key, 'name keys of the integration\'s topics'));
-          kafkaUser = new KafkaUser(chart, `KafkaUser-${name}`, { cluster: kafka, userName: name, consumes: pick(integration.kafkaUser.consumes), produces: pick(integration.kafkaUser.produces) });
+          kafkaUser = new KafkaUser(chart, `KafkaUser-${name}`, {
+            cluster: kafka, userName: name, consumes: pick(integration.kafkaUser.consumes), produces: pick(integration.kafkaUser.produces),
+            // The User Operator writes the Secret next to the cluster; Reflector copies it next to the integration.
+            reflectTo: [platform.namespace],
+          });
+          if (props.secretReflector !== undefined) chart.dependsOn(context.resolve(props.secretReflector));
         }
         mapChildOptions(chart, `Integration-${name}`, fieldPath(['integrations', name]));
         new CamelIntegration(chart, `Integration-${name}`, {
@@ -322,12 +334,8 @@ export function tenants(props: TenantsEntryProps): AppEntry<TenantsOptions, Tena
       const operator = props.camelOperator !== undefined ? context.resolve(props.camelOperator) : undefined;
       const list: TenantNamespace[] = [];
       for (const [user, options] of Object.entries(o.users ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-        const settings: TenantNamespaceOptions = {
-          ...o.defaults,
-          ...options,
-          quota: { ...o.defaults?.quota, ...options.quota },
-          limits: { ...o.defaults?.limits, ...options.limits },
-        };
+        // Each user's settings over the tenants' defaults, key by key.
+        const settings = deepMerge<TenantNamespaceOptions>({ ...o.defaults }, options);
         mapChildOptions(chart, user, fieldPath(['users', user]));
         const tenant = new TenantNamespace(chart, user, { ...settings, user, egressTo, ingressFrom });
         if (operator !== undefined) {

@@ -25,9 +25,9 @@ export type {
   ImageOverrides, KindDefaults, LocalStorageSettings, SharedSettings, StorageSettings, TargetConfig, WorkloadDefaults,
 } from './environment';
 export {
-  certificates, certManager, externalSecretsOperator, kafkaUi, maildev, minio, passwordGenerator, reflector, selfSignedCa, sharedPostgres, tcpProxy, temporalServer, temporalUi,
+  certificates, certManager, drizzleGateway, externalSecretsOperator, kafkaUi, maildev, minio, passwordGenerator, reflector, selfSignedCa, sharedDatabaseService, sharedPostgres, tcpProxy, temporalServer, temporalUi,
 } from './platform-services';
-export type { CertificatesEntryOptions, CertificatesEntryProps, PasswordGeneratorEntryProps, SelfSignedCaEntryProps, SharedPostgresEntry, SharedPostgresEntryProps, ToolEntryProps, ToolRouteProps } from './platform-services';
+export type { CertificatesEntryOptions, CertificatesEntryProps, PasswordGeneratorEntryProps, SelfSignedCaEntryProps, SharedDatabaseServiceEntryProps, SharedPostgresEntry, SharedPostgresEntryProps, ToolEntryProps, ToolRouteProps } from './platform-services';
 export { defineImages } from './images';
 export type { ImageCatalog, ImageRef } from './images';
 export { definePlatform, RESERVED_APPLICATIONS } from './platform';

@@ -5,6 +5,7 @@
  * its own; references between them are typed (`postgres.database('temporal')`, `kafka`, `passwords`).
  */
 import { CertManager } from '../../constructs/cert-manager';
+import { DrizzleGateway, DrizzleGatewayOptions, DrizzleGatewayOptionsSchema } from '../../constructs/drizzle-gateway';
 import { ExternalSecretsOperator } from '../../constructs/external-secrets-operator';
 import { GrpcRoute } from '../../constructs/grpc-route';
 import { HelmApplicationOptions, HelmApplicationOptionsSchema } from '../../constructs/helm-application';
@@ -16,7 +17,7 @@ import type { IApplication } from '../../constructs/lib/context';
 import type { IGateway, IServiceBackend } from '../../constructs/lib/gateway-routes';
 import type { ImageSettings } from '../../constructs/lib/images';
 import { Maildev, MaildevOptions, MaildevOptionsSchema } from '../../constructs/maildev';
-import type { Microservice } from '../../constructs/microservice';
+import { Microservice, MicroserviceOptions, MicroserviceOptionsSchema } from '../../constructs/microservice';
 import { Minio, MinioOptions, MinioOptionsSchema } from '../../constructs/minio';
 import { IPasswordGenerator, PasswordGenerator, PasswordGeneratorOptions, PasswordGeneratorOptionsSchema } from '../../constructs/password-generator';
 import { Reflector } from '../../constructs/reflector';
@@ -26,7 +27,7 @@ import { TcpProxy, TcpProxyOptions, TcpProxyOptionsSchema } from '../../construc
 import { TemporalServer, TemporalServerOptions, TemporalServerOptionsSchema } from '../../constructs/temporal-server';
 import { TemporalUi, TemporalUiOptions, TemporalUiOptionsSchema } from '../../constructs/temporal-ui';
 import { fieldPath, z } from '../../constructs/lib/options';
-import { mapChildOptions } from '../../constructs/lib/context';
+import { applicationOf, mapChildOptions } from '../../constructs/lib/context';
 import { Certificate, CertificateOptionsSchema } from '../../constructs/certificate';
 import type { ICertificateIssuer } from '../../constructs/self-signed-ca';
 import type { OperatorEntryProps } from './entries';
@@ -313,4 +314,74 @@ export function temporalServer(props: TemporalServerOptions & ToolEntryProps & {
 export function temporalUi(props: TemporalUiOptions & ToolEntryProps & { readonly server: Ref<TemporalServer> }): AppEntry<TemporalUiOptions, TemporalUi, 'temporal-ui'> {
   return toolEntry<TemporalUiOptions, TemporalUi, 'temporal-ui'>('temporal-ui', TemporalUiOptionsSchema, props, ['server'],
     (context, chart, image) => new TemporalUi(chart, context.options.name ?? context.name, { ...context.options, image, server: context.resolve(props.server) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// A service on a database of the shared cluster
+// ---------------------------------------------------------------------------------------------
+
+/** A workload using one database of a shared PostgreSQL cluster. */
+export interface SharedDatabaseServiceEntryProps extends MicroserviceOptions {
+  /** The service's image. */
+  readonly image: ImageDeclaration;
+  /** Its database on the shared cluster (`postgres.database('orders')`). */
+  readonly database: Ref<DatabaseRef>;
+  /**
+   * Whether environments run it unless they say otherwise.
+   * @default true
+   */
+  readonly enabled?: Enabled;
+  /**
+   * Namespace (the shared cluster's: the credentials Secret is there).
+   * @default - the environment's namespace
+   */
+  readonly namespace?: string | ((target: BuildTarget) => string);
+  /**
+   * A Gateway API route to the service.
+   * @default - none
+   */
+  readonly route?: ToolRouteProps;
+}
+
+/**
+ * A `Microservice` on a database of a shared cluster, by reference: `DATABASE_HOST` (`<cluster>-rw`),
+ * `DATABASE_PORT`, `DATABASE_NAME`, and `DATABASE_USER` / `DATABASE_PASSWORD` from the owner's Secret (the
+ * contract `ServiceWithPostgres` gives services with a database of their own). Synced after the cluster.
+ */
+export function sharedDatabaseService(props: SharedDatabaseServiceEntryProps): AppEntry<MicroserviceOptions, Microservice, 'shared-database-service'> {
+  return defineEntry({
+    kind: 'shared-database-service',
+    schema: MicroserviceOptionsSchema,
+    options: without(props, 'image', 'database', 'enabled', 'namespace', 'route') as MicroserviceOptions,
+    image: props.image,
+    enabled: props.enabled,
+    namespace: props.namespace,
+    workload: true,
+    build: (context) => {
+      const ref = context.resolve(props.database);
+      const chart = context.chart();
+      if (chart.namespace !== ref.namespace) {
+        context.fail(`runs in namespace '${chart.namespace ?? ''}', but database '${ref.database}' of cluster '${ref.cluster}' has its credentials Secret in '${ref.namespace}'`, chart.namespace,
+          `set the entry's namespace to '${ref.namespace}'`);
+      }
+      const service = new Microservice(chart, context.options.name ?? context.name, {
+        ...context.options,
+        image: context.ownImage(),
+        env: { ...context.options.env, DATABASE_HOST: ref.host, DATABASE_PORT: String(ref.port), DATABASE_NAME: ref.database },
+        envRefs: [
+          { name: 'DATABASE_USER', valueFrom: { secretKeyRef: { name: ref.credentials.secretName, key: ref.credentials.usernameKey } } },
+          { name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: ref.credentials.secretName, key: ref.credentials.passwordKey } } },
+        ],
+      });
+      chart.dependsOn(...[ref.owner].map((o) => applicationOf(o)).filter((a): a is IApplication => a !== undefined));
+      addRoute(chart, context.name, service, props.route);
+      return service;
+    },
+  });
+}
+
+/** Drizzle Gateway (Drizzle Studio) with its store on the environment's storage and a generated master password. */
+export function drizzleGateway(props: DrizzleGatewayOptions & ToolEntryProps & { readonly passwordGenerator: Ref<IPasswordGenerator> }): AppEntry<DrizzleGatewayOptions, DrizzleGateway, 'drizzle-gateway'> {
+  return toolEntry<DrizzleGatewayOptions, DrizzleGateway, 'drizzle-gateway'>('drizzle-gateway', DrizzleGatewayOptionsSchema, props, ['passwordGenerator'],
+    (context, chart, image) => new DrizzleGateway(chart, context.options.name ?? context.name, { ...context.options, image, storage: context.storage, passwordGenerator: context.resolve(props.passwordGenerator) }));
 }
