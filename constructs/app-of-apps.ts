@@ -9,6 +9,7 @@ import { ConfigError, PlatformError } from './lib/errors';
 import { apiGroupOf, GroupKind, isClusterScoped } from './lib/kinds';
 import { onPrepare } from './lib/prepare';
 import { computeWaves } from './lib/waves';
+import { ApplicationSetTier, tierOfWave } from './lib/argo-tiers';
 
 /** Annotation listing the images an upstream chart runs (read by `npm run images`). */
 export const IMAGES_ANNOTATION = 'platform-synth.io/images';
@@ -75,6 +76,26 @@ export interface AppOfAppsProps {
    * @default []
    */
   readonly ignoreApplicationDifferences?: readonly IgnoreApplicationDifference[];
+  /**
+   * The cluster's `platform-and-apps` ApplicationSets (`gitops.applicationSets`). In an environment's directory:
+   * its wave-0 applications keep Applications of their own (synced by the environment's root), wave 1 goes to
+   * the ApplicationSet `<env>-platform`, wave 2 to `<env>-apps` (deeper chains are an error). In the cluster's
+   * directory: the roots of the two directories, after the environments' roots.
+   * @default - none: `mode` decides
+   */
+  readonly clusterApplicationSets?: ClusterApplicationSets;
+}
+
+/**
+ * The two directories of a shared cluster's `platform-and-apps` ApplicationSets (`gitops.applicationSets`): each is
+ * an application of the cluster's directory holding one ApplicationSet per environment of that tier, synced by a
+ * root of its own (`<cluster>-platform-root`, then `<cluster>-apps-root`).
+ */
+export interface ClusterApplicationSets {
+  /** The platform tier's directory (`<cluster>/platform-appsets`): the ApplicationSets `<env>-platform`. */
+  readonly platform: IApplication;
+  /** The apps tier's directory (`<cluster>/apps-appsets`): the ApplicationSets `<env>-apps` and Helm Applications of that tier. */
+  readonly apps: IApplication;
 }
 
 /** A rendered object's identity, as far as the project needs it. */
@@ -132,7 +153,8 @@ export class AppOfApps extends Construct {
     const directory = context.environment;
     const cluster = context.cluster ?? directory;
     const all = this.node.root.node.findAll().filter(isApplication);
-    const apps = all.filter((a) => a !== self && a.context.environment === directory);
+    const setDirectories = new Set<IApplication>(props.clusterApplicationSets !== undefined ? [props.clusterApplicationSets.platform, props.clusterApplicationSets.apps] : []);
+    const apps = all.filter((a) => a !== self && a.context.environment === directory && !setDirectories.has(a));
     this.applications.push(...apps);
 
     // Two applications must never render to the same path.
@@ -230,9 +252,14 @@ export class AppOfApps extends Construct {
     if (props.root !== false) this.renderRoots(self, all, directory);
 
     const mode = props.mode ?? 'applications';
+    // A shared cluster's platform-and-apps ApplicationSets (only in an environment's directory): the tier of each application.
+    const sets = props.clusterApplicationSets !== undefined && directory !== cluster ? props.clusterApplicationSets : undefined;
+    const tierOf = (app: IApplication): ApplicationSetTier => tierOfWave(app, this.waves.get(app.appName) ?? 0, context.source);
     for (const app of rendered) {
-      if (mode === 'applicationset' && app.helm === undefined) continue;
-      new ArgoApplication(this, `App-${app.appName}`, {
+      if (sets !== undefined ? app.helm === undefined && tierOf(app) !== 'root' : mode === 'applicationset' && app.helm === undefined) continue;
+      // Helm Applications of the apps tier sync with the apps root, after the platform ApplicationSets.
+      const scope = sets !== undefined && app.helm !== undefined && tierOf(app) === 'apps' ? sets.apps : this;
+      new ArgoApplication(scope, `App-${sets !== undefined && scope !== this ? `${directory}-` : ''}${app.appName}`, {
         name: `${directory}-${app.appName}`,
         application: app.appName,
         project: props.project,
@@ -253,7 +280,29 @@ export class AppOfApps extends Construct {
       });
     }
     const directoryApps = rendered.filter((a) => a.helm === undefined);
-    if (mode === 'applicationset' && directoryApps.length > 0) {
+    if (sets !== undefined) {
+      const platformApps = directoryApps.filter((a) => tierOf(a) === 'platform');
+      const appsTier = directoryApps.filter((a) => tierOf(a) === 'apps');
+      if (platformApps.length > 0) this.renderApplicationSet(sets.platform, `${directory}-platform`, platformApps, self, repos, destinations, destinationOf);
+      if (appsTier.length > 0) this.renderApplicationSet(sets.apps, `${directory}-apps`, appsTier, self, repos, destinations, destinationOf);
+    } else if (mode === 'applicationset' && directoryApps.length > 0) {
+      this.renderApplicationSet(this, `${directory}-apps`, directoryApps, self, repos, destinations, destinationOf);
+    }
+  }
+
+  /**
+   * One ApplicationSet `name` generating an Application per directory of `directoryApps` (every subdirectory of
+   * the environment's but the Argo CD one when they are all of them), each checked against the project.
+   */
+  private renderApplicationSet(
+    scope: Construct, name: string, directoryApps: readonly IApplication[], self: IApplication,
+    repos: readonly string[], destinations: readonly ProjectDestination[], destinationOf: (app: IApplication) => string,
+  ): void {
+    const props = this.props;
+    const context = contextOf(this);
+    const directory = context.environment;
+    const explicit = props.clusterApplicationSets !== undefined;
+    {
       // One destination for every generated Application (objects carry their own namespaces): the environment's
       // namespace when a rendered directory deploys there, else the namespace most of them deploy to. Never one
       // the project does not list (Argo CD would refuse every generated Application).
@@ -262,19 +311,22 @@ export class AppOfApps extends Construct {
       const setNamespace = props.defaultNamespace !== undefined && counts.has(props.defaultNamespace)
         ? props.defaultNamespace
         : [...counts.entries()].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0] as string;
+      const generated: ApplicationTarget[] = [];
       for (const app of [...directoryApps].sort((a, b) => a.appName.localeCompare(b.appName))) {
-        this.generatedApplications.push({ name: `${directory}-${app.appName}`, project: props.project, repoURLs: [props.repoURL], server: props.server, namespace: setNamespace });
+        generated.push({ name: `${directory}-${app.appName}`, project: props.project, repoURLs: [props.repoURL], server: props.server, namespace: setNamespace });
       }
+      this.generatedApplications.push(...generated);
       const permissions = { sourceRepos: repos, destinations };
-      const problems = this.generatedApplications.flatMap((generated) => projectProblems(permissions, generated).map((p) => ({ generated, p })));
+      const problems = generated.flatMap((g) => projectProblems(permissions, g).map((p) => ({ generated: g, p })));
       if (problems.length > 0) {
-        throw new ConfigError(problems.map(({ generated, p }) => ({
-          environment: directory, file: context.source, application: generated.name.slice(directory.length + 1), field: 'gitops.mode',
-          message: `ApplicationSet '${directory}-apps': ${p.message}`, value: p.value, fix: p.fix,
+        throw new ConfigError(problems.map(({ generated: g, p }) => ({
+          environment: directory, file: context.source, application: g.name.slice(directory.length + 1), field: explicit ? 'gitops.applicationSets' : 'gitops.mode',
+          message: `ApplicationSet '${name}': ${p.message}`, value: p.value, fix: p.fix,
         })), 'the ApplicationSet would generate Applications their project refuses');
       }
-      new ArgoApplicationSet(this, 'ApplicationSet', {
-        name: `${directory}-apps`,
+      new ArgoApplicationSet(scope, explicit ? `ApplicationSet-${name}` : 'ApplicationSet', {
+        name,
+        directories: explicit ? [...directoryApps].map((a) => `${directory}/${a.appName}`).sort() : undefined,
         namePrefix: directory,
         project: props.project,
         namespace: props.argocdNamespace,
@@ -319,10 +371,12 @@ export class AppOfApps extends Construct {
       // Deleting the root must never cascade to the whole cluster: the Applications it manages stay.
       cascadeDelete: false,
     });
+    let lastRootWave = 0;
     for (const child of [...children].sort()) {
       // After the cluster's applications the environment's applications use (operators, storage).
       const used = new Set(all.filter((a) => a.context.environment === child).flatMap((a) => a.dependencies).filter((d) => d.context.environment === directory));
       const wave = Math.max(-1, ...[...used].map((d) => this.waves.get(d.appName) ?? 0)) + 1;
+      lastRootWave = Math.max(lastRootWave, wave);
       new ArgoApplication(this, `Root-${child}`, {
         name: `${child}-root`,
         application: self.appName,
@@ -336,5 +390,25 @@ export class AppOfApps extends Construct {
         cascadeDelete: false,
       });
     }
+    const sets = props.clusterApplicationSets;
+    if (sets === undefined || children.length === 0) return;
+    // The platform-and-apps ApplicationSets: the platform root after every environment's root (their projects and
+    // wave-0 Applications), the apps root after the platform root. The cluster's root waits for each to be healthy
+    // with the Application health check; the platform root is healthy once its ApplicationSets are, which with the
+    // bootstrap's ApplicationSet health check means once every Application they generated is (README, "ApplicationSets per cluster").
+    [sets.platform, sets.apps].forEach((tier, i) => {
+      new ArgoApplication(this, `Root-${tier.appName}`, {
+        name: `${directory}-${tier === sets.platform ? 'platform' : 'apps'}-root`,
+        application: self.appName,
+        project: bootstrapProject,
+        namespace: props.argocdNamespace,
+        source: { type: 'directory', repoURL: props.repoURL, targetRevision: props.branch, path: `${directory}/${tier.appName}` },
+        server: props.server,
+        destinationNamespace: props.argocdNamespace,
+        syncWave: lastRootWave + 1 + i,
+        // Deleting a tier's root must not cascade to its ApplicationSets (and the Applications they generated).
+        cascadeDelete: false,
+      });
+    });
   }
 }

@@ -18,6 +18,12 @@ export interface ArgoApplicationSetProps {
   readonly directory: string;
   /** Subdirectories not to generate Applications for (the Argo CD directory itself). */
   readonly exclude: readonly string[];
+  /**
+   * Exactly these directories (`<env>/<app>`), instead of every subdirectory of `directory`: the sets of one tier
+   * of a cluster's `platform-and-apps` ApplicationSets.
+   * @default - every subdirectory of `directory` (`<directory>/*`) but `exclude`
+   */
+  readonly directories?: readonly string[];
   readonly server: string;
   /** Destination namespace of generated Applications (objects carry their own namespaces). */
   readonly destinationNamespace: string;
@@ -81,6 +87,10 @@ export class ArgoApplicationSet extends Construct {
       }
       check.check((d.jsonPointers?.length ?? 0) + (d.jqPathExpressions?.length ?? 0) > 0, `ignoreApplicationDifferences[${i}]`, 'names no field to ignore', d, 'give jsonPointers or jqPathExpressions');
     });
+    for (const [i, path] of (props.directories ?? []).entries()) {
+      check.check(path.startsWith(`${props.directory}/`) && !path.slice(props.directory.length + 1).includes('/'), `directories[${i}]`, `is not a directory of '${props.directory}'`, path, `list directories '${props.directory}/<app>'`);
+    }
+    check.check(props.directories === undefined || props.directories.length > 0, 'directories', 'is empty: the ApplicationSet would generate nothing', props.directories, 'list at least one directory, or render no ApplicationSet');
     check.throwIfInvalid();
 
     new argo.ApplicationSet(this, 'Resource', {
@@ -105,10 +115,12 @@ export class ArgoApplicationSet extends Construct {
           git: {
             repoUrl: props.repoURL,
             revision: props.revision,
-            directories: [
-              { path: `${props.directory}/*` },
-              ...props.exclude.map((path) => ({ path, exclude: true })),
-            ],
+            directories: props.directories !== undefined
+              ? props.directories.map((path) => ({ path }))
+              : [
+                { path: `${props.directory}/*` },
+                ...props.exclude.map((path) => ({ path, exclude: true })),
+              ],
           },
         }],
         template: {

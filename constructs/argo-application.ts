@@ -39,6 +39,12 @@ export interface ArgoApplicationProps {
   readonly name: string;
   /** The platform application it deploys (the `application` label). */
   readonly application: string;
+  /**
+   * The environment it deploys (the `environment` label), when it is rendered in another directory than the
+   * environment's (a Helm Application of a cluster's apps tier, `gitops.applicationSets`).
+   * @default - the environment label of its chart
+   */
+  readonly environment?: string;
   /** AppProject. */
   readonly project: string;
   readonly source: ApplicationSource;
@@ -146,7 +152,7 @@ export class ArgoApplication extends Construct {
       metadata: {
         name: props.name,
         namespace: props.namespace ?? 'argocd',
-        labels: { ...componentLabels({ name: 'argocd-application', instance: props.name, component: 'gitops' }), application: props.application },
+        labels: { ...componentLabels({ name: 'argocd-application', instance: props.name, component: 'gitops' }), application: props.application, ...(props.environment !== undefined ? { environment: props.environment } : {}) },
         ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
         ...((props.cascadeDelete ?? true) ? { finalizers: [RESOURCES_FINALIZER] } : {}),
       },

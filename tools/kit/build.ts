@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { App } from 'cdk8s';
-import { AppOfApps } from '../../constructs/app-of-apps';
+import { AppOfApps, ClusterApplicationSets } from '../../constructs/app-of-apps';
 import { ApplicationChart } from '../../constructs/application-chart';
 import { DerivedNamespaces } from '../../constructs/derived-namespaces';
 import type { PlatformContext } from '../../constructs/lib/context';
@@ -218,7 +218,7 @@ class Unit implements BuildContext, EntryResolver {
   }
 
   /** The namespaces and Argo CD applications of this unit's directory. */
-  public complete(childDirectories: readonly string[] | undefined): void {
+  public complete(childDirectories: readonly string[] | undefined, clusterApplicationSets?: ClusterApplicationSets): void {
     const platform = this.platform;
     const clusterConfig = this.cluster.config;
     const gitops = this.config.gitops;
@@ -240,6 +240,7 @@ class Unit implements BuildContext, EntryResolver {
       root: childDirectories !== undefined,
       childDirectories,
       bootstrapProject: `${platform.name}-${clusterConfig.name}-bootstrap`,
+      ...(clusterApplicationSets !== undefined ? { clusterApplicationSets } : {}),
     });
   }
 }
@@ -315,6 +316,17 @@ class ClusterBuild {
     return this.storageProvider;
   }
 
+  /**
+   * `gitops.applicationSets: 'platform-and-apps'`: the two directories of the cluster holding its environments'
+   * ApplicationSets, one per tier (`<cluster>/platform-appsets`, `<cluster>/apps-appsets`), each synced by a root.
+   */
+  private applicationSets(): ClusterApplicationSets | undefined {
+    if (this.config.implicit || this.config.gitops.applicationSets !== 'platform-and-apps') return undefined;
+    const unit = this.clusterUnit();
+    const chart = (appName: string): ApplicationChart => new ApplicationChart(this.app, unit.idOf(appName), { appName, context: unit.context, namespace: this.config.gitops.argocdNamespace, version: PLATFORM_VERSION });
+    return { platform: chart('platform-appsets'), apps: chart('apps-appsets') };
+  }
+
   public build(): App {
     // Local volumes are an application of their own even before anything claims one.
     if (this.config.storage?.mode === 'local') void this.storage;
@@ -323,8 +335,9 @@ class ClusterBuild {
     for (const env of this.environments) this.unitOf(env).buildAll();
     while (this.deferred.length > 0) this.deferred.shift()?.();
     const children = this.config.implicit ? [] : this.environments.map((e) => e.name);
-    this.clusterUnit().complete(children);
-    if (!this.config.implicit) for (const env of this.environments) this.unitOf(env).complete(undefined);
+    const sets = this.applicationSets();
+    this.clusterUnit().complete(children, sets);
+    if (!this.config.implicit) for (const env of this.environments) this.unitOf(env).complete(undefined, sets);
     return this.app;
   }
 }

@@ -94,6 +94,17 @@ export const GitOpsSettingsSchema = z.strictObject({
    * (`[{ jsonPointers: ['/spec/syncPolicy'] }]` lets a person pause automated sync of one Application).
    * @default []
    */
+  /**
+   * A cluster shared by several environments (set in its cluster file): `per-environment` (each environment's
+   * `mode` decides) or `platform-and-apps`, ApplicationSets grouped per cluster under two roots: the root
+   * `<cluster>-platform-root` syncs one ApplicationSet `<env>-platform` per environment (the applications its
+   * others use), then the root `<cluster>-apps-root` one ApplicationSet `<env>-apps` per environment (the rest,
+   * and Helm chart Applications of that tier). The environments on the cluster are then in `mode: 'applicationset'`
+   * (setting another mode is an error).
+   * See README, "ApplicationSets per cluster".
+   * @default 'per-environment'
+   */
+  applicationSets: withFix(z.enum(['per-environment', 'platform-and-apps']), "use 'per-environment' or 'platform-and-apps'").optional(),
   ignoreApplicationDifferences: z.array(z.strictObject({
     name: z.string().optional(),
     jsonPointers: z.array(withFix(z.string().startsWith('/', { error: 'must be a JSON pointer starting with /' }), "write it like '/spec/syncPolicy'")).optional(),
@@ -265,7 +276,7 @@ export interface EnvironmentInput<C extends Catalog, I extends ImageCatalog> ext
 }
 
 /** Settings that belong to a cluster (its nodes, its registry, its Argo CD), not to an environment on it. */
-const CLUSTER_FIELDS = ['storage', 'imagePullPolicy', 'registryMirror', 'gitops.argocdNamespace', 'gitops.destinationServer'] as const;
+const CLUSTER_FIELDS = ['storage', 'imagePullPolicy', 'registryMirror', 'gitops.argocdNamespace', 'gitops.destinationServer', 'gitops.applicationSets'] as const;
 
 /** A validated cluster. */
 export interface ClusterConfig<C extends Catalog = Catalog, I extends ImageCatalog = ImageCatalog> {
@@ -543,6 +554,24 @@ function gitopsOf(value: unknown): GitOpsSettings {
   return { ...GITOPS_DEFAULTS, ...g } as GitOpsSettings;
 }
 
+/** `gitops.applicationSets: 'platform-and-apps'` is a shared cluster's, and its environments deliver their directories by ApplicationSets. */
+function checkApplicationSets(problems: Problems, gitops: GitOpsSettings, file: string, shared: ClusterConfig | undefined): void {
+  if (gitops.applicationSets !== 'platform-and-apps') return;
+  if (shared === undefined || (shared as { kind?: unknown }).kind !== 'cluster') {
+    problems.add({ file, field: 'gitops.applicationSets' }, 'argocd', {
+      message: 'groups the ApplicationSets of the environments of a shared cluster, but this environment has a cluster of its own',
+      value: gitops.applicationSets,
+      fix: "set it in the file of a cluster several environments share (defineCluster), or use gitops.mode: 'applicationset' alone",
+    });
+  } else if (gitops.mode !== 'applicationset') {
+    problems.add({ file, field: 'gitops.mode' }, 'argocd', {
+      message: `is '${gitops.mode}', but cluster '${shared.name}' delivers its environments' directories by ApplicationSets (gitops.applicationSets: 'platform-and-apps' in ${shared.source})`,
+      value: gitops.mode,
+      fix: "remove gitops.mode (an environment on this cluster is in 'applicationset' mode), or remove applicationSets from the cluster",
+    });
+  }
+}
+
 /** Required gitops settings missing after layering. */
 function checkGitops(problems: Problems, gitops: GitOpsSettings, file: string): void {
   for (const key of ['repoURL', 'branch'] as const) {
@@ -637,7 +666,14 @@ export function defineEnvironment<C extends Catalog, I extends ImageCatalog>(fro
     }
   }
   const merged = merge(platform, layers);
-  const gitops = shared !== undefined ? { ...gitopsOf(merged), argocdNamespace: shared.gitops.argocdNamespace, destinationServer: shared.gitops.destinationServer } : gitopsOf(merged);
+  const gitops = shared !== undefined
+    ? {
+      ...gitopsOf(merged), argocdNamespace: shared.gitops.argocdNamespace, destinationServer: shared.gitops.destinationServer,
+      ...(shared.gitops.applicationSets !== undefined ? { applicationSets: shared.gitops.applicationSets } : {}),
+      // The cluster's ApplicationSets deliver the directories: applicationset mode unless a file says otherwise (an error below).
+      ...(shared.gitops.applicationSets === 'platform-and-apps' && valueAt(merged, 'gitops', 'mode') === undefined ? { mode: 'applicationset' as const } : {}),
+    }
+    : gitopsOf(merged);
   const namespace = (merged.namespace as string | undefined) ?? platform.name;
   const externalNamespaces = (merged.externalNamespaces as string[] | undefined) ?? [];
   const cluster: ClusterConfig<C, I> = shared ?? {
@@ -672,6 +708,7 @@ export function defineEnvironment<C extends Catalog, I extends ImageCatalog>(fro
     problems.add({ file: source, field: 'name' }, undefined, { message: `is the name of the shared cluster '${shared.name}', whose add-ons render into dist/${shared.name}/`, value: input.name, fix: 'give the environment or the cluster another name' });
   }
   checkGitops(problems, gitops, source);
+  checkApplicationSets(problems, gitops, source, shared);
   checkApplications(problems, env);
   problems.throwIfAny(heading(source, problems.list.length, `environment '${String(input.name)}'`));
   return deepFreeze(env);

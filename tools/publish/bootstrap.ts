@@ -40,18 +40,89 @@ export const APPLICATION_HEALTH_LUA = [
   'return result',
 ].join('\n');
 
-/** The merge patch (YAML) adding the health check to `argocd-cm`. */
-export function healthCheckPatch(): string {
+/** The `argocd-cm` key of the ApplicationSet health check (replacing Argo CD's built-in one). */
+export const APPLICATION_SET_HEALTH_CHECK_KEY = 'resource.customizations.health.argoproj.io_ApplicationSet';
+
+/**
+ * The Lua health check of `argoproj.io/ApplicationSet` for a cluster's `platform-and-apps` ApplicationSets
+ * (`gitops.applicationSets`): Argo CD's built-in check (argoproj/argo-cd v3.5.1
+ * `resource_customizations/argoproj.io/ApplicationSet/health.lua`) reports Healthy as soon as the controller has
+ * created or updated the Applications (`ResourcesUpToDate`), not when they are healthy, so the cluster's root
+ * would start the apps root while the databases still start. This one reads the same conditions (an error or
+ * resources not up to date is Degraded, a progressive-sync rollout Progressing) and then the health of every
+ * generated Application that the controller copies into `status.resources`
+ * (`applicationset/controllers/applicationset_controller.go` `updateResourcesStatus`,
+ * `applicationset/status/resource_status.go`): Healthy only when all are. Without progressive syncs the
+ * controller refreshes `status.resources` when it reconciles the set (every 3 minutes by default,
+ * `ARGOCD_APPLICATIONSET_CONTROLLER_REQUEUE_AFTER`), not when an Application's health changes
+ * (`shouldRequeueForApplication`), so the apps root starts up to that long after the last platform service is healthy.
+ */
+export const APPLICATION_SET_HEALTH_LUA = [
+  '-- An ApplicationSet is healthy when it is up to date and every Application it generated is healthy.',
+  'local hs = { status = "Progressing", message = "Waiting for the status to be reported" }',
+  'if obj.status == nil or obj.status.conditions == nil then',
+  '  return hs',
+  'end',
+  'local upToDate = false',
+  'for _, condition in ipairs(obj.status.conditions) do',
+  '  if (condition.type == "ErrorOccurred" and condition.status == "True") or (condition.type == "ResourcesUpToDate" and condition.status == "False") then',
+  '    return { status = "Degraded", message = condition.message }',
+  '  end',
+  '  if condition.type == "RolloutProgressing" and condition.status == "True" then',
+  '    return { status = "Progressing", message = condition.message }',
+  '  end',
+  '  if condition.type == "ResourcesUpToDate" and condition.status == "True" then',
+  '    upToDate = true',
+  '  end',
+  'end',
+  'if not upToDate then',
+  '  return hs',
+  'end',
+  'if obj.status.resources == nil or #obj.status.resources == 0 then',
+  '  return { status = "Progressing", message = "Waiting for the generated Applications to be reported" }',
+  'end',
+  'for _, resource in ipairs(obj.status.resources) do',
+  '  if resource.health ~= nil and resource.health.status == "Degraded" then',
+  '    return { status = "Degraded", message = "Application " .. resource.name .. " is Degraded" }',
+  '  end',
+  'end',
+  'for _, resource in ipairs(obj.status.resources) do',
+  '  local health = "Unknown"',
+  '  if resource.health ~= nil and resource.health.status ~= nil then',
+  '    health = resource.health.status',
+  '  end',
+  '  if health ~= "Healthy" then',
+  '    return { status = "Progressing", message = "Application " .. resource.name .. " is " .. health }',
+  '  end',
+  'end',
+  'return { status = "Healthy", message = "Every generated Application is healthy" }',
+].join('\n');
+
+/**
+ * The merge patch (YAML) adding the health check to `argocd-cm`; with `applicationSets`, the ApplicationSet
+ * health check too (a directory whose root syncs a cluster's `platform-and-apps` ApplicationSets).
+ */
+export function healthCheckPatch(applicationSets = false): string {
   return [
     '# Merge patch for Argo CD\'s argocd-cm ConfigMap: health assessment of Application resources, so that the',
     '# sync waves of the root Application wait for each wave of Applications to be healthy. Apply it once per',
     '# Argo CD installation, before the root (see README.md next to this file):',
     '#   kubectl -n <argocd namespace> patch configmap argocd-cm --type merge --patch-file argocd-cm.health-check.patch',
+    ...(applicationSets ? ['# The ApplicationSet check makes the apps root wait until every Application of the platform ApplicationSets is healthy.'] : []),
     'data:',
     `  ${HEALTH_CHECK_KEY}: |`,
     ...APPLICATION_HEALTH_LUA.split('\n').map((line) => `    ${line}`),
+    ...(applicationSets ? [`  ${APPLICATION_SET_HEALTH_CHECK_KEY}: |`, ...APPLICATION_SET_HEALTH_LUA.split('\n').map((line) => `    ${line}`)] : []),
     '',
   ].join('\n');
+}
+
+/**
+ * True when the directory's root syncs roots of ApplicationSets (a cluster's `platform-and-apps` sets): an
+ * application of the directory other than the root's own renders ApplicationSets.
+ */
+export function syncsApplicationSets(env: RenderedEnvironment, rootApplication: string): boolean {
+  return env.applications.some((app) => app.name !== rootApplication && app.objects.some((o) => o.object.apiVersion === 'argoproj.io/v1alpha1' && o.object.kind === 'ApplicationSet'));
 }
 
 /** What the bootstrap of one environment applies. */
@@ -115,6 +186,6 @@ export function bootstrapFiles(env: RenderedEnvironment, branch: string, repoURL
   if (plan === undefined) return undefined;
   return {
     rootApplication: plan.rootApplication,
-    files: new Map([[HEALTH_PATCH_FILE, healthCheckPatch()], [BOOTSTRAP_README_FILE, bootstrapReadme(env.name, plan, branch, repoURL)]]),
+    files: new Map([[HEALTH_PATCH_FILE, healthCheckPatch(syncsApplicationSets(env, plan.rootApplication))], [BOOTSTRAP_README_FILE, bootstrapReadme(env.name, plan, branch, repoURL)]]),
   };
 }

@@ -9,6 +9,9 @@ export const nonprod = defineCluster(base, {
   name: 'nonprod',
   // The highest stage of its environments: staging refuses floating tags, so the add-ons pin theirs.
   stage: 'staging',
+  // The seed's layout: a platform root and an apps root for the cluster, each syncing one ApplicationSet per
+  // environment (`<env>-platform`, `<env>-apps`); the apps root waits for the platform root (README, "Argo CD").
+  gitops: { applicationSets: 'platform-and-apps' },
   storage: { mode: 'local', storageClassName: 'local-storage', nodes: ['nonprod-worker-1', 'nonprod-worker-2', 'nonprod-worker-3'], root: '/mnt/data' },
   apps: {
     // Strimzi and the RabbitMQ operator watch their own namespace only unless told otherwise. They watch every
