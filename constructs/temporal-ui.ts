@@ -47,6 +47,7 @@ export class TemporalUi extends Construct {
       resources: { requests: { cpu: '25m', memory: '64Mi' }, limits: { cpu: '250m', memory: '256Mi' } },
     });
     recordDependency(this, props.server);
-    props.server.workload.connections.allowFrom(this.workload);
+    // No NetworkPolicy admitting only the UI: the server's gRPC route (through the Gateway) and its workers
+    // connect too.
   }
 }

@@ -1,7 +1,7 @@
 /**
- * What the developer tools (Kafka UI, Maildev, MinIO, the TCP proxy, Temporal) share: a few options an
- * environment may set, and one `Microservice` built from the tool's preset (image, ports, probes, user), so each
- * tool gets the platform's labels, restricted pods, NetworkPolicy hooks and a Service.
+ * What the developer tools (Kafka UI, Maildev, MinIO, the TCP proxy, Temporal, Drizzle Gateway) share: a few
+ * options an environment may set, and one `Microservice` built from the tool's preset (image, ports, probes, user,
+ * a single replica), so each tool gets the platform's labels, restricted pods, NetworkPolicy hooks and a Service.
  */
 import { Construct } from 'constructs';
 import { ApiObject, JsonPatch } from 'cdk8s';
@@ -40,6 +40,9 @@ export function devToolWorkload(scope: Construct, options: DevToolOptions, prese
   mapChildOptions(scope, 'Workload', '');
   const name = options.name ?? preset.name;
   const workload = new Microservice(scope, 'Workload', {
+    // One instance: the tools keep state in their pod or volume (a second Maildev would hold half the mail, a
+    // second MinIO a store of its own, a second auto-setup Temporal would race on the schema).
+    replicas: 1,
     ...preset,
     name,
     resources: deepMerge<NonNullable<DevToolOptions['resources']>>({ ...preset.resources }, options.resources),

@@ -21,7 +21,11 @@ const TOKEN_SHAPES: readonly (readonly [RegExp, string])[] = [
   [/\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/, 'a JSON Web Token'],
 ];
 
+/** One pass over a value for all shapes (most values match none); the individual patterns then name the one found. */
+const ANY_TOKEN = new RegExp(TOKEN_SHAPES.map(([pattern]) => pattern.source).join('|'));
+
 export function tokenShape(value: string): string | undefined {
+  if (value.length < 16 || !ANY_TOKEN.test(value)) return undefined;
   for (const [pattern, what] of TOKEN_SHAPES) if (pattern.test(value)) return what;
   return undefined;
 }

@@ -88,6 +88,8 @@ export interface SecretMatch {
 
 /** Secret material in `value` by its shape alone, or `undefined`. */
 export function secretShape(value: string): SecretMatch | undefined {
+  // Every shape needs a URL scheme or at least 16 characters (short values are the common case).
+  if (value.length < 16 && !value.includes('://')) return undefined;
   if (PRIVATE_KEY_PEM.test(value)) return { message: 'carries a PEM private key', reviewable: false };
   const url = urlCredentials(value);
   if (url !== undefined) return { message: `embeds credentials in a URL (${url})`, reviewable: false };

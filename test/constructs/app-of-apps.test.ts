@@ -243,6 +243,16 @@ describe('AppOfApps', () => {
     expect(at(set, 'spec.ignoreApplicationDifferences')).toEqual([{ jsonPointers: ['/spec/syncPolicy'] }]);
   });
 
+  test('ApplicationSet mode without rendered directories renders no ApplicationSet (it would generate nothing, into argocd)', () => {
+    const scope = newApp();
+    new HelmApplication(scope, 'operator', { context, namespace: 'operators', repoURL: 'https://charts.example.com', chart: 'op', version: '2.0.0' });
+    const { root } = argocd(scope, { mode: 'applicationset', defaultNamespace: undefined });
+    const objects = argoObjects(scope);
+    expect(findObjects(objects, 'ApplicationSet')).toEqual([]);
+    expect(findObjects(objects, 'Application').map((a) => a.metadata.name)).toEqual(['dev-operator', 'dev-root']);
+    expect(root.generatedApplications).toEqual([]);
+  });
+
   test('ApplicationSet mode: the project check refuses a destination the project does not list', () => {
     // GIVEN the project the old ApplicationSet mode rendered next to a destination of 'shop'
     const project: ProjectPermissions = { sourceRepos: ['https://git.example.com/rendered.git'], destinations: [{ server: 'https://kubernetes.default.svc', namespace: 'services' }] };

@@ -31,3 +31,13 @@ describe('TemporalServer', () => {
       .toThrow(/different owners; Temporal logs in to both with one user/);
   });
 });
+
+describe('TemporalServer replicas', () => {
+  test('runs one instance (auto-setup would race on the schema), so no disruption budget', () => {
+    const { chart, cluster } = servicesWithDatabase();
+    new TemporalServer(chart, 'temporal', { image, database: cluster.database('temporal'), visibilityDatabase: cluster.database('temporal_visibility') });
+    const objects = synth(chart);
+    expect(at(findObject(objects, 'Deployment', 'temporal'), 'spec.replicas')).toBe(1);
+    expect(objects.filter((o) => o.kind === 'PodDisruptionBudget')).toEqual([]);
+  });
+});

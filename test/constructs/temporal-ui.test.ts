@@ -19,3 +19,12 @@ describe('TemporalUi', () => {
     expect(() => new TemporalUi(chart, 'ui', { image: { repository: 'temporalio/ui', tag: '2.53.3' }, server, nam: 'x' } as never)).toThrow(/rename it to 'name'/);
   });
 });
+
+describe('TemporalUi and the server NetworkPolicy', () => {
+  test('does not lock the server to the UI (its route and workers connect too)', () => {
+    const { chart, cluster } = servicesWithDatabase();
+    const server = new TemporalServer(chart, 'temporal', { image: { repository: 'temporalio/auto-setup', tag: '1.26.2' }, database: cluster.database('temporal'), visibilityDatabase: cluster.database('temporal_visibility') });
+    new TemporalUi(chart, 'temporal-ui', { image: { repository: 'temporalio/ui', tag: '2.53.3' }, server });
+    expect(synth(chart).filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
+  });
+});

@@ -243,8 +243,16 @@ function checkServiceUrls(entry: IndexedObject, services: ServiceIndex, dirs: Re
 }
 
 /** Argo CD's glob match (util/glob: `*` matches anything) and `!` deny patterns. */
+const globs = new Map<string, RegExp>();
+
 function globMatch(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  if (pattern === '*' || pattern === value) return true;
+  if (!pattern.includes('*')) return false;
+  let regex = globs.get(pattern);
+  if (regex === undefined) {
+    regex = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    if (globs.size < 1000) globs.set(pattern, regex);
+  }
   return regex.test(value);
 }
 
