@@ -302,45 +302,43 @@ export class AppOfApps extends Construct {
     const context = contextOf(this);
     const directory = context.environment;
     const explicit = props.clusterApplicationSets !== undefined;
-    {
-      // One destination for every generated Application (objects carry their own namespaces): the environment's
-      // namespace when a rendered directory deploys there, else the namespace most of them deploy to. Never one
-      // the project does not list (Argo CD would refuse every generated Application).
-      const counts = new Map<string, number>();
-      for (const app of directoryApps) counts.set(destinationOf(app), (counts.get(destinationOf(app)) ?? 0) + 1);
-      const setNamespace = props.defaultNamespace !== undefined && counts.has(props.defaultNamespace)
-        ? props.defaultNamespace
-        : [...counts.entries()].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0] as string;
-      const generated: ApplicationTarget[] = [];
-      for (const app of [...directoryApps].sort((a, b) => a.appName.localeCompare(b.appName))) {
-        generated.push({ name: `${directory}-${app.appName}`, project: props.project, repoURLs: [props.repoURL], server: props.server, namespace: setNamespace });
-      }
-      this.generatedApplications.push(...generated);
-      const permissions = { sourceRepos: repos, destinations };
-      const problems = generated.flatMap((g) => projectProblems(permissions, g).map((p) => ({ generated: g, p })));
-      if (problems.length > 0) {
-        throw new ConfigError(problems.map(({ generated: g, p }) => ({
-          environment: directory, file: context.source, application: g.name.slice(directory.length + 1), field: explicit ? 'gitops.applicationSets' : 'gitops.mode',
-          message: `ApplicationSet '${name}': ${p.message}`, value: p.value, fix: p.fix,
-        })), 'the ApplicationSet would generate Applications their project refuses');
-      }
-      new ArgoApplicationSet(scope, explicit ? `ApplicationSet-${name}` : 'ApplicationSet', {
-        name,
-        directories: explicit ? [...directoryApps].map((a) => `${directory}/${a.appName}`).sort() : undefined,
-        namePrefix: directory,
-        project: props.project,
-        namespace: props.argocdNamespace,
-        repoURL: props.repoURL,
-        revision: props.branch,
-        directory,
-        exclude: [`${directory}/${self.appName}`],
-        server: props.server,
-        destinationNamespace: setNamespace,
-        environment: directory,
-        ignoreApplicationDifferences: props.ignoreApplicationDifferences,
-        applyOutOfSyncOnly: props.applyOutOfSyncOnly,
-      });
+    // One destination for every generated Application (objects carry their own namespaces): the environment's
+    // namespace when a rendered directory deploys there, else the namespace most of them deploy to. Never one
+    // the project does not list (Argo CD would refuse every generated Application).
+    const counts = new Map<string, number>();
+    for (const app of directoryApps) counts.set(destinationOf(app), (counts.get(destinationOf(app)) ?? 0) + 1);
+    const setNamespace = props.defaultNamespace !== undefined && counts.has(props.defaultNamespace)
+      ? props.defaultNamespace
+      : [...counts.entries()].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0] as string;
+    const generated: ApplicationTarget[] = [];
+    for (const app of [...directoryApps].sort((a, b) => a.appName.localeCompare(b.appName))) {
+      generated.push({ name: `${directory}-${app.appName}`, project: props.project, repoURLs: [props.repoURL], server: props.server, namespace: setNamespace });
     }
+    this.generatedApplications.push(...generated);
+    const permissions = { sourceRepos: repos, destinations };
+    const problems = generated.flatMap((g) => projectProblems(permissions, g).map((p) => ({ generated: g, p })));
+    if (problems.length > 0) {
+      throw new ConfigError(problems.map(({ generated: g, p }) => ({
+        environment: directory, file: context.source, application: g.name.slice(directory.length + 1), field: explicit ? 'gitops.applicationSets' : 'gitops.mode',
+        message: `ApplicationSet '${name}': ${p.message}`, value: p.value, fix: p.fix,
+      })), 'the ApplicationSet would generate Applications their project refuses');
+    }
+    new ArgoApplicationSet(scope, explicit ? `ApplicationSet-${name}` : 'ApplicationSet', {
+      name,
+      directories: explicit ? [...directoryApps].map((a) => `${directory}/${a.appName}`).sort() : undefined,
+      namePrefix: directory,
+      project: props.project,
+      namespace: props.argocdNamespace,
+      repoURL: props.repoURL,
+      revision: props.branch,
+      directory,
+      exclude: [`${directory}/${self.appName}`],
+      server: props.server,
+      destinationNamespace: setNamespace,
+      environment: directory,
+      ignoreApplicationDifferences: props.ignoreApplicationDifferences,
+      applyOutOfSyncOnly: props.applyOutOfSyncOnly,
+    });
   }
 
   /** The bootstrap project, this directory's root and the roots of the other environments on the cluster. */
