@@ -224,6 +224,11 @@ export interface BackstageEntryProps extends BackstageOptions {
    */
   readonly shows?: readonly Ref<IShownInPortal>[];
   /**
+   * The application running Reflector (used, and so run, only where a Kafka cluster it shows authenticates clients).
+   * @default - installed by other means
+   */
+  readonly secretReflector?: Ref<IApplication>;
+  /**
    * Whether environments run it unless they say otherwise.
    * @default true
    */
@@ -235,19 +240,24 @@ export function backstage(props: BackstageEntryProps): AppEntry<BackstageOptions
   return defineEntry({
     kind: 'backstage',
     schema: BackstageOptionsSchema,
-    options: without(props, 'image', 'postgresImage', 'namespace', 'kafka', 'shows', 'enabled'),
+    options: without(props, 'image', 'postgresImage', 'namespace', 'kafka', 'shows', 'secretReflector', 'enabled'),
     image: props.image,
     enabled: props.enabled,
     namespace: props.namespace,
-    build: (context) => new Backstage(context.chart(), context.name, {
-      ...context.options,
-      image: context.ownImage(),
-      postgresImage: context.resolve(props.postgresImage),
-      storage: context.storage,
-      kafka: (props.kafka ?? []).map((k) => context.resolve(k)),
-      shows: (props.shows ?? []).map((s) => context.resolve(s)),
-      clusterName: context.target.cluster,
-    }),
+    build: (context) => {
+      const kafka = (props.kafka ?? []).map((k) => context.resolve(k));
+      const reflect = props.secretReflector !== undefined && kafka.some((k) => k.authentication !== undefined);
+      return new Backstage(context.chart(), context.name, {
+        ...context.options,
+        image: context.ownImage(),
+        postgresImage: context.resolve(props.postgresImage),
+        storage: context.storage,
+        kafka,
+        shows: (props.shows ?? []).map((s) => context.resolve(s)),
+        secretReflector: reflect && props.secretReflector !== undefined ? context.resolve(props.secretReflector) : undefined,
+        clusterName: context.target.cluster,
+      });
+    },
   });
 }
 
