@@ -25,6 +25,7 @@ import type { PostgresDatabaseOptions } from '../../constructs/postgres-database
 import { KafkaClientOptions, KafkaClientOptionsSchema, ServiceWithPostgres, ServiceWithPostgresOptions, ServiceWithPostgresOptionsSchema } from '../../constructs/service-with-postgres';
 import { StrimziOperator } from '../../constructs/strimzi-operator';
 import { AppEntry, AppScope, BuildContext, BuildTarget, defineEntry, derivedRef, Enabled, ImageDeclaration, Ref, resolveAll } from './entry';
+import { without } from '../../constructs/lib/json';
 
 /** What every entry may say besides its construct's options. */
 export interface EntryProps {
@@ -49,12 +50,6 @@ export interface ConnectionsProps {
    * @default - no NetworkPolicy
    */
   readonly allowFrom?: readonly Ref<IConnectable>[] | (() => readonly Ref<IConnectable>[]);
-}
-
-function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> {
-  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  for (const key of keys) delete out[key as string];
-  return out as Omit<T, K>;
 }
 
 function admit(context: BuildContext & { defer(work: () => void): void }, workload: { connections: Microservice['connections'] }, peers: ConnectionsProps['allowFrom']): void {

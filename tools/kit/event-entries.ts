@@ -18,12 +18,7 @@ import { fieldPath, refuse, z } from '../../constructs/lib/options';
 import { IRabbitmqCluster, RabbitmqCluster, RabbitmqClusterOptions, RabbitmqClusterOptionsSchema } from '../../constructs/rabbitmq';
 import { INamespaced, TenantNamespace, TenantNamespaceOptions, TenantNamespaceOptionsSchema, tenantNameSchema } from '../../constructs/tenant-namespace';
 import { AppEntry, defineEntry, Enabled, ImageDeclaration, Ref, resolveAll } from './entry';
-
-function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> {
-  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  for (const key of keys) delete out[key as string];
-  return out as Omit<T, K>;
-}
+import { without } from '../../constructs/lib/json';
 
 // ---------------------------------------------------------------------------------------------
 // RabbitMQ

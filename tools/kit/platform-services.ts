@@ -32,12 +32,7 @@ import { Certificate, CertificateOptionsSchema } from '../../constructs/certific
 import type { ICertificateIssuer } from '../../constructs/self-signed-ca';
 import type { OperatorEntryProps } from './entries';
 import { AppEntry, BuildTarget, defineEntry, derivedRef, Enabled, EntryContext, ImageDeclaration, Ref } from './entry';
-
-function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> {
-  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  for (const key of keys) delete out[key as string];
-  return out as Omit<T, K>;
-}
+import { without } from '../../constructs/lib/json';
 
 // ---------------------------------------------------------------------------------------------
 // Add-ons (pinned upstream charts)
