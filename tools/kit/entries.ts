@@ -323,13 +323,13 @@ type OperatorConstruct<T> = new (scope: App, id: string, props: OperatorProps) =
  * The entry of an operator kind: its pinned chart as a cluster add-on (unless `scope` says otherwise), run where
  * something uses it (unless `enabled` says otherwise); environments may set its `HelmApplicationOptions`.
  */
-export function operatorEntry<T extends HelmApplication, K extends string>(kind: K, construct: OperatorConstruct<T>, props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, T, K> {
+export function operatorEntry<T extends HelmApplication, K extends string>(kind: K, construct: OperatorConstruct<T>, props: OperatorEntryProps = {}, enabled: Enabled = 'when-used'): AppEntry<HelmApplicationOptions, T, K> {
   return defineEntry({
     kind,
     scope: props.scope ?? 'cluster',
     schema: HelmApplicationOptionsSchema,
     options: without(props, 'enabled', 'scope'),
-    enabled: props.enabled ?? 'when-used',
+    enabled: props.enabled ?? enabled,
     build: (context) => new construct(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate }),
   });
 }
