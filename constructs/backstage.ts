@@ -2,7 +2,8 @@ import { JsonPatch } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { stringify } from 'yaml';
 import { IKafkaCluster } from './kafka-platform';
-import { mapChildOptions, recordDependency } from './lib/context';
+import { KafkaUser } from './kafka-user';
+import { IApplication, mapChildOptions, recordDependency } from './lib/context';
 import { ImageSettings } from './lib/images';
 import * as k8s from './lib/k8s';
 import { componentLabels } from './lib/labels';
@@ -82,6 +83,12 @@ export interface BackstageProps extends BackstageOptions {
    */
   readonly kafka?: readonly IKafkaCluster[];
   /**
+   * The application running Reflector, which copies the Kafka users' Secrets next to Backstage (needed only for a
+   * Kafka cluster that authenticates clients; Backstage is synced after it).
+   * @default - installed by other means
+   */
+  readonly secretReflector?: IApplication;
+  /**
    * Components whose custom resources the Kubernetes plugin lists (it may read them; Backstage is synced after them).
    * @default []
    */
@@ -130,7 +137,7 @@ export class Backstage extends Construct {
     this.name = props.name ?? id;
     const what = `Backstage '${this.name}'`;
     const check = new PropsValidator(this, what);
-    check.props(BackstageOptionsSchema, props, ['image', 'postgresImage', 'storage', 'kafka', 'shows', 'clusterName'], what);
+    check.props(BackstageOptionsSchema, props, ['image', 'postgresImage', 'storage', 'kafka', 'shows', 'clusterName', 'secretReflector'], what);
     check.dnsLabel(props.name !== undefined ? 'name' : 'id', this.name, 'backstage');
     check.throwIfInvalid();
 
@@ -151,6 +158,16 @@ export class Backstage extends Construct {
       ...(kafka.length > 0 ? [{ group: 'kafka.strimzi.io', apiVersion: 'v1', plural: 'kafkatopics' }] : []),
       ...shows.flatMap((s) => s.customResources),
     ]);
+
+    // A cluster that authenticates clients: a Kafka user of Backstage's own (Describe on topics and groups, what the
+    // Kafka plugin needs), its Secret copied next to Backstage, its password passed as an environment variable.
+    const kafkaUsers = new Map<IKafkaCluster, { user: KafkaUser; passwordEnv: string }>();
+    for (const cluster of kafka) {
+      if (cluster.authentication === undefined) continue;
+      const user = new KafkaUser(this, `KafkaUser-${cluster.clusterName}`, { cluster, userName: joinName(this.name, cluster.clusterName), describesAll: true, reflectTo: [this.database.namespace] });
+      kafkaUsers.set(cluster, { user, passwordEnv: `KAFKA_PASSWORD_${cluster.clusterName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}` });
+      if (props.secretReflector !== undefined) recordDependency(this, props.secretReflector);
+    }
 
     const inCluster = `http://${this.name}.${this.database.namespace}.svc:${BACKSTAGE_PORT}`;
     const baseUrl = props.host !== undefined ? `https://${props.host}` : inCluster;
@@ -187,7 +204,15 @@ export class Backstage extends Construct {
         }],
         ...(customResources.length > 0 ? { customResources: customResources.map((r) => ({ ...r })) } : {}),
       },
-      ...(kafka.length > 0 ? { kafka: { clientId: this.name, clusters: kafka.map((c) => ({ name: c.clusterName, brokers: [c.bootstrap.plain] })) } } : {}),
+      ...(kafka.length > 0 ? {
+        kafka: {
+          clientId: this.name,
+          clusters: kafka.map((c) => {
+            const auth = kafkaUsers.get(c);
+            return { name: c.clusterName, brokers: [c.bootstrap.plain], ...(auth !== undefined ? { sasl: { mechanism: 'scram-sha-512', username: auth.user.userName, password: `\${${auth.passwordEnv}}` } } : {}) };
+          }),
+        },
+      } : {}),
     };
     this.appConfig = deepMerge<Record<string, unknown>>(generated, props.appConfig);
 
@@ -206,6 +231,7 @@ export class Backstage extends Construct {
       envRefs: [
         { name: 'POSTGRES_USER', valueFrom: { secretKeyRef: { name: this.database.credentials.secretName, key: this.database.credentials.usernameKey } } },
         { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: this.database.credentials.secretName, key: this.database.credentials.passwordKey } } },
+        ...[...kafkaUsers.values()].map(({ user, passwordEnv }) => ({ name: passwordEnv, valueFrom: { secretKeyRef: { name: user.credentials.secretName, key: user.credentials.passwordKey } } })),
       ],
       files: { '/app/app-config.production.yaml': stringify(this.appConfig, { sortMapEntries: true }) },
       serviceAccount: { automountToken: true },

@@ -25,6 +25,11 @@ export interface KafkaUserProps {
    */
   readonly produces?: readonly KafkaTopic[];
   /**
+   * Describe every topic and consumer group (what a monitoring client such as Backstage's Kafka plugin needs).
+   * @default false
+   */
+  readonly describesAll?: boolean;
+  /**
    * Consumer group the client reads with (Read), required when it consumes.
    * @default - the user name
    */
@@ -74,7 +79,7 @@ export class KafkaUser extends Construct {
         check.check(props.cluster.hasTopic(topic), field, `topic '${topic.topicName}' is not a topic of Kafka cluster '${props.cluster.clusterName}'`, topic.topicName, "grant topics of the user's own cluster");
       }
     }
-    check.check(consumes.length + produces.length > 0, 'consumes', 'the user is granted no topic', [], 'list the topics it consumes or produces');
+    check.check(consumes.length + produces.length > 0 || props.describesAll === true, 'consumes', 'the user is granted no topic', [], 'list the topics it consumes or produces (or describesAll)');
     check.throwIfInvalid();
     recordDependency(this, props.cluster);
 
@@ -91,6 +96,11 @@ export class KafkaUser extends Construct {
         resource: { type: strimzi.KafkaUserSpecAuthorizationAclsResourceType.GROUP, name: group, patternType: strimzi.KafkaUserSpecAuthorizationAclsResourcePatternType.LITERAL },
         operations: [ops.READ],
       }] : []),
+      // The literal name '*' is Kafka's wildcard: every topic, every group.
+      ...(props.describesAll === true ? [strimzi.KafkaUserSpecAuthorizationAclsResourceType.TOPIC, strimzi.KafkaUserSpecAuthorizationAclsResourceType.GROUP].map((type) => ({
+        resource: { type, name: '*', patternType: strimzi.KafkaUserSpecAuthorizationAclsResourcePatternType.LITERAL },
+        operations: [ops.DESCRIBE],
+      })) : []),
     ];
     new strimzi.KafkaUser(this, 'Resource', {
       metadata: {

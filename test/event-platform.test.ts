@@ -158,6 +158,16 @@ describe('event platform', () => {
     expect(argo).toContain('dev-reflector');
     expect(validateEnvironments([env]).errors.map((f) => `${f.kind}/${f.name} ${f.rule}: ${f.message}`)).toEqual([]);
     expect(objects(plain, 'argocd').map((o) => o.metadata.name)).not.toContain('dev-reflector');
+    // Backstage's Kafka plugin gets a user of its own: Describe on every topic and group, its password from the reflected Secret.
+    const portal = objects(env, 'backstage');
+    expect(at(findObject(portal, 'KafkaUser', 'backstage-event-cluster'), 'spec.authorization.acls')).toEqual([
+      { resource: { type: 'topic', name: '*', patternType: 'literal' }, operations: ['Describe'] },
+      { resource: { type: 'group', name: '*', patternType: 'literal' }, operations: ['Describe'] },
+    ]);
+    const container = at(findObject(portal, 'Deployment', 'backstage'), 'spec.template.spec.containers.0') as { env: { name: string; valueFrom?: unknown }[] };
+    expect(container.env.find((e) => e.name === 'KAFKA_PASSWORD_EVENT_CLUSTER')?.valueFrom).toEqual({ secretKeyRef: { name: 'backstage-event-cluster', key: 'password' } });
+    const files = findObject(portal, 'ConfigMap', 'backstage-files');
+    expect(Object.values(files.data as Record<string, string>)[0]).toContain('sasl:\n        mechanism: scram-sha-512\n        password: ${KAFKA_PASSWORD_EVENT_CLUSTER}\n        username: backstage-event-cluster');
     // Without authentication (the examples' environments) no user is rendered.
     expect(objects(plain).filter((o) => o.kind === 'KafkaUser')).toEqual([]);
   });

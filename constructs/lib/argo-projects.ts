@@ -37,13 +37,22 @@ export interface PermissionProblem {
   readonly fix: string;
 }
 
-function globMatch(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+const globs = new Map<string, RegExp>();
+
+/** Argo CD's glob match (util/glob: `*` matches anything), the compiled patterns cached. */
+export function globMatch(pattern: string, value: string): boolean {
+  if (pattern === '*' || pattern === value) return true;
+  if (!pattern.includes('*')) return false;
+  let regex = globs.get(pattern);
+  if (regex === undefined) {
+    regex = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    if (globs.size < 1000) globs.set(pattern, regex);
+  }
   return regex.test(value);
 }
 
 /** Argo CD's rule: denied when a `!pattern` matches, else allowed when a plain pattern matches. */
-function permitted(patterns: readonly string[], value: string): boolean {
+export function permitted(patterns: readonly string[], value: string): boolean {
   if (patterns.some((p) => p.startsWith('!') && globMatch(p.slice(1), value))) return false;
   return patterns.some((p) => !p.startsWith('!') && globMatch(p, value));
 }

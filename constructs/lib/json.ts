@@ -24,3 +24,10 @@ export function at(value: unknown, ...keys: readonly (string | number)[]): unkno
   }
   return current;
 }
+
+/** A shallow copy of `value` without `keys` (entry props minus their wiring, for the options schema). */
+export function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> {
+  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  for (const key of keys) delete out[key as string];
+  return out as Omit<T, K>;
+}

@@ -59,7 +59,7 @@ const camelK = helmChart({
 });
 
 /**
- * Reflector in `operators`: copies each integration's KafkaUser Secret from `kafka` to `camelk`. Run only where
+ * Reflector in `operators`: copies the KafkaUser Secrets from `kafka` to `camelk` and `backstage`. Run only where
  * something uses it (environments that turn Kafka authentication on).
  */
 const reflector = defineEntry({
@@ -145,6 +145,7 @@ const portal = backstage({
   namespace: 'backstage',
   kafka: [kafka],
   shows: [rabbitmq, integrations],
+  secretReflector: reflector,
 });
 
 /** One namespace per user; the users themselves are listed in the environment files. */

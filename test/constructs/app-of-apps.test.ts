@@ -6,6 +6,7 @@ import { PlatformContext } from '../../constructs';
 import { prepareApp } from '../../constructs';
 import { k8s } from '../../constructs';
 import { renderApp } from '../../tools/synth/render';
+import { validateEnvironments } from '../../tools/validate';
 import { at, findObject, findObjects, Json, Manifest } from '../helpers';
 
 const context: PlatformContext = { environment: 'dev', source: 'environments/dev.ts', stage: 'development', platform: 'shop', imagePullPolicy: 'IfNotPresent' };
@@ -142,6 +143,25 @@ describe('AppOfApps', () => {
     const objects = argoObjects(scope);
     expect(findObject(objects, 'Application', 'dev-api').metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('1');
     expect(findObject(objects, 'Application', 'dev-db').metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('0');
+  });
+
+  test('objects added to the Argo CD chart after the root is built are rendered and validated like the rest', () => {
+    // GIVEN an environment whose Argo CD chart gets one more Application after the root was built, pointing at a
+    // directory nothing renders
+    const scope = newApp();
+    app(scope, 'api');
+    const { chart } = argocd(scope);
+    new ApiObject(chart, 'late', {
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'Application',
+      metadata: { name: 'dev-late', namespace: 'argocd' },
+      spec: { project: 'shop-dev', source: { repoURL: props.repoURL, targetRevision: props.branch, path: 'dev/missing' }, destination: { server: props.server, namespace: 'shop' } },
+    });
+    // WHEN the environment is rendered and validated
+    prepareApp(scope);
+    const report = validateEnvironments(renderApp(scope));
+    // THEN the late Application is in the output and its path is checked
+    expect(findObject(argoObjects(scope), 'Application', 'dev-late').spec).toBeDefined();
+    expect(report.findings.filter((f) => f.rule === 'ref/argocd-path').map((f) => f.value)).toContain('dev/missing');
   });
 
   test('Helm applications: pinned chart, values, images annotation, server-side apply; CRD users skip the dry run and sync after', () => {

@@ -74,6 +74,15 @@ describe('KafkaUser', () => {
     expect([user.credentialsIn('camelk'), user.credentialsIn('kafka'), user.credentialsIn('user-bob')]).toEqual([true, true, false]);
   });
 
+  test('describesAll grants Describe on every topic and group (a monitoring client)', () => {
+    const { chart, kafka } = cluster();
+    new KafkaUser(chart, 'portal', { cluster: kafka, userName: 'portal', describesAll: true });
+    expect(at(findObject(synth(chart), 'KafkaUser'), 'spec.authorization.acls')).toEqual([
+      { resource: { type: 'topic', name: '*', patternType: 'literal' }, operations: ['Describe'] },
+      { resource: { type: 'group', name: '*', patternType: 'literal' }, operations: ['Describe'] },
+    ]);
+  });
+
   test('a producer-only user gets no group ACL', () => {
     const { chart, kafka } = cluster();
     new KafkaUser(chart, 'webhook', { cluster: kafka, userName: 'http-webhook', produces: [kafka.topic('events')] });

@@ -25,6 +25,7 @@ import type { PostgresDatabaseOptions } from '../../constructs/postgres-database
 import { KafkaClientOptions, KafkaClientOptionsSchema, ServiceWithPostgres, ServiceWithPostgresOptions, ServiceWithPostgresOptionsSchema } from '../../constructs/service-with-postgres';
 import { StrimziOperator } from '../../constructs/strimzi-operator';
 import { AppEntry, AppScope, BuildContext, BuildTarget, defineEntry, derivedRef, Enabled, ImageDeclaration, Ref, resolveAll } from './entry';
+import { without } from '../../constructs/lib/json';
 
 /** What every entry may say besides its construct's options. */
 export interface EntryProps {
@@ -49,12 +50,6 @@ export interface ConnectionsProps {
    * @default - no NetworkPolicy
    */
   readonly allowFrom?: readonly Ref<IConnectable>[] | (() => readonly Ref<IConnectable>[]);
-}
-
-function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> {
-  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  for (const key of keys) delete out[key as string];
-  return out as Omit<T, K>;
 }
 
 function admit(context: BuildContext & { defer(work: () => void): void }, workload: { connections: Microservice['connections'] }, peers: ConnectionsProps['allowFrom']): void {
@@ -328,13 +323,13 @@ type OperatorConstruct<T> = new (scope: App, id: string, props: OperatorProps) =
  * The entry of an operator kind: its pinned chart as a cluster add-on (unless `scope` says otherwise), run where
  * something uses it (unless `enabled` says otherwise); environments may set its `HelmApplicationOptions`.
  */
-export function operatorEntry<T extends HelmApplication, K extends string>(kind: K, construct: OperatorConstruct<T>, props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, T, K> {
+export function operatorEntry<T extends HelmApplication, K extends string>(kind: K, construct: OperatorConstruct<T>, props: OperatorEntryProps = {}, enabled: Enabled = 'when-used'): AppEntry<HelmApplicationOptions, T, K> {
   return defineEntry({
     kind,
     scope: props.scope ?? 'cluster',
     schema: HelmApplicationOptionsSchema,
     options: without(props, 'enabled', 'scope'),
-    enabled: props.enabled ?? 'when-used',
+    enabled: props.enabled ?? enabled,
     build: (context) => new construct(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate }),
   });
 }

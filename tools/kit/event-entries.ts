@@ -18,12 +18,7 @@ import { fieldPath, refuse, z } from '../../constructs/lib/options';
 import { IRabbitmqCluster, RabbitmqCluster, RabbitmqClusterOptions, RabbitmqClusterOptionsSchema } from '../../constructs/rabbitmq';
 import { INamespaced, TenantNamespace, TenantNamespaceOptions, TenantNamespaceOptionsSchema, tenantNameSchema } from '../../constructs/tenant-namespace';
 import { AppEntry, defineEntry, Enabled, ImageDeclaration, Ref, resolveAll } from './entry';
-
-function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> {
-  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  for (const key of keys) delete out[key as string];
-  return out as Omit<T, K>;
-}
+import { without } from '../../constructs/lib/json';
 
 // ---------------------------------------------------------------------------------------------
 // RabbitMQ
@@ -224,6 +219,11 @@ export interface BackstageEntryProps extends BackstageOptions {
    */
   readonly shows?: readonly Ref<IShownInPortal>[];
   /**
+   * The application running Reflector (used, and so run, only where a Kafka cluster it shows authenticates clients).
+   * @default - installed by other means
+   */
+  readonly secretReflector?: Ref<IApplication>;
+  /**
    * Whether environments run it unless they say otherwise.
    * @default true
    */
@@ -235,19 +235,24 @@ export function backstage(props: BackstageEntryProps): AppEntry<BackstageOptions
   return defineEntry({
     kind: 'backstage',
     schema: BackstageOptionsSchema,
-    options: without(props, 'image', 'postgresImage', 'namespace', 'kafka', 'shows', 'enabled'),
+    options: without(props, 'image', 'postgresImage', 'namespace', 'kafka', 'shows', 'secretReflector', 'enabled'),
     image: props.image,
     enabled: props.enabled,
     namespace: props.namespace,
-    build: (context) => new Backstage(context.chart(), context.name, {
-      ...context.options,
-      image: context.ownImage(),
-      postgresImage: context.resolve(props.postgresImage),
-      storage: context.storage,
-      kafka: (props.kafka ?? []).map((k) => context.resolve(k)),
-      shows: (props.shows ?? []).map((s) => context.resolve(s)),
-      clusterName: context.target.cluster,
-    }),
+    build: (context) => {
+      const kafka = (props.kafka ?? []).map((k) => context.resolve(k));
+      const reflect = props.secretReflector !== undefined && kafka.some((k) => k.authentication !== undefined);
+      return new Backstage(context.chart(), context.name, {
+        ...context.options,
+        image: context.ownImage(),
+        postgresImage: context.resolve(props.postgresImage),
+        storage: context.storage,
+        kafka,
+        shows: (props.shows ?? []).map((s) => context.resolve(s)),
+        secretReflector: reflect && props.secretReflector !== undefined ? context.resolve(props.secretReflector) : undefined,
+        clusterName: context.target.cluster,
+      });
+    },
   });
 }
 

@@ -8,7 +8,7 @@ import { CertManager } from '../../constructs/cert-manager';
 import { DrizzleGateway, DrizzleGatewayOptions, DrizzleGatewayOptionsSchema } from '../../constructs/drizzle-gateway';
 import { ExternalSecretsOperator } from '../../constructs/external-secrets-operator';
 import { GrpcRoute } from '../../constructs/grpc-route';
-import { HelmApplicationOptions, HelmApplicationOptionsSchema } from '../../constructs/helm-application';
+import type { HelmApplicationOptions } from '../../constructs/helm-application';
 import { HttpRoute } from '../../constructs/http-route';
 import type { IKafkaCluster } from '../../constructs/kafka-platform';
 import { KafkaUi, KafkaUiOptions, KafkaUiOptionsSchema } from '../../constructs/kafka-ui';
@@ -30,45 +30,27 @@ import { fieldPath, z } from '../../constructs/lib/options';
 import { applicationOf, mapChildOptions } from '../../constructs/lib/context';
 import { Certificate, CertificateOptionsSchema } from '../../constructs/certificate';
 import type { ICertificateIssuer } from '../../constructs/self-signed-ca';
-import type { OperatorEntryProps } from './entries';
+import { OperatorEntryProps, operatorEntry } from './entries';
 import { AppEntry, BuildTarget, defineEntry, derivedRef, Enabled, EntryContext, ImageDeclaration, Ref } from './entry';
-
-function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> {
-  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  for (const key of keys) delete out[key as string];
-  return out as Omit<T, K>;
-}
+import { without } from '../../constructs/lib/json';
 
 // ---------------------------------------------------------------------------------------------
 // Add-ons (pinned upstream charts)
 // ---------------------------------------------------------------------------------------------
 
-type AddOn = new (scope: EntryContext<HelmApplicationOptions>['app'], id: string, props: HelmApplicationOptions & { appName: string; context: EntryContext<HelmApplicationOptions>['context']; locate: EntryContext<HelmApplicationOptions>['locate'] }) => IApplication;
-
-function addOnEntry<T extends IApplication, K extends string>(kind: K, construct: AddOn, props: OperatorEntryProps, enabled: Enabled): AppEntry<HelmApplicationOptions, T, K> {
-  return defineEntry({
-    kind,
-    scope: props.scope ?? 'cluster',
-    schema: HelmApplicationOptionsSchema,
-    options: without(props, 'enabled', 'scope'),
-    enabled: props.enabled ?? enabled,
-    build: (context) => new construct(context.app, context.id, { ...context.options, appName: context.name, context: context.context, locate: context.locate }) as T,
-  });
-}
-
 /** cert-manager at the release whose CRDs are imported (a cluster add-on, run when something uses it). */
 export function certManager(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, CertManager, 'cert-manager'> {
-  return addOnEntry<CertManager, 'cert-manager'>('cert-manager', CertManager, props, 'when-used');
+  return operatorEntry('cert-manager', CertManager, props);
 }
 
 /** The External Secrets Operator (a cluster add-on, run when something uses it). */
 export function externalSecretsOperator(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, ExternalSecretsOperator, 'external-secrets-operator'> {
-  return addOnEntry<ExternalSecretsOperator, 'external-secrets-operator'>('external-secrets-operator', ExternalSecretsOperator, props, 'when-used');
+  return operatorEntry('external-secrets-operator', ExternalSecretsOperator, props);
 }
 
 /** Reflector, which copies Secrets and ConfigMaps to the namespaces their annotations name (a cluster add-on). */
 export function reflector(props: OperatorEntryProps = {}): AppEntry<HelmApplicationOptions, Reflector, 'reflector'> {
-  return addOnEntry<Reflector, 'reflector'>('reflector', Reflector, props, true);
+  return operatorEntry('reflector', Reflector, props, true);
 }
 
 /** A `SelfSignedCa` entry: the options and the cert-manager it belongs to. */

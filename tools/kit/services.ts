@@ -33,12 +33,7 @@ import { ConnectionsProps, EntryProps, OperatorEntryProps, operatorEntry } from 
 import { AppEntry, defineEntry, derivedRef, EntryContext, ImageDeclaration, Ref, resolveAll } from './entry';
 import type { ApplicationChart } from '../../constructs/application-chart';
 import type { IVolumeProvider } from '../../constructs/volume-provider';
-
-function without<T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> {
-  const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  for (const key of keys) delete out[key as string];
-  return out as Omit<T, K>;
-}
+import { without } from '../../constructs/lib/json';
 
 // ---------------------------------------------------------------------------------------------
 // Operators (cluster add-ons, run where something uses them)

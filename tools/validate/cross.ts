@@ -7,6 +7,7 @@
  * Like the other reference checks, every rule is linear in the number of objects (one index pass, one lookup each).
  */
 import type { Stage } from '../../constructs/lib/context';
+import { globMatch, permitted as allowedBy } from '../../constructs/lib/argo-projects';
 import { apiGroupOf, isClusterScoped } from '../../constructs/lib/kinds';
 import type { IndexedObject } from './references';
 import { at, child, isRecord, JsonRecord, list, num, record, str, stringMap } from './json';
@@ -240,26 +241,6 @@ function checkServiceUrls(entry: IndexedObject, services: ServiceIndex, dirs: Re
   if (entry.object.kind === 'ConfigMap' && str(entry.object.apiVersion) === 'v1') {
     for (const [k, v] of Object.entries(stringMap(entry.object.data))) check(v, child('data', k), `ConfigMap key ${k}`);
   }
-}
-
-/** Argo CD's glob match (util/glob: `*` matches anything) and `!` deny patterns. */
-const globs = new Map<string, RegExp>();
-
-function globMatch(pattern: string, value: string): boolean {
-  if (pattern === '*' || pattern === value) return true;
-  if (!pattern.includes('*')) return false;
-  let regex = globs.get(pattern);
-  if (regex === undefined) {
-    regex = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-    if (globs.size < 1000) globs.set(pattern, regex);
-  }
-  return regex.test(value);
-}
-
-function allowedBy(patterns: readonly string[], value: string): boolean {
-  const allow = patterns.filter((p) => !p.startsWith('!'));
-  const deny = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
-  return allow.some((p) => globMatch(p, value)) && !deny.some((p) => globMatch(p, value));
 }
 
 /** `filepath.Match` on group and kind (AppProject resource lists). */
