@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Chart, Testing } from 'cdk8s';
-import { ApplicationChart, DEFAULT_CONTEXT, deepMerge, DeepPartial, PlatformContext, prepareApp } from '../constructs';
+import { ApplicationChart, DEFAULT_CONTEXT, deepMerge, DeepPartial, PlatformContext, PlatformError, prepareApp } from '../constructs';
 import { base, environments } from '../environments';
 import { build as referenceBuild } from '../main';
 import { defineEnvironment, EnvironmentConfig, EnvironmentInput, LocalStorageSettings, StorageSettings } from '../tools/kit';
@@ -132,4 +132,15 @@ export type TestOverrides = Omit<ReferenceInput, 'storage'> & { readonly storage
 /** `defineEnvironment` over the reference platform's base, with `TEST_FILE_DEFAULTS` below `overrides`. */
 export function testEnvironment(overrides: TestOverrides): EnvironmentConfig {
   return defineEnvironment(base, { source: `environments/${overrides.name}.ts`, ...deepMerge<ReferenceInput>(TEST_FILE_DEFAULTS as unknown as ReferenceInput, overrides as DeepPartial<ReferenceInput>) });
+}
+
+/** The formatted message of the PlatformError `fn` throws (fails the test if it throws something else or nothing). */
+export function platformErrorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(PlatformError);
+    return (error as PlatformError).format();
+  }
+  throw new Error('expected a PlatformError, but nothing was thrown');
 }

@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
-import { AppOfApps, ApplicationChart, ChartApplication, defineChart, IMAGES_ANNOTATION, k8s, PlatformContext, PlatformError, RESOURCES_FINALIZER } from '../../constructs';
+import { AppOfApps, ApplicationChart, ChartApplication, defineChart, IMAGES_ANNOTATION, k8s, PlatformContext, RESOURCES_FINALIZER } from '../../constructs';
 import { renderApp } from '../../tools/synth/render';
-import { at, findObject, Manifest } from '../helpers';
+import { at, findObject, Manifest, platformErrorOf } from '../helpers';
 
 interface Values {
   readonly image: { readonly repository: string; readonly tag?: string };
@@ -35,16 +35,6 @@ function argoApplications(build: (scope: App) => void): Manifest[] {
   new AppOfApps(argocd, 'root', { repoURL: 'https://git.example.com/rendered.git', branch: 'rendered', server: 'https://kubernetes.default.svc', argocdNamespace: 'argocd', project: 'shop-dev', defaultNamespace: 'shop' });
   const rendered = renderApp(scope).flatMap((e) => e.applications);
   return (rendered.find((a) => a.name === 'argocd')?.objects ?? []).map((o) => o.object as Manifest);
-}
-
-function problemOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PlatformError);
-    return (error as PlatformError).format();
-  }
-  throw new Error('expected an error');
 }
 
 describe('ChartApplication', () => {
@@ -95,7 +85,7 @@ describe('ChartApplication', () => {
   });
 
   test('refuses a secret literal in the values: a key named like a secret, an env entry, credentials in a URL', () => {
-    const message = problemOf(() => make({
+    const message = platformErrorOf(() => make({
       env: [{ name: 'LOG_LEVEL', value: 'info' }, { name: 'API_TOKEN', value: 's3cr3t' }],
       extra: { database: { password: 'hunter2', url: 'postgres://app:hunter2@db:5432/app' } },
     }));
@@ -114,21 +104,21 @@ describe('ChartApplication', () => {
   });
 
   test('refuses a floating or missing image tag in staging and production, as for rendered workloads', () => {
-    expect(problemOf(() => make({ image: { repository: 'ghcr.io/acme/api', tag: 'latest' } }, 'staging')))
+    expect(platformErrorOf(() => make({ image: { repository: 'ghcr.io/acme/api', tag: 'latest' } }, 'staging')))
       .toMatch(/field 'values\.image\.tag'.*'latest'.*\(stage 'staging'\) \(got "latest"\)\. Fix: pin a full version tag/);
-    expect(problemOf(() => make({ image: { repository: 'ghcr.io/acme/api' } }, 'production'))).toMatch(/field 'values\.image\.tag': ChartApplication 'api': is missing/);
+    expect(platformErrorOf(() => make({ image: { repository: 'ghcr.io/acme/api' } }, 'production'))).toMatch(/field 'values\.image\.tag': ChartApplication 'api': is missing/);
     // development allows it, as the image-tag policy does
     expect(() => make({ image: { repository: 'ghcr.io/acme/api', tag: 'latest' } }, 'development')).not.toThrow();
   });
 
   test('refuses values without complete container resources', () => {
-    expect(problemOf(() => make({ resources: { requests: { cpu: '100m', memory: '128Mi' } } }))).toMatch(/field 'values\.resources\.limits': ChartApplication 'api': 'values\.resources\.limits' must set cpu and memory/);
-    expect(problemOf(() => make({ resources: { requests: { cpu: '2', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } } }))).toMatch(/request 2 is larger than the limit 1/);
+    expect(platformErrorOf(() => make({ resources: { requests: { cpu: '100m', memory: '128Mi' } } }))).toMatch(/field 'values\.resources\.limits': ChartApplication 'api': 'values\.resources\.limits' must set cpu and memory/);
+    expect(platformErrorOf(() => make({ resources: { requests: { cpu: '2', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } } }))).toMatch(/request 2 is larger than the limit 1/);
   });
 
   test('refuses a chart version range and a registry with a scheme', () => {
     const loose = defineChart<Values>({ ...chart, chart: { registry: 'oci://ghcr.io/acme', name: 'service', version: '^1.0.0' } });
-    const message = problemOf(() => new ChartApplication(new App(), 'api', { context: contextFor('development'), chart: loose, namespace: 'shop', values }));
+    const message = platformErrorOf(() => new ChartApplication(new App(), 'api', { context: contextFor('development'), chart: loose, namespace: 'shop', values }));
     expect(message).toMatch(/field 'chart\.version'.*must pin an exact chart version \(no ranges\)/);
     expect(message).toMatch(/field 'chart\.registry'.*without scheme/);
   });

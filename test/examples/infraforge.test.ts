@@ -3,7 +3,7 @@
  * nonprod cluster, services rendered (dev, staging) or delivered as the OCI microservice chart (qa).
  */
 import { App } from 'cdk8s';
-import { ApplicationTarget, ConfigError, DynamicStorage, generatedApplications, PlatformError, projectProblems, ProjectPermissions, RabbitmqCluster, RabbitmqClusterOptionsSchema } from '../../constructs';
+import { ApplicationTarget, ConfigError, DynamicStorage, generatedApplications, projectProblems, ProjectPermissions, RabbitmqCluster, RabbitmqClusterOptionsSchema } from '../../constructs';
 import { AnyPlatform, defineBase, defineCluster, defineEntry, defineEnvironment, definePlatform, EnvironmentConfig, postgresCluster, platformBuild, service } from '../../tools/kit';
 import { renderApp, RenderedEnvironment } from '../../tools/synth/render';
 import { validateEnvironments } from '../../tools/validate';
@@ -11,7 +11,7 @@ import { asMicroserviceChart, microserviceChart } from '../../examples/infraforg
 import { base, dev, environments, nonprod } from '../../examples/infraforge/environments';
 import { development, production } from '../../examples/infraforge/environments/profiles';
 import { infraforge } from '../../examples/infraforge/platform';
-import { at, Manifest, objectsOf } from '../helpers';
+import { at, Manifest, objectsOf, platformErrorOf } from '../helpers';
 import { parse } from 'yaml';
 import { APPLICATION_HEALTH_LUA, APPLICATION_SET_HEALTH_CHECK_KEY, APPLICATION_SET_HEALTH_LUA, bootstrapFiles, HEALTH_CHECK_KEY, HEALTH_PATCH_FILE } from '../../tools/publish/bootstrap';
 
@@ -30,16 +30,6 @@ function find(list: readonly Manifest[], kind: string, name: string): Manifest {
   const found = list.find((o) => o.kind === kind && o.metadata.name === name);
   if (found === undefined) throw new Error(`no ${kind} ${name}`);
   return found;
-}
-
-function failure(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PlatformError);
-    return (error as PlatformError).format();
-  }
-  throw new Error('expected an error');
 }
 
 type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
@@ -283,7 +273,7 @@ describe('InfraForge refuses', () => {
 
   test('two environments claiming the same local volumes on the cluster', () => {
     const clashing = defineEnvironment(base, { ...development, name: 'qa', stage: 'development', cluster: nonprod, namespace: 'infraforge-dev' });
-    expect(failure(() => render([dev, clashing]))).toMatch(/claim 'infraforge-dev\/product-db-1' is registered twice/);
+    expect(platformErrorOf(() => render([dev, clashing]))).toMatch(/claim 'infraforge-dev\/product-db-1' is registered twice/);
   });
 
   test('RabbitMQ with a StorageClass the cluster neither renders nor provides, naming the closest class', () => {
@@ -309,7 +299,7 @@ describe('InfraForge refuses', () => {
     const reports = service({ image: { repository: 'ghcr.io/nimbusprotch/report-service', tag: 'v1.0.0' }, port: 8080, healthCheck: { path: '/health' }, uses: { DATABASE: stray } });
     const platform = definePlatform({ name: 'infraforge', apps: { 'report-service': reports }, source: 'examples/infraforge/platform.ts' });
     const env = defineEnvironment(platform, { name: 'dev', stage: 'development', gitops: { repoURL: 'https://github.com/infraforge/voltran-rendered.git', branch: 'rendered' } });
-    const message = failure(() => render([env], platform));
+    const message = platformErrorOf(() => render([env], platform));
     expect(message).toMatch(/examples\/infraforge\/platform\.ts, application 'report-service', field 'report-service': uses a postgresql entry, which is not in the platform's apps/);
   });
 
@@ -318,21 +308,21 @@ describe('InfraForge refuses', () => {
     const api = service({ image: { repository: 'ghcr.io/nimbusprotch/api', tag: 'v1.0.0' }, port: 8080, delivery: 'chart', deliverAs: leaky, resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } } });
     const platform = definePlatform({ name: 'infraforge', apps: { api }, source: 'examples/infraforge/platform.ts' });
     const env = defineEnvironment(platform, { name: 'dev', stage: 'development', gitops: { repoURL: 'https://github.com/infraforge/voltran-rendered.git', branch: 'rendered' } });
-    const message = failure(() => render([env], platform));
+    const message = platformErrorOf(() => render([env], platform));
     expect(message).toMatch(/examples\/infraforge\/platform\.ts \(environment 'dev'\), application 'api', field 'values\.env\[0\]\.value': ChartApplication 'api': 'API_KEY' looks like a secret but carries a literal value in the chart's values/);
     expect(message).not.toMatch(/k-12345/);
   });
 
   test('a floating tag for a chart-delivered service in staging', () => {
     const staged = defineEnvironment(base, { ...production, name: 'staging', stage: 'staging', cluster: nonprod, namespace: 'infraforge-staging', defaults: { service: { delivery: 'chart' } }, images: { 'order-service': { tag: 'latest' } } });
-    expect(failure(() => render([staged]))).toMatch(/application 'order-service', field 'images\.order-service\.tag': 'latest' is a floating tag[^]*\(stage 'staging'\)/);
+    expect(platformErrorOf(() => render([staged]))).toMatch(/application 'order-service', field 'images\.order-service\.tag': 'latest' is a floating tag[^]*\(stage 'staging'\)/);
   });
 
   test('chart delivery for a service whose entry names no chart', () => {
     const api = service({ image: { repository: 'ghcr.io/nimbusprotch/api', tag: 'v1.0.0' }, port: 8080 });
     const platform = definePlatform({ name: 'infraforge', apps: { api }, source: 'examples/infraforge/platform.ts' });
     const env = defineEnvironment(platform, { name: 'qa', stage: 'development', gitops: { repoURL: 'https://github.com/infraforge/voltran-rendered.git', branch: 'rendered' }, apps: { api: { delivery: 'chart' } } });
-    expect(failure(() => render([env], platform))).toMatch(/application 'api'.*sets delivery 'chart', but its catalog entry names no chart to deliver it as/);
+    expect(platformErrorOf(() => render([env], platform))).toMatch(/application 'api'.*sets delivery 'chart', but its catalog entry names no chart to deliver it as/);
   });
 
   test('a workload setting a chart delivery would silently drop, naming the file and field that set it', () => {
@@ -342,7 +332,7 @@ describe('InfraForge refuses', () => {
       apps: { 'user-service': { files: { '/app/config.yaml': 'level: debug' } } },
       source: 'examples/infraforge/environments/qa.ts',
     });
-    expect(failure(() => render([chartQa]))).toMatch(/examples\/infraforge\/environments\/qa\.ts \(environment 'qa'\), application 'user-service', field 'apps\.user-service\.files': is a setting of the rendered workload; with delivery 'chart' the chart's values are computed from name, runtime, replicas, port, resources, env, secretEnv, healthCheck only/);
+    expect(platformErrorOf(() => render([chartQa]))).toMatch(/examples\/infraforge\/environments\/qa\.ts \(environment 'qa'\), application 'user-service', field 'apps\.user-service\.files': is a setting of the rendered workload; with delivery 'chart' the chart's values are computed from name, runtime, replicas, port, resources, env, secretEnv, healthCheck only/);
   });
 
   test('an unknown delivery, with the values allowed', () => {

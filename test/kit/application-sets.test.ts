@@ -3,11 +3,11 @@
  * tier (the applications others use, then the rest) under a platform root and an apps root of the cluster.
  */
 import { App } from 'cdk8s';
-import { ConfigError, generatedApplications, PlatformError } from '../../constructs';
+import { ConfigError, generatedApplications } from '../../constructs';
 import { defineBase, defineCluster, defineEnvironment, defineImages, definePlatform, microservice, platformBuild } from '../../tools/kit';
 import { renderApp, RenderedEnvironment } from '../../tools/synth/render';
 import { validateEnvironments } from '../../tools/validate';
-import { at, Manifest, objectsOf } from '../helpers';
+import { at, Manifest, objectsOf, platformErrorOf } from '../helpers';
 
 const image = (name: string) => ({ repository: `ghcr.io/acme/${name}`, tag: '1.0.0' });
 const api = microservice({ image: image('api'), runtime: 'node', healthCheck: { path: '/healthz' } });
@@ -23,16 +23,6 @@ function render(envs: Parameters<typeof platformBuild>[1]): RenderedEnvironment[
 
 function objects(rendered: readonly RenderedEnvironment[], dir: string, application: string): Manifest[] {
   return objectsOf(rendered.find((e) => e.name === dir) as RenderedEnvironment).filter((o) => o.application === application).map((o) => o.object);
-}
-
-function failure(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PlatformError);
-    return (error as PlatformError).format();
-  }
-  throw new Error('expected an error');
 }
 
 const environment = (name: string, extra: object = {}) => defineEnvironment(base, { name, stage: 'staging', cluster: grouped, namespace: `shop-${name}`, apps: { edge: { enabled: false } }, ...extra });
@@ -69,12 +59,12 @@ describe("gitops.applicationSets: 'platform-and-apps'", () => {
 
 describe("gitops.applicationSets refuses", () => {
   test('an unknown value, naming the values allowed', () => {
-    expect(failure(() => defineCluster(base, { name: 'nonprod', stage: 'staging', gitops: { applicationSets: 'per-tier' as never }, source: 'environments/nonprod.ts' })))
+    expect(platformErrorOf(() => defineCluster(base, { name: 'nonprod', stage: 'staging', gitops: { applicationSets: 'per-tier' as never }, source: 'environments/nonprod.ts' })))
       .toMatch(/environments\/nonprod\.ts.*field 'gitops\.applicationSets'.*\(got "per-tier"\)\. Fix: use 'per-environment' or 'platform-and-apps'/);
   });
 
   test('being set in an environment file of a shared cluster', () => {
-    expect(failure(() => environment('dev', { gitops: { applicationSets: 'platform-and-apps' }, source: 'environments/dev.ts' })))
+    expect(platformErrorOf(() => environment('dev', { gitops: { applicationSets: 'platform-and-apps' }, source: 'environments/dev.ts' })))
       .toMatch(/environments\/dev\.ts \(environment 'dev'\), field 'gitops\.applicationSets': belongs to cluster 'nonprod'/);
   });
 
@@ -85,12 +75,12 @@ describe("gitops.applicationSets refuses", () => {
   });
 
   test('an environment on the cluster asking for generated Applications', () => {
-    expect(failure(() => environment('dev', { gitops: { mode: 'applications' }, source: 'environments/dev.ts' })))
+    expect(platformErrorOf(() => environment('dev', { gitops: { mode: 'applications' }, source: 'environments/dev.ts' })))
       .toMatch(/environments\/dev\.ts \(environment 'dev'\).*field 'gitops\.mode': is 'applications', but cluster 'nonprod' delivers its environments' directories by ApplicationSets \(gitops\.applicationSets: 'platform-and-apps' in environments\/nonprod\.ts\)/);
   });
 
   test('a chain of dependencies deeper than the two tiers, naming the application and its wave', () => {
     const deep = defineEnvironment(base, { name: 'dev', stage: 'staging', cluster: grouped, namespace: 'shop-dev', source: 'environments/dev.ts' });
-    expect(failure(() => render([deep]))).toMatch(/environments\/dev\.ts \(environment 'dev'\), application 'edge', field 'gitops\.applicationSets': syncs in wave 3 of environment 'dev'[^]*Fix: remove a level of dependencies/);
+    expect(platformErrorOf(() => render([deep]))).toMatch(/environments\/dev\.ts \(environment 'dev'\), application 'edge', field 'gitops\.applicationSets': syncs in wave 3 of environment 'dev'[^]*Fix: remove a level of dependencies/);
   });
 });
