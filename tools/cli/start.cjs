@@ -186,7 +186,42 @@ function runSources(entry, args) {
 function runBundle(bundle, entry, args) {
   process.argv = [/** @type {string} */ (process.argv[0]), entry, ...args];
   installCodeCache();
+  /** @type {Record<symbol, unknown>} */ (/** @type {unknown} */ (globalThis))[START_HOOKS] = { script: __filename, bundleOf };
   require(bundle);
+}
+
+/**
+ * What a program run from its bundle finds under this symbol on `globalThis`: `script` (this file: a worker
+ * thread started on it with `workerData.platformSynthBundle` runs that bundle) and `bundleOf` (the current bundle
+ * of another program, tools/synth/worker.ts's worker, reused or built).
+ */
+const START_HOOKS = Symbol.for('platform-synth.start');
+
+/**
+ * The current bundle of `entry` without a platform (reused or built), undefined when it cannot be built.
+ * @param {string} entry absolute path of the program
+ * @returns {Promise<string | undefined>}
+ */
+async function bundleOf(entry) {
+  const id = bundleId(entry, null);
+  const started = performance.now();
+  try {
+    const current = currentBuild(path.join(CACHE_DIR, `${id}.json`));
+    const manifest = current ?? (await build(entry, null, id));
+    startLog(`${current !== undefined ? 'reused' : 'built'} the bundle of ${path.relative(ROOT, entry)} in ${(performance.now() - started).toFixed(0)} ms${manifest.failed === undefined ? '' : ` (failed: ${manifest.failed.split('\n')[0]})`}`);
+    return manifest.failed === undefined ? manifest.bundle : undefined;
+  } catch (error) {
+    startLog(`cannot build the bundle of ${path.relative(ROOT, entry)} (${error instanceof Error ? error.message : String(error)})`);
+    return undefined;
+  }
+}
+
+/**
+ * A line on stderr about what the launcher did, when `PLATFORM_SYNTH_START_LOG=1`.
+ * @param {string} line
+ */
+function startLog(line) {
+  if (process.env.PLATFORM_SYNTH_START_LOG === '1') process.stderr.write(`start: ${line}\n`);
 }
 
 /**
@@ -302,7 +337,7 @@ async function main() {
     runSources(entry, args);
     return;
   }
-  const log = process.env.PLATFORM_SYNTH_START_LOG === '1' ? (/** @type {string} */ line) => process.stderr.write(`start: ${line}\n`) : () => undefined;
+  const log = startLog;
   const started = performance.now();
   const platform = platformOf(args);
   const id = bundleId(entry, platform);
@@ -324,6 +359,15 @@ async function main() {
   else runBundle(manifest.bundle, entry, args);
 }
 
-if (require.main === module) void main();
+const threads = require('node:worker_threads');
+/** @type {{ platformSynthBundle?: unknown } | null} */
+const workerData = threads.workerData;
+if (!threads.isMainThread && typeof workerData?.platformSynthBundle === 'string') {
+  // A worker thread of a program run from its bundle (tools/synth/worker.ts): run the worker's bundle.
+  installCodeCache();
+  require(workerData.platformSynthBundle);
+} else if (require.main === module) {
+  void main();
+}
 
 module.exports = { FORMAT, FIXED_INPUTS, ROOT, CACHE_DIR, platformOf, bundleId, inputsKey, readInput, listInputs, readManifest, currentBuild, pruneCodeCache };

@@ -1,15 +1,20 @@
 /**
- * The synth pipeline, one environment at a time: build its App -> render in memory -> validate -> serialise
- * into a new generation of `dist/`; when every environment passed, swap the generation in atomically. Only
- * one environment's objects are in memory at once; nothing becomes visible unless all of them rendered and
- * validated, and every finding of every environment is reported together.
+ * The synth pipeline, one cluster at a time: build its App -> render in memory -> validate -> serialise into a
+ * new generation of `dist/`; when every cluster passed, swap the generation in atomically. Validation and
+ * writing (tools/synth/stage.ts) run in a worker thread when there is a second core (tools/synth/worker.ts), so
+ * at most three clusters' objects are in memory at once: one being built, one queued, one being validated and
+ * written. Nothing becomes visible unless all of them rendered and validated, and every finding of every
+ * cluster is reported together.
  */
 import { App } from 'cdk8s';
 import { PlatformError } from '../../constructs/lib/errors';
-import { validateEnvironments, ValidationFailedError, ValidationReport } from '../validate';
-import { Generation, OutputFile } from './output';
+import { ValidationFailedError, ValidationReport } from '../validate';
+import { Generation } from './output';
 import { renderApp, RenderedEnvironment } from './render';
-import { toYaml } from './yaml';
+import { OutputStage, renderedDirectory } from './stage';
+import { StageWorker, stageWorkerMode, StageWorkerMode } from './worker';
+
+export { outputFiles } from './stage';
 
 /** Apps, one per cluster (each renders one or more directories `<outdir>/<env>/`): built eagerly, or one at a time. */
 export type AppSource = Iterable<App> | AsyncIterable<App> | Promise<Iterable<App> | AsyncIterable<App>>;
@@ -28,6 +33,13 @@ export interface SynthOptions {
    * @default true
    */
   readonly validate?: boolean;
+  /**
+   * Validate and write in a worker thread while the next cluster is built and rendered (tools/synth/worker.ts):
+   * `auto` for clusters of `STAGE_WORKER_MIN_OBJECTS` objects or more. Used only when the command runs from its
+   * start-up bundle on two cores or more.
+   * @default - `PLATFORM_SYNTH_WORKERS`: `0` off, `1` always, unset auto
+   */
+  readonly workers?: StageWorkerMode;
 }
 
 /** What a synth did. */
@@ -60,69 +72,60 @@ export async function renderEnvironments(build: BuildFunction, outdir: string): 
   return rendered;
 }
 
-/** The files of one or more rendered environments: `<env>/<app>/<Kind>.<name>.yaml`. */
-export function outputFiles(envs: readonly RenderedEnvironment[]): OutputFile[] {
-  const files: OutputFile[] = [];
-  for (const env of envs) {
-    for (const app of env.applications) {
-      for (const { file, object } of app.objects) {
-        files.push({ path: `${env.name}/${app.name}/${file}`, content: toYaml(object) });
-      }
-    }
-  }
-  return files;
-}
-
-/** Merge per-environment validation reports. */
-function mergeReports(reports: readonly ValidationReport[]): ValidationReport {
-  return new ValidationReport(
-    reports.flatMap((r) => r.findings),
-    new Map(reports.flatMap((r) => [...r.checked])),
-    reports.flatMap((r) => r.exempted),
-  );
-}
+/**
+ * Objects of a cluster from which validation and writing move to the worker thread. Measured with `npm run bench`
+ * on the 2-core VM: at about 1,100 objects per cluster (100 services) the worker gains nothing yet, at 3,200 (300
+ * services) and beyond it does; below, starting it costs more than it saves.
+ */
+export const STAGE_WORKER_MIN_OBJECTS = 2_000;
 
 /** Render, validate, then atomically replace `options.outdir`. Throws (changing nothing) on any error. */
 export async function synthesize(build: BuildFunction, options: SynthOptions): Promise<SynthSummary> {
   const log = options.log ?? ((): void => undefined);
   const started = Date.now();
+  let mode = options.workers ?? stageWorkerMode();
   const generation = Generation.begin(options.outdir);
+  const stageOptions = { root: generation.root, previous: generation.previousRoot, validate: options.validate ?? true };
+  const inline = new OutputStage(stageOptions);
+  let worker: StageWorker | undefined;
   try {
-    const reports: ValidationReport[] = [];
     const summaries: SynthSummary['environments'][number][] = [];
-    let files = 0;
-    let failed = false;
     for await (const app of eachApp(build, options.outdir)) {
       const envs = renderApp(app);
+      let clusterObjects = 0;
       for (const env of envs) {
         if (summaries.some((s) => s.name === env.name)) {
           throw new PlatformError(`two clusters render directory '${env.name}'; every environment and cluster needs a name of its own`);
         }
         const objects = countObjects(env);
+        clusterObjects += objects;
         summaries.push({ name: env.name, applications: env.applications.length, objects });
         log(`rendered ${env.name}: ${env.applications.length} applications, ${objects} objects`);
       }
-      if (options.validate ?? true) {
-        // Everything that lands on one cluster is validated together.
-        const report = validateEnvironments(envs);
-        reports.push(report);
-        for (const line of report.summaryLines()) log(line);
-        failed ||= report.errors.length > 0;
+      // A large cluster, and every one after it, is validated and written in the worker while this thread builds
+      // the next (below that size starting the worker costs more than it saves). After a validation failure in
+      // this thread nothing more is written, so the worker is not started.
+      if (worker === undefined && !inline.failed && (mode === 'always' || (mode === 'auto' && clusterObjects >= STAGE_WORKER_MIN_OBJECTS))) {
+        worker = await StageWorker.start(stageOptions, log).catch(() => undefined);
+        if (worker === undefined) mode = 'off';
       }
-      // Keep validating the other clusters after a failure (all findings are reported), but stop writing.
-      if (!failed) {
-        const envFiles = outputFiles(envs);
-        generation.write(envFiles);
-        files += envFiles.length;
-      }
+      // Everything that lands on one cluster is validated together.
+      const directories = envs.map(renderedDirectory);
+      if (worker !== undefined) await worker.add(directories);
+      else for (const line of inline.add(directories)) log(line);
     }
-    const report = mergeReports(reports);
+    const done = inline.finish();
+    const other = worker !== undefined ? await worker.finish() : undefined;
+    worker = undefined;
+    const report = other === undefined ? done.report : ValidationReport.merge([done.report, other.report]);
+    const files = done.files + (other?.files ?? 0);
+    const linked = done.linked + (other?.linked ?? 0);
     if (report.errors.length > 0) throw new ValidationFailedError(report);
     generation.commit();
-    const { linked } = generation.stats;
     log(`wrote ${files} files to ${options.outdir}/ in ${((Date.now() - started) / 1000).toFixed(2)} s${linked > 0 ? ` (${linked} unchanged)` : ''}`);
     return { environments: summaries, files, report };
   } catch (e) {
+    await worker?.stop();
     generation.abort();
     throw e;
   }

@@ -133,6 +133,15 @@ function writeAll(root: string, files: Iterable<OutputFile>, previous: string | 
   return { written, linked };
 }
 
+/**
+ * Write `files` into the generation directory `root`, linking unchanged files from `previous`; file-system errors
+ * name the file. (`Generation.write` in this thread; the synth pipeline's worker thread calls it directly.)
+ */
+export function writeFiles(root: string, previous: string | undefined, files: Iterable<OutputFile>): { written: number; linked: number } {
+  const current = { target: root };
+  return namingPath('write', () => current.target, () => writeAll(root, files, previous, current));
+}
+
 let sequence = 0;
 
 /**
@@ -160,6 +169,10 @@ export class Generation {
 
   /** The directory files are written to until the generation is committed. */
   public readonly root: string;
+  /** The current generation, which unchanged files are linked from (undefined when there is none). */
+  public get previousRoot(): string | undefined {
+    return this.previous;
+  }
   /** Files written so far, and files shared (hard-linked) with the previous generation. */
   public readonly stats = { written: 0, linked: 0 };
   private done = false;
@@ -175,8 +188,7 @@ export class Generation {
 
   /** Write files (paths relative to the output directory) into the generation. */
   public write(files: Iterable<OutputFile>): void {
-    const current = { target: this.root };
-    const { written, linked } = namingPath('write', () => current.target, () => writeAll(this.root, files, this.previous, current));
+    const { written, linked } = writeFiles(this.root, this.previous, files);
     this.stats.written += written;
     this.stats.linked += linked;
   }

@@ -38,16 +38,20 @@ export interface RenderedApplication {
 }
 
 /**
- * One directory of the rendered tree (`dist/<name>/`: an environment, or a shared cluster's add-ons): its
- * applications and the application graph (including applications without files).
+ * One directory of the rendered tree (`dist/<name>/`: an environment, or a shared cluster's add-ons) as plain
+ * data: what validation and the files need (it can be handed to another thread).
  */
-export interface RenderedEnvironment {
+export interface RenderedDirectory {
   readonly name: string;
   /** The cluster the directory's applications are deployed to (directories of one cluster are validated together). */
   readonly cluster: string;
   readonly context: PlatformContext;
   /** Applications with objects, sorted by name. */
   readonly applications: readonly RenderedApplication[];
+}
+
+/** A rendered directory with its application graph (including applications without files). */
+export interface RenderedEnvironment extends RenderedDirectory {
   /** Every application construct (also those rendering no directory, such as upstream Helm charts). */
   readonly graph: readonly IApplication[];
 }

@@ -5,7 +5,7 @@
  * stops at the first problem). `npm run synth` refuses to write when any error remains; `npm run validate`
  * prints the same report without writing. See README, "Validation".
  */
-import type { RenderedEnvironment } from '../synth/render';
+import type { RenderedDirectory } from '../synth/render';
 import { checkArgoCdVersion } from './argocd-version';
 import { child, isRecord, withoutUndefined } from './json';
 import { ExemptedFinding, Finding, FindingCollector, ValidationReport } from './findings';
@@ -39,7 +39,7 @@ export interface ValidateOptions {
 }
 
 /** Check every object of one directory into `collector`; returns the objects, indexed for the cluster-wide checks. */
-function checkObjects(env: RenderedEnvironment, schemas: SchemaRegistry, collector: FindingCollector, cel: CelStats): IndexedObject[] {
+function checkObjects(env: RenderedDirectory, schemas: SchemaRegistry, collector: FindingCollector, cel: CelStats): IndexedObject[] {
   const indexed: IndexedObject[] = [];
   for (const application of env.applications) {
     for (const rendered of application.objects) {
@@ -65,7 +65,7 @@ function checkObjects(env: RenderedEnvironment, schemas: SchemaRegistry, collect
 }
 
 /** Cross-resource checks over every object that lands on one cluster (its directories together). */
-function checkCluster(cluster: string, envs: readonly RenderedEnvironment[], indexed: readonly IndexedObject[]): void {
+function checkCluster(cluster: string, envs: readonly RenderedDirectory[], indexed: readonly IndexedObject[]): void {
   const first = envs[0];
   if (first === undefined) return;
   checkReferences({
@@ -87,17 +87,17 @@ function checkCluster(cluster: string, envs: readonly RenderedEnvironment[], ind
  * Directories of one cluster are checked together: two environments rendering the same kind, namespace and name
  * on one cluster is an error.
  */
-export function validateEnvironments(envs: readonly RenderedEnvironment[], options: ValidateOptions = {}): ValidationReport {
+export function validateEnvironments(envs: readonly RenderedDirectory[], options: ValidateOptions = {}): ValidationReport {
   const schemas = options.schemas ?? SchemaRegistry.default();
   const checked = new Map<string, number>();
   const findings: Finding[] = [];
   const exempted: ExemptedFinding[] = [];
   const cel = celStats();
-  const clusters = new Map<string, RenderedEnvironment[]>();
+  const clusters = new Map<string, RenderedDirectory[]>();
   for (const env of envs) clusters.set(env.cluster, [...(clusters.get(env.cluster) ?? []), env]);
   const directories = new Map<string, DirectoryInfo>(envs.map((e) => [e.name, { stage: e.context.stage, externalServices: e.context.externalServices ?? [], externalNamespaces: e.context.externalNamespaces ?? [] }]));
   const routes: ReturnType<typeof checkCrossObjects> = [];
-  const collected: { env: RenderedEnvironment; collector: FindingCollector }[] = [];
+  const collected: { env: RenderedDirectory; collector: FindingCollector }[] = [];
   for (const [cluster, members] of clusters) {
     const collectors = members.map((env) => new FindingCollector(env.name));
     const indexed = members.flatMap((env, i) => checkObjects(env, schemas, collectors[i] as FindingCollector, cel));

@@ -1,0 +1,122 @@
+/**
+ * The output stage (tools/synth/stage.ts): validation and writing of rendered clusters, which the synth pipeline
+ * runs in its own thread or in a worker thread. Rendered directories of the reference platform, as plain data.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { RenderedDirectory } from '../../tools/synth/render';
+import { OutputStage, renderedDirectory } from '../../tools/synth/stage';
+import { listFiles } from '../../tools/synth/output';
+import { toYaml } from '../../tools/synth/yaml';
+import { renderPlatform, platforms } from '../helpers';
+
+const reference = platforms()[0];
+if (reference === undefined) throw new Error('no reference platform');
+const directories = renderPlatform(reference).map(renderedDirectory);
+
+function directory(name: string): RenderedDirectory {
+  const found = directories.find((d) => d.name === name);
+  if (found === undefined) throw new Error(`no directory ${name}`);
+  return found;
+}
+
+/** `dir` with a container env var pointing at a Service no cluster renders (a `ref/service-url` error). */
+function withUnknownServiceUrl(dir: RenderedDirectory): RenderedDirectory {
+  let done = false;
+  const applications = dir.applications.map((app) => ({
+    ...app,
+    objects: app.objects.map((o) => {
+      if (done || o.object.kind !== 'Deployment') return o;
+      done = true;
+      const object = structuredClone(o.object) as Record<string, unknown>;
+      const containers = ((object.spec as { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } }).template.spec.containers);
+      const first = containers[0] as { env?: { name: string; value?: string }[] };
+      first.env = [...(first.env ?? []), { name: 'BILLING_URL', value: 'http://billing.payments.svc.cluster.local:8080' }];
+      return { ...o, object: object as typeof o.object };
+    }),
+  }));
+  if (!done) throw new Error(`no Deployment in ${dir.name}`);
+  return { ...dir, applications };
+}
+
+function tempRoot(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'platform-synth-stage-'));
+}
+
+const fileCount = (dir: RenderedDirectory): number => dir.applications.reduce((n, a) => n + a.objects.length, 0);
+
+describe('OutputStage', () => {
+  test('validates and writes each cluster, reporting one summary line per directory', () => {
+    // GIVEN a stage writing into an empty generation
+    const root = tempRoot();
+    const stage = new OutputStage({ root });
+    // WHEN two clusters go through it
+    const devLines = stage.add([directory('dev')]);
+    const prodLines = stage.add([directory('prod')]);
+    const result = stage.finish();
+    // THEN both were validated, every object was written as YAML, nothing linked
+    expect(devLines).toEqual([expect.stringMatching(/^validated dev: \d+ objects, 0 errors/)]);
+    expect(prodLines).toEqual([expect.stringMatching(/^validated prod: \d+ objects, 0 errors/)]);
+    expect(result.report.errors).toEqual([]);
+    expect([...result.report.checked.keys()]).toEqual(['dev', 'prod']);
+    expect(result.files).toBe(fileCount(directory('dev')) + fileCount(directory('prod')));
+    expect(result.linked).toBe(0);
+    expect(listFiles(root)).toHaveLength(result.files);
+    const app = directory('prod').applications[0];
+    const first = app?.objects[0];
+    if (app === undefined || first === undefined) throw new Error('empty prod');
+    expect(fs.readFileSync(path.join(root, 'prod', app.name, first.file), 'utf8')).toBe(toYaml(first.object));
+  });
+
+  test('links files whose content equals the previous generation\'s', () => {
+    // GIVEN a previous generation holding dev
+    const previous = tempRoot();
+    new OutputStage({ root: previous }).add([directory('dev')]);
+    // WHEN dev is written again next to it
+    const root = tempRoot();
+    const stage = new OutputStage({ root, previous });
+    stage.add([directory('dev')]);
+    // THEN every file is a hard link to the previous one
+    const result = stage.finish();
+    expect(result.linked).toBe(fileCount(directory('dev')));
+    const [file] = listFiles(root);
+    if (file === undefined) throw new Error('nothing written');
+    expect(fs.statSync(path.join(root, file)).ino).toBe(fs.statSync(path.join(previous, file)).ino);
+  });
+
+  test('after a cluster fails validation, later clusters are still validated but nothing more is written', () => {
+    // GIVEN a stage whose first cluster has an error
+    const root = tempRoot();
+    const stage = new OutputStage({ root });
+    // WHEN the failing cluster and then a valid one go through it
+    const failedLines = stage.add([withUnknownServiceUrl(directory('dev'))]);
+    const laterLines = stage.add([directory('prod')]);
+    const result = stage.finish();
+    // THEN the error is reported with the rule, the later cluster was validated, and neither was written
+    expect(failedLines).toEqual([expect.stringMatching(/^validated dev: \d+ objects, 1 error/)]);
+    expect(laterLines).toEqual([expect.stringMatching(/^validated prod: \d+ objects, 0 errors/)]);
+    expect(stage.failed).toBe(true);
+    expect(result.report.errors.map((f) => [f.environment, f.rule])).toEqual([['dev', 'ref/service-url']]);
+    expect(result.files).toBe(0);
+    expect(listFiles(root)).toEqual([]);
+  });
+
+  test('with validation off, it only writes', () => {
+    // GIVEN a stage that does not validate WHEN a cluster with an error goes through it
+    const root = tempRoot();
+    const stage = new OutputStage({ root, validate: false });
+    const lines = stage.add([withUnknownServiceUrl(directory('dev'))]);
+    // THEN there is no summary line, no finding, and the files are written
+    expect(lines).toEqual([]);
+    const result = stage.finish();
+    expect(result.report.findings).toEqual([]);
+    expect(result.files).toBe(fileCount(directory('dev')));
+  });
+
+  test('a rendered directory is plain data another thread can receive', () => {
+    // GIVEN a rendered directory WHEN it is cloned as postMessage clones it THEN nothing is lost
+    const dev = directory('dev');
+    expect(structuredClone(dev)).toEqual(dev);
+  });
+});

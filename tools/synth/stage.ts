@@ -1,0 +1,92 @@
+/**
+ * The second half of the synth pipeline: validate each rendered cluster, serialise its objects to YAML and
+ * write them into the new generation of `dist/`. It runs in the synthesising thread, or in a worker thread
+ * (tools/synth/worker.ts) while that thread builds and renders the next cluster.
+ *
+ * Its input is plain data (`RenderedDirectory`: a rendered directory without its constructs), so it can be handed
+ * to another thread as it is.
+ */
+import { validateEnvironments, ValidationReport } from '../validate';
+import type { OutputFile } from './output';
+import { writeFiles } from './output';
+import type { RenderedDirectory, RenderedEnvironment } from './render';
+import { toYaml } from './yaml';
+
+/** A rendered environment as plain data (drops the application constructs, which no other thread can receive). */
+export function renderedDirectory(env: RenderedEnvironment): RenderedDirectory {
+  return { name: env.name, cluster: env.cluster, context: env.context, applications: env.applications };
+}
+
+/** The files of one or more rendered environments: `<env>/<app>/<Kind>.<name>.yaml`. */
+export function outputFiles(envs: readonly RenderedDirectory[]): OutputFile[] {
+  const files: OutputFile[] = [];
+  for (const env of envs) {
+    for (const app of env.applications) {
+      for (const { file, object } of app.objects) {
+        files.push({ path: `${env.name}/${app.name}/${file}`, content: toYaml(object) });
+      }
+    }
+  }
+  return files;
+}
+
+/** Where the stage writes: the generation being written, and the current one (unchanged files are linked from it). */
+export interface OutputStageOptions {
+  /** Directory of the generation being written (`Generation.root`). */
+  readonly root: string;
+  /** The current generation. @default - none: every file is written */
+  readonly previous?: string;
+  /** Validate before writing. @default true */
+  readonly validate?: boolean;
+}
+
+/** What the stage did, once every cluster went through it. */
+export interface OutputStageResult {
+  /** Every cluster's findings (empty when validation was off). */
+  readonly report: ValidationReport;
+  /** Files of the new generation (written or linked). */
+  readonly files: number;
+  /** Of those, files hard-linked from the previous generation. */
+  readonly linked: number;
+}
+
+/**
+ * Validates and writes rendered clusters, one at a time, in the order given. After a cluster fails validation the
+ * others are still validated (every finding is reported) but nothing more is written.
+ */
+export class OutputStage {
+  private readonly reports: ValidationReport[] = [];
+  private failedValidation = false;
+  private files = 0;
+  private linked = 0;
+
+  public constructor(private readonly options: OutputStageOptions) {}
+
+  /** Validate (everything that lands on one cluster together) and write one cluster's directories; returns progress lines. */
+  public add(envs: readonly RenderedDirectory[]): string[] {
+    const lines: string[] = [];
+    if (this.options.validate ?? true) {
+      const report = validateEnvironments(envs);
+      this.reports.push(report);
+      lines.push(...report.summaryLines());
+      this.failedValidation ||= report.errors.length > 0;
+    }
+    if (!this.failedValidation) {
+      const files = outputFiles(envs);
+      const { linked } = writeFiles(this.options.root, this.options.previous, files);
+      this.files += files.length;
+      this.linked += linked;
+    }
+    return lines;
+  }
+
+  /** True once a cluster failed validation (nothing more is written). */
+  public get failed(): boolean {
+    return this.failedValidation;
+  }
+
+  /** The merged findings and what was written. */
+  public finish(): OutputStageResult {
+    return { report: ValidationReport.merge(this.reports), files: this.files, linked: this.linked };
+  }
+}
