@@ -40,6 +40,21 @@ function withUnknownServiceUrl(dir: RenderedDirectory): RenderedDirectory {
   return { ...dir, applications };
 }
 
+/** `dir` with its frontend Ingress's first rule claiming `host`. */
+function withIngressHost(dir: RenderedDirectory, host: string): RenderedDirectory {
+  const applications = dir.applications.map((app) => ({
+    ...app,
+    objects: app.objects.map((o) => {
+      if (o.object.kind !== 'Ingress') return o;
+      const object = structuredClone(o.object) as Record<string, unknown>;
+      const rules = (object.spec as { rules: { host: string }[] }).rules;
+      (rules[0] as { host: string }).host = host;
+      return { ...o, object: object as typeof o.object };
+    }),
+  }));
+  return { ...dir, applications };
+}
+
 function tempRoot(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'platform-synth-stage-'));
 }
@@ -100,6 +115,18 @@ describe('OutputStage', () => {
     expect(result.report.errors.map((f) => [f.environment, f.rule])).toEqual([['dev', 'ref/service-url']]);
     expect(result.files).toBe(0);
     expect(listFiles(root)).toEqual([]);
+  });
+
+  test('checks across clusters run once every cluster was seen: staging claiming a production host', () => {
+    // GIVEN staging's Ingress claiming the host prod serves, staging handed over before prod
+    const stage = new OutputStage({ root: tempRoot() });
+    const stagingLines = stage.add([withIngressHost(directory('staging'), 'healthxcape.com')]);
+    stage.add([directory('prod')]);
+    // WHEN every cluster went through the stage
+    const result = stage.finish();
+    // THEN staging's summary line could not know yet, but the report names the claim
+    expect(stagingLines).toEqual([expect.stringMatching(/^validated staging: \d+ objects, 0 errors/)]);
+    expect(result.report.errors.map((f) => [f.environment, f.rule, f.value])).toEqual([['staging', 'ref/production-host', 'healthxcape.com']]);
   });
 
   test('with validation off, it only writes', () => {

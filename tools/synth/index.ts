@@ -83,13 +83,14 @@ export const STAGE_WORKER_MIN_OBJECTS = 2_000;
 export async function synthesize(build: BuildFunction, options: SynthOptions): Promise<SynthSummary> {
   const log = options.log ?? ((): void => undefined);
   const started = Date.now();
-  let mode = options.workers ?? stageWorkerMode();
+  const mode = options.workers ?? stageWorkerMode();
   const generation = Generation.begin(options.outdir);
   const stageOptions = { root: generation.root, previous: generation.previousRoot, validate: options.validate ?? true };
   const inline = new OutputStage(stageOptions);
   let worker: StageWorker | undefined;
   try {
     const summaries: SynthSummary['environments'][number][] = [];
+    let first = true;
     for await (const app of eachApp(build, options.outdir)) {
       const envs = renderApp(app);
       let clusterObjects = 0;
@@ -102,24 +103,22 @@ export async function synthesize(build: BuildFunction, options: SynthOptions): P
         summaries.push({ name: env.name, applications: env.applications.length, objects });
         log(`rendered ${env.name}: ${env.applications.length} applications, ${objects} objects`);
       }
-      // A large cluster, and every one after it, is validated and written in the worker while this thread builds
-      // the next (below that size starting the worker costs more than it saves). After a validation failure in
-      // this thread nothing more is written, so the worker is not started.
-      if (worker === undefined && !inline.failed && (mode === 'always' || (mode === 'auto' && clusterObjects >= STAGE_WORKER_MIN_OBJECTS))) {
-        worker = await StageWorker.start(stageOptions, log).catch(() => undefined);
-        if (worker === undefined) mode = 'off';
+      // Decided at the first cluster, so one stage sees every cluster (the checks across clusters need them all):
+      // when it is large, every cluster is validated and written in the worker while this thread builds the next
+      // (below that size starting the worker costs more than it saves).
+      if (first) {
+        first = false;
+        if (mode === 'always' || (mode === 'auto' && clusterObjects >= STAGE_WORKER_MIN_OBJECTS)) {
+          worker = await StageWorker.start(stageOptions, log).catch(() => undefined);
+        }
       }
       // Everything that lands on one cluster is validated together.
       const directories = envs.map(renderedDirectory);
       if (worker !== undefined) await worker.add(directories);
       else for (const line of inline.add(directories)) log(line);
     }
-    const done = inline.finish();
-    const other = worker !== undefined ? await worker.finish() : undefined;
+    const { report, files, linked } = worker !== undefined ? await worker.finish() : inline.finish();
     worker = undefined;
-    const report = other === undefined ? done.report : ValidationReport.merge([done.report, other.report]);
-    const files = done.files + (other?.files ?? 0);
-    const linked = done.linked + (other?.linked ?? 0);
     if (report.errors.length > 0) throw new ValidationFailedError(report);
     generation.commit();
     log(`wrote ${files} files to ${options.outdir}/ in ${((Date.now() - started) / 1000).toFixed(2)} s${linked > 0 ? ` (${linked} unchanged)` : ''}`);

@@ -6,7 +6,7 @@
  * Its input is plain data (`RenderedDirectory`: a rendered directory without its constructs), so it can be handed
  * to another thread as it is.
  */
-import { validateEnvironments, ValidationReport } from '../validate';
+import { ValidationReport, ValidationSession } from '../validate';
 import type { OutputFile } from './output';
 import { writeFiles } from './output';
 import type { RenderedDirectory, RenderedEnvironment } from './render';
@@ -51,23 +51,25 @@ export interface OutputStageResult {
 }
 
 /**
- * Validates and writes rendered clusters, one at a time, in the order given. After a cluster fails validation the
- * others are still validated (every finding is reported) but nothing more is written.
+ * Validates and writes rendered clusters, one at a time, in the order given; the checks across clusters run in
+ * `finish()`. After a cluster fails validation the others are still validated (every finding is reported) but
+ * nothing more is written.
  */
 export class OutputStage {
-  private readonly reports: ValidationReport[] = [];
+  private readonly validation: ValidationSession | undefined;
   private failedValidation = false;
   private files = 0;
   private linked = 0;
 
-  public constructor(private readonly options: OutputStageOptions) {}
+  public constructor(private readonly options: OutputStageOptions) {
+    this.validation = (options.validate ?? true) ? new ValidationSession() : undefined;
+  }
 
   /** Validate (everything that lands on one cluster together) and write one cluster's directories; returns progress lines. */
   public add(envs: readonly RenderedDirectory[]): string[] {
     const lines: string[] = [];
-    if (this.options.validate ?? true) {
-      const report = validateEnvironments(envs);
-      this.reports.push(report);
+    if (this.validation !== undefined) {
+      const report = this.validation.check(envs);
       lines.push(...report.summaryLines());
       this.failedValidation ||= report.errors.length > 0;
     }
@@ -85,8 +87,9 @@ export class OutputStage {
     return this.failedValidation;
   }
 
-  /** The merged findings and what was written. */
+  /** Every cluster's findings, with the checks across clusters, and what was written. */
   public finish(): OutputStageResult {
-    return { report: ValidationReport.merge(this.reports), files: this.files, linked: this.linked };
+    const report = this.validation?.finish() ?? new ValidationReport([], new Map());
+    return { report, files: this.files, linked: this.linked };
   }
 }

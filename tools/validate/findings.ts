@@ -58,15 +58,6 @@ export class ValidationReport {
     public readonly cel: Readonly<CelStats> = { evaluated: 0, skippedOldSelf: 0, unevaluated: 0 },
   ) {}
 
-  /** The findings of several reports together (their CEL counts are dropped). */
-  public static merge(reports: readonly ValidationReport[]): ValidationReport {
-    return new ValidationReport(
-      reports.flatMap((r) => r.findings),
-      new Map(reports.flatMap((r) => [...r.checked])),
-      reports.flatMap((r) => r.exempted),
-    );
-  }
-
   public get errors(): readonly Finding[] {
     return this.findings.filter((f) => f.severity === 'error');
   }

@@ -83,33 +83,68 @@ function checkCluster(cluster: string, envs: readonly RenderedDirectory[], index
 }
 
 /**
+ * Validation of clusters handed over one at a time (synth validates each cluster as it is rendered): each
+ * cluster's checks when it is handed over, the checks across clusters (non-production environments claiming
+ * production hosts) in `finish()`, once every cluster was seen. Keeps the findings and the routes of every cluster,
+ * not their objects.
+ */
+export class ValidationSession {
+  private readonly schemas: SchemaRegistry;
+  private readonly cel = celStats();
+  private readonly directories = new Map<string, DirectoryInfo>();
+  private readonly routes: ReturnType<typeof checkCrossObjects> = [];
+  private readonly collected: { readonly name: string; readonly objects: number; readonly collector: FindingCollector }[] = [];
+
+  public constructor(options: ValidateOptions = {}) {
+    this.schemas = options.schemas ?? SchemaRegistry.default();
+  }
+
+  /**
+   * Check every object of `envs` (directories of one cluster are checked together: two environments rendering the
+   * same kind, namespace and name on one cluster is an error). Returns these directories' findings so far.
+   */
+  public check(envs: readonly RenderedDirectory[]): ValidationReport {
+    for (const e of envs) this.directories.set(e.name, { stage: e.context.stage, externalServices: e.context.externalServices ?? [], externalNamespaces: e.context.externalNamespaces ?? [] });
+    const clusters = new Map<string, RenderedDirectory[]>();
+    for (const env of envs) clusters.set(env.cluster, [...(clusters.get(env.cluster) ?? []), env]);
+    const added: ValidationSession['collected'] = [];
+    for (const [cluster, members] of clusters) {
+      const collectors = members.map((env) => new FindingCollector(env.name));
+      const indexed = members.flatMap((env, i) => checkObjects(env, this.schemas, collectors[i] as FindingCollector, this.cel));
+      checkCluster(cluster, members, indexed);
+      this.routes.push(...checkCrossObjects(indexed, this.directories));
+      members.forEach((env, i) => added.push({ name: env.name, objects: env.applications.reduce((n, a) => n + a.objects.length, 0), collector: collectors[i] as FindingCollector }));
+    }
+    this.collected.push(...added);
+    return reportOf(added, this.cel);
+  }
+
+  /** Run the checks across clusters; the findings of every directory checked. */
+  public finish(): ValidationReport {
+    checkAcrossEnvironments(this.routes, this.directories);
+    return reportOf(this.collected, this.cel);
+  }
+}
+
+function reportOf(collected: ValidationSession['collected'], cel: CelStats): ValidationReport {
+  const checked = new Map<string, number>();
+  const findings: Finding[] = [];
+  const exempted: ExemptedFinding[] = [];
+  for (const { name, objects, collector } of collected) {
+    checked.set(name, objects);
+    findings.push(...collector.findings);
+    exempted.push(...collector.exempted);
+  }
+  return new ValidationReport(findings, checked, exempted, { ...cel });
+}
+
+/**
  * Validate every rendered object of every directory; never throws for bad objects (they become findings).
  * Directories of one cluster are checked together: two environments rendering the same kind, namespace and name
  * on one cluster is an error.
  */
 export function validateEnvironments(envs: readonly RenderedDirectory[], options: ValidateOptions = {}): ValidationReport {
-  const schemas = options.schemas ?? SchemaRegistry.default();
-  const checked = new Map<string, number>();
-  const findings: Finding[] = [];
-  const exempted: ExemptedFinding[] = [];
-  const cel = celStats();
-  const clusters = new Map<string, RenderedDirectory[]>();
-  for (const env of envs) clusters.set(env.cluster, [...(clusters.get(env.cluster) ?? []), env]);
-  const directories = new Map<string, DirectoryInfo>(envs.map((e) => [e.name, { stage: e.context.stage, externalServices: e.context.externalServices ?? [], externalNamespaces: e.context.externalNamespaces ?? [] }]));
-  const routes: ReturnType<typeof checkCrossObjects> = [];
-  const collected: { env: RenderedDirectory; collector: FindingCollector }[] = [];
-  for (const [cluster, members] of clusters) {
-    const collectors = members.map((env) => new FindingCollector(env.name));
-    const indexed = members.flatMap((env, i) => checkObjects(env, schemas, collectors[i] as FindingCollector, cel));
-    checkCluster(cluster, members, indexed);
-    routes.push(...checkCrossObjects(indexed, directories));
-    members.forEach((env, i) => collected.push({ env, collector: collectors[i] as FindingCollector }));
-  }
-  checkAcrossEnvironments(routes, directories);
-  for (const { env, collector } of collected) {
-    checked.set(env.name, env.applications.reduce((n, a) => n + a.objects.length, 0));
-    findings.push(...collector.findings);
-    exempted.push(...collector.exempted);
-  }
-  return new ValidationReport(findings, checked, exempted, cel);
+  const session = new ValidationSession(options);
+  session.check(envs);
+  return session.finish();
 }
