@@ -9,6 +9,7 @@ import {
   platformBuild, serviceWithPostgres, strimziOperator,
 } from '../kit';
 import type { DeepPartial } from '../../constructs/lib/merge';
+import type { FrontendOptions } from '../../constructs';
 import type { BuildFunction } from '../synth';
 
 /** Name of the i-th synthetic service (`svc-0001`). */
@@ -58,15 +59,18 @@ export function syntheticPlatform(services: number): { readonly environments: re
   // The catalog is built in a loop, so its type knows no names: the Kafka overrides are typed by their options.
   const stagingKafka: DeepPartial<KafkaEntryOptions> = { nodePools: { mode: 'dual-role', nodes: 3 }, defaultReplicas: 2, minInsyncReplicas: 1 };
   const prodKafka: DeepPartial<KafkaEntryOptions> = { nodePools: { mode: 'separate', controllers: 3, brokers: 3 }, defaultReplicas: 3, minInsyncReplicas: 2, storageSize: '50Gi' };
+  // Each non-production environment has hosts of its own: the production host there is a validation error.
+  const frontendHosts = (host: string): DeepPartial<FrontendOptions> => ({ hosts: [host] });
   const environments = [
     defineEnvironment(base, {
       source: 'tools/bench/platform.ts', name: 'dev', stage: 'development',
+      apps: { frontend: frontendHosts('dev.healthxcape.com') },
       storage: { mode: 'local', storageClassName: 'local-storage', nodes: ['ip-10-1-91-144'], root: '/mnt/data' },
     }),
     defineEnvironment(base, {
       source: 'tools/bench/platform.ts', name: 'staging', stage: 'staging',
       workloadDefaults: { replicas: 2 },
-      apps: { kafka: stagingKafka },
+      apps: { kafka: stagingKafka, frontend: frontendHosts('staging.healthxcape.com') },
       storage: { mode: 'dynamic', storageClassName: 'local-path' },
     }),
     defineEnvironment(base, {
