@@ -3,20 +3,10 @@
  * (tools/cli/start.cjs) in a copy of the project. With `PLATFORM_SYNTH_WORKERS=1` every cluster is validated
  * and written in the worker; the output, the findings and the exit codes are those of the single thread.
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
-import { copyProject, editFile, isolatedEnv, readTree, removeTempDirs, START } from '../support/project';
-
-const run = promisify(execFile);
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { copyProject, editFile, isolatedEnv, readTree, removeTempDirs, runCommand, RunResult as Run, START } from '../support/project';
 
 let project: string;
 
@@ -24,13 +14,7 @@ let project: string;
 async function synth(outdir: string, workers: string | undefined): Promise<Run> {
   const env = isolatedEnv({ PLATFORM_SYNTH_START_LOG: '1', ...(workers === undefined ? {} : { PLATFORM_SYNTH_WORKERS: workers }) });
   if (workers === undefined) delete env.PLATFORM_SYNTH_WORKERS;
-  try {
-    const { stdout, stderr } = await run(process.execPath, [...START, 'tools/cli/synth.ts', '--platform', 'starter', '--outdir', path.join(project, 'out', outdir)], { cwd: project, env });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const failure = e as { code: number; stdout: string; stderr: string };
-    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
-  }
+  return runCommand(process.execPath, [...START, 'tools/cli/synth.ts', '--platform', 'starter', '--outdir', path.join(project, 'out', outdir)], project, env);
 }
 
 const WORKER_BUNDLE = /^start: (built|reused) the bundle of tools\/synth\/worker-main\.ts/m;
