@@ -1,8 +1,8 @@
 /**
  * The synth pipeline, one cluster at a time: build its App -> render in memory -> validate -> serialise into a
  * new generation of `dist/`; when every cluster passed, swap the generation in atomically. Validation and
- * writing (tools/synth/stage.ts) run in a worker thread when there is a second core (tools/synth/worker.ts), so
- * at most three clusters' objects are in memory at once: one being built, one queued, one being validated and
+ * writing (tools/synth/stage.ts) run in a worker thread for large clusters when there is a second core
+ * (tools/synth/worker.ts); then at most three clusters' objects are in memory at once: one being built, one queued, one being validated and
  * written. Nothing becomes visible unless all of them rendered and validated, and every finding of every
  * cluster is reported together.
  */
@@ -86,7 +86,8 @@ export async function synthesize(build: BuildFunction, options: SynthOptions): P
   const mode = options.workers ?? stageWorkerMode();
   const generation = Generation.begin(options.outdir);
   const stageOptions = { root: generation.root, previous: generation.previousRoot, validate: options.validate ?? true };
-  const inline = new OutputStage(stageOptions);
+  // The stage in this thread, made at the first cluster unless the worker takes over (it loads the schemas).
+  let inline: OutputStage | undefined;
   let worker: StageWorker | undefined;
   try {
     const summaries: SynthSummary['environments'][number][] = [];
@@ -111,13 +112,14 @@ export async function synthesize(build: BuildFunction, options: SynthOptions): P
         if (mode === 'always' || (mode === 'auto' && clusterObjects >= STAGE_WORKER_MIN_OBJECTS)) {
           worker = await StageWorker.start(stageOptions, log).catch(() => undefined);
         }
+        if (worker === undefined) inline = new OutputStage(stageOptions);
       }
       // Everything that lands on one cluster is validated together.
       const directories = envs.map(renderedDirectory);
       if (worker !== undefined) await worker.add(directories);
-      else for (const line of inline.add(directories)) log(line);
+      else for (const line of (inline as OutputStage).add(directories)) log(line);
     }
-    const { report, files, linked } = worker !== undefined ? await worker.finish() : inline.finish();
+    const { report, files, linked } = worker !== undefined ? await worker.finish() : (inline ?? new OutputStage(stageOptions)).finish();
     worker = undefined;
     if (report.errors.length > 0) throw new ValidationFailedError(report);
     generation.commit();

@@ -73,11 +73,9 @@ export type StageWorkerMode = 'auto' | 'always' | 'off';
 
 /** The mode `PLATFORM_SYNTH_WORKERS` asks for (`0`: off, `1`: always, unset: auto), off without a bundle or a second core. */
 export function stageWorkerMode(env: NodeJS.ProcessEnv = process.env): StageWorkerMode {
-  if (startHooks() === undefined || availableParallelism() < 2) return 'off';
   const value = env.PLATFORM_SYNTH_WORKERS;
-  if (value === undefined || value === '') return 'auto';
-  if (value === '0') return 'off';
-  if (value === '1') return 'always';
+  const asked: StageWorkerMode | undefined = value === undefined || value === '' ? 'auto' : value === '0' ? 'off' : value === '1' ? 'always' : undefined;
+  if (asked !== undefined) return startHooks() === undefined || availableParallelism() < 2 ? 'off' : asked;
   throw new PlatformError(`PLATFORM_SYNTH_WORKERS is '${value}'. Fix: set it to 0 (validate and write in the main thread), 1 (always in a worker thread) or leave it unset (a worker thread for large clusters)`);
 }
 
