@@ -12,6 +12,7 @@ import { ApplicationChart } from '../../constructs/application-chart';
 import { DerivedNamespaces } from '../../constructs/derived-namespaces';
 import type { PlatformContext } from '../../constructs/lib/context';
 import { ConfigError, PlatformError, ProblemLocation } from '../../constructs/lib/errors';
+import { installFastResolve } from '../../constructs/lib/fast-resolve';
 import { ImageSettings, imageProblems, imageVersion } from '../../constructs/lib/images';
 import { LocalStorage } from '../../constructs/local-storage';
 import { DynamicStorage, IVolumeProvider, VolumeClaimRequest } from '../../constructs/volume-provider';
@@ -274,6 +275,8 @@ class ClusterBuild {
   }
 
   public constructor(outdir: string, public readonly config: ClusterConfig, private readonly environments: readonly EnvironmentConfig[]) {
+    // Serialising (metadata reads while building, then the render) uses the faster equivalent of cdk8s's resolve.
+    installFastResolve();
     this.app = new App({ outdir: path.join(outdir, config.name) });
   }
 

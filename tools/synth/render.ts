@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { IApplication, isApplication, PlatformContext } from '../../constructs/lib/context';
+import { installFastResolve } from '../../constructs/lib/fast-resolve';
 import { prepareApp } from '../../constructs/lib/prepare';
 import { PlatformError } from '../../constructs/lib/errors';
 
@@ -97,6 +98,7 @@ function allConstructs(root: IConstruct): IConstruct[] {
  */
 export function renderApp(app: App): RenderedEnvironment[] {
   const name = environmentOf(app);
+  installFastResolve();
   prepareApp(app);
   const constructs = allConstructs(app);
 
