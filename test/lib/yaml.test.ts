@@ -48,6 +48,20 @@ describe('toYaml', () => {
     expect(lines.indexOf('    a.a: 2')).toBeLessThan(lines.indexOf('    z.z: 1'));
   });
 
+  test('GIVEN strings written again, past the cache of written strings, and longer than it keeps WHEN written THEN each comes out as the first time and round-trips', () => {
+    // GIVEN the tricky strings, then more distinct strings than the cache holds, then the tricky strings again
+    const tricky = { apiVersion: 'v1', kind: 'ConfigMap', data: Object.fromEntries(TRICKY.map((t, i) => [`k${i}`, t])), long: 'yes '.repeat(100).trim() };
+    const first = toYaml(tricky);
+    const many = { apiVersion: 'v1', kind: 'ConfigMap', data: Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`k${i}`, i % 2 === 0 ? `v${i}` : `${i}`])) };
+    const written = toYaml(many);
+    // WHEN they are written again
+    const again = toYaml(tricky);
+    // THEN the output is the same, and every value reads back as the string it was
+    expect(again).toBe(first);
+    expect(parse(again)).toEqual(tricky);
+    expect(parse(written)).toEqual(many);
+  });
+
   test('refuses non-objects and non-finite numbers', () => {
     expect(() => toYaml([1])).toThrow(/expects a JSON object/);
     expect(() => toYaml({ a: Infinity })).toThrow(/cannot write Infinity/);

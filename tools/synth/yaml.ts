@@ -33,6 +33,26 @@ function isPlainSafe(s: string): boolean {
   );
 }
 
+/**
+ * Strings already written, as written: keys and most values repeat across objects (`app.kubernetes.io/name`,
+ * `ClusterIP`, image names), and the cache skips the regular expressions above for them. Short strings only,
+ * and emptied when full, so its memory stays bounded.
+ */
+const WRITTEN = new Map<string, string>();
+const WRITTEN_MAX_ENTRIES = 50_000;
+const WRITTEN_MAX_LENGTH = 128;
+
+function stringScalar(s: string): string {
+  let out = WRITTEN.get(s);
+  if (out !== undefined) return out;
+  out = isPlainSafe(s) ? s : JSON.stringify(s);
+  if (s.length <= WRITTEN_MAX_LENGTH) {
+    if (WRITTEN.size >= WRITTEN_MAX_ENTRIES) WRITTEN.clear();
+    WRITTEN.set(s, out);
+  }
+  return out;
+}
+
 function scalar(value: null | boolean | number | string): string {
   if (value === null) return 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
@@ -40,7 +60,7 @@ function scalar(value: null | boolean | number | string): string {
     if (!Number.isFinite(value)) throw new Error(`cannot write ${value} to YAML`);
     return String(value);
   }
-  return isPlainSafe(value) ? value : JSON.stringify(value);
+  return stringScalar(value);
 }
 
 /**
