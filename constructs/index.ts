@@ -59,6 +59,7 @@ export * from './lib/bindings';
 export * from './lib/connections';
 export * from './lib/context';
 export * from './lib/errors';
+export * from './lib/fast-resolve';
 export * from './lib/gateway-routes';
 export * from './lib/images';
 export * from './lib/kafka-metrics';

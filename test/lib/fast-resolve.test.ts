@@ -1,6 +1,6 @@
 import { ApiObject, App, Chart, IResolver, Lazy, ResolutionContext } from 'cdk8s';
 import { IntOrString, KubeService } from 'cdk8s-plus-28/lib/imports/k8s';
-import { installFastResolve, withCdk8sResolve } from '../../constructs/lib/fast-resolve';
+import { installFastResolve, withCdk8sResolve } from '../../constructs';
 import { renderApp } from '../../tools/synth/render';
 import { platforms } from '../helpers';
 

@@ -59,7 +59,8 @@ describe('toYaml', () => {
     // THEN the output is the same, and every value reads back as the string it was
     expect(again).toBe(first);
     expect(parse(again)).toEqual(tricky);
-    expect(parse(written)).toEqual(many);
+    // (the parser's duplicate-key check is quadratic in the keys of one mapping: 60,000 keys are known distinct)
+    expect(parse(written, { uniqueKeys: false })).toEqual(many);
   });
 
   test('refuses non-objects and non-finite numbers', () => {
