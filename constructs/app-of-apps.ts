@@ -10,6 +10,7 @@ import { apiGroupOf, GroupKind, isClusterScoped } from './lib/kinds';
 import { onPrepare } from './lib/prepare';
 import { computeWaves } from './lib/waves';
 import { ApplicationSetTier, tierOfWave } from './lib/argo-tiers';
+import { compareText } from './lib/order';
 
 /** Annotation listing the images an upstream chart runs (read by `npm run images`). */
 export const IMAGES_ANNOTATION = 'platform-synth.io/images';
@@ -309,9 +310,9 @@ export class AppOfApps extends Construct {
     for (const app of directoryApps) counts.set(destinationOf(app), (counts.get(destinationOf(app)) ?? 0) + 1);
     const setNamespace = props.defaultNamespace !== undefined && counts.has(props.defaultNamespace)
       ? props.defaultNamespace
-      : [...counts.entries()].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]?.[0] as string;
+      : [...counts.entries()].sort(([a, x], [b, y]) => y - x || compareText(a, b))[0]?.[0] as string;
     const generated: ApplicationTarget[] = [];
-    for (const app of [...directoryApps].sort((a, b) => a.appName.localeCompare(b.appName))) {
+    for (const app of [...directoryApps].sort((a, b) => compareText(a.appName, b.appName))) {
       generated.push({ name: `${directory}-${app.appName}`, project: props.project, repoURLs: [props.repoURL], server: props.server, namespace: setNamespace });
     }
     this.generatedApplications.push(...generated);

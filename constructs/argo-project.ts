@@ -3,6 +3,7 @@ import * as argo from '../imports/argoproj.io';
 import { GroupKind, uniqueGroupKinds } from './lib/kinds';
 import { componentLabels } from './lib/labels';
 import { PropsValidator } from './lib/validation';
+import { compareText } from './lib/order';
 
 /** A cluster and namespace Applications may deploy to. */
 export interface ProjectDestination {
@@ -63,7 +64,7 @@ export class ArgoProject extends Construct {
     check.throwIfInvalid();
 
     const destinations = [...new Map(props.destinations.map((d) => [`${d.server} ${d.namespace}`, d])).entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(([a], [b]) => compareText(a, b))
       .map(([, d]) => ({ server: d.server, namespace: d.namespace }));
     new argo.AppProject(this, 'Resource', {
       metadata: {

@@ -15,6 +15,7 @@ import { PropsValidator } from './lib/validation';
 import { Microservice } from './microservice';
 import { PostgresDatabase, PostgresDatabaseOptionsSchema } from './postgres-database';
 import { IVolumeProvider } from './volume-provider';
+import { compareText } from './lib/order';
 
 /** Backstage's backend port. */
 export const BACKSTAGE_PORT = 7007;
@@ -263,5 +264,5 @@ export class Backstage extends Construct {
 function uniqueResources(resources: readonly KubernetesCustomResource[]): KubernetesCustomResource[] {
   const seen = new Map<string, KubernetesCustomResource>();
   for (const r of resources) seen.set(`${r.group}/${r.apiVersion}/${r.plural}`, r);
-  return [...seen.values()].sort((a, b) => `${a.group}/${a.plural}`.localeCompare(`${b.group}/${b.plural}`));
+  return [...seen.values()].sort((a, b) => compareText(`${a.group}/${a.plural}`, `${b.group}/${b.plural}`));
 }

@@ -6,6 +6,7 @@ import * as k8s from './lib/k8s';
 import { componentLabels } from './lib/labels';
 import { dnsLabelSchema, refuse, withFix, z } from './lib/options';
 import { PropsValidator } from './lib/validation';
+import { compareText } from './lib/order';
 
 /** The Maven settings every IntegrationPlatform shares: mirrors and repositories, never credentials. */
 export const CamelMavenSettingsSchema = z.strictObject({
@@ -95,7 +96,7 @@ function escapeXml(text: string): string {
 
 /** `settings.xml` for the shared Maven settings (mirrors and repositories only). */
 export function mavenSettingsXml(settings: CamelMavenSettings): string {
-  const repositories = Object.entries(settings.repositories ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const repositories = Object.entries(settings.repositories ?? {}).sort(([a], [b]) => compareText(a, b));
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<settings xmlns="http://maven.apache.org/SETTINGS/1.0.0">',

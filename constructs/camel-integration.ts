@@ -15,6 +15,7 @@ import { intSchema, refuse, resourcesOverrideSchema, z } from './lib/options';
 import { literalSecretProblem, SECRET_FIX } from './lib/secrets';
 import { PropsValidator } from './lib/validation';
 import { IRabbitmqCluster } from './rabbitmq';
+import { compareText } from './lib/order';
 
 /** What an environment or the catalog may set on a Camel K integration. */
 export const CamelIntegrationOptionsSchema = z.strictObject({
@@ -167,7 +168,7 @@ export class CamelIntegration extends Construct {
     this.namespace = namespace;
 
     const properties = new Map<string, string>([...derived, ...Object.entries(props.properties ?? {})]);
-    this.properties = [...properties].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`);
+    this.properties = [...properties].sort(([a], [b]) => compareText(a, b)).map(([k, v]) => `${k}=${v}`);
     new camel.Integration(this, 'Resource', {
       metadata: {
         name: this.integrationName,

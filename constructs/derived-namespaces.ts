@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { applicationOf, contextOf, IApplication, isApplication } from './lib/context';
 import { onPrepare } from './lib/prepare';
 import { PlatformNamespace, PodSecurityLevel } from './platform-namespace';
+import { compareText } from './lib/order';
 
 /** Props of `DerivedNamespaces`. */
 export interface DerivedNamespacesProps {
@@ -36,7 +37,7 @@ export class DerivedNamespaces extends Construct {
         this.namespaces.set(ns, this.namespaces.get(ns) === 'baseline' || app.podSecurity === 'baseline' ? 'baseline' : 'restricted');
         if (self !== undefined) app.dependsOn(self);
       }
-      for (const [name, podSecurity] of [...this.namespaces].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const [name, podSecurity] of [...this.namespaces].sort(([a], [b]) => compareText(a, b))) {
         new PlatformNamespace(this, name, { name, podSecurity });
       }
     });

@@ -9,6 +9,7 @@ import { requireConfirmedDeletion } from './lib/retention';
 import { literalSecretProblem, SECRET_FIX } from './lib/secrets';
 import { PropsValidator } from './lib/validation';
 import { GENERATED_PASSWORD_KEY, IPasswordGenerator } from './password-generator';
+import { compareText } from './lib/order';
 
 /** A key of a Secret in the cluster: the shape `secretEnv` and every `secretKeyRef` take. */
 export interface SecretKeyRef {
@@ -149,7 +150,7 @@ export class GeneratedSecret<L extends string = string> extends Construct {
             engineVersion: eso.ExternalSecretSpecTargetTemplateEngineVersion.V2,
             type,
             ...(props.reflectTo !== undefined && props.reflectTo.length > 0 ? { metadata: { annotations: reflectionAnnotations(props.reflectTo) } } : {}),
-            data: Object.fromEntries(Object.entries(data).sort(([a], [b]) => a.localeCompare(b))),
+            data: Object.fromEntries(Object.entries(data).sort(([a], [b]) => compareText(a, b))),
           },
         },
       },

@@ -69,6 +69,7 @@ export * from './lib/labels';
 export * from './lib/merge';
 export * from './lib/mesh';
 export * from './lib/names';
+export * from './lib/order';
 export * from './lib/network-endpoints';
 export * from './lib/options';
 export * from './lib/policy';

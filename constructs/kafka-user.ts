@@ -7,6 +7,7 @@ import { componentLabels } from './lib/labels';
 import { dnsLabelProblem } from './lib/names';
 import { PropsValidator } from './lib/validation';
 import { reflectionAnnotations } from './reflector';
+import { compareText } from './lib/order';
 
 /** Props of `KafkaUser`. */
 export interface KafkaUserProps {
@@ -88,7 +89,7 @@ export class KafkaUser extends Construct {
       resource: { type: strimzi.KafkaUserSpecAuthorizationAclsResourceType.TOPIC, name: topic.topicName, patternType: strimzi.KafkaUserSpecAuthorizationAclsResourcePatternType.LITERAL },
       operations,
     });
-    const byName = (a: KafkaTopic, b: KafkaTopic): number => a.topicName.localeCompare(b.topicName);
+    const byName = (a: KafkaTopic, b: KafkaTopic): number => compareText(a.topicName, b.topicName);
     const acls: strimzi.KafkaUserSpecAuthorizationAcls[] = [
       ...[...consumes].sort(byName).map((t) => topicAcl(t, [ops.READ, ops.DESCRIBE])),
       ...[...produces].sort(byName).map((t) => topicAcl(t, [ops.WRITE, ops.DESCRIBE])),

@@ -23,6 +23,7 @@ import { ContainerPort, IHttpBackend, renderDeployment, renderDisruptionBudget, 
 import { SecretProviderClass, SecretProviderClassOptionsSchema } from './secret-provider-class';
 import { ServiceMonitor, ServiceMonitorOptionsSchema } from './service-monitor';
 import { IVolumeProvider } from './volume-provider';
+import { compareText } from './lib/order';
 
 /** Runtimes with a preset (constructs/lib/runtimes.ts). */
 const runtimeSchema = withFix(z.enum(['node', 'java', 'python']), "use 'node', 'java' or 'python', or leave it out for no preset");
@@ -539,7 +540,7 @@ export class Microservice extends Construct implements IHttpBackend, IServiceTar
     }
     for (const [volume, spec] of Object.entries(props.volumes ?? {})) volumeMounts.push({ name: volume, mountPath: spec.mountPath });
 
-    const secretEnv: k8s.EnvVar[] = Object.entries(props.secretEnv ?? {}).sort(([a], [b]) => a.localeCompare(b))
+    const secretEnv: k8s.EnvVar[] = Object.entries(props.secretEnv ?? {}).sort(([a], [b]) => compareText(a, b))
       .map(([name, ref]) => ({ name, valueFrom: { secretKeyRef: { name: ref.secret, key: ref.key } } }));
     const containerPorts: ContainerPort[] = [...ports.values()].map((p) => ({ name: p.name, containerPort: p.port }));
 

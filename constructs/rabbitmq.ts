@@ -12,6 +12,7 @@ import { dnsLabelSchema, quantitySchema, refuse, resourcesOverrideSchema, unique
 import { requireConfirmedDeletion } from './lib/retention';
 import { PropsValidator } from './lib/validation';
 import { IVolumeProvider } from './volume-provider';
+import { compareText } from './lib/order';
 
 /**
  * Plugins the RabbitMQ Cluster Operator always enables (`requiredPlugins` in internal/resource/rabbitmq_plugins.go
@@ -207,7 +208,7 @@ export class RabbitmqCluster extends Construct implements IRabbitmqCluster {
 
     const context = contextOf(this);
     const identity: ComponentIdentity = { name: 'rabbitmq', instance: this.clusterName, component: 'messaging', version: this.version };
-    const config = Object.entries(props.config ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([key, value]) => `${key} = ${String(value)}`);
+    const config = Object.entries(props.config ?? {}).sort(([a], [b]) => compareText(a, b)).map(([key, value]) => `${key} = ${String(value)}`);
     const cluster = new rabbitmq.RabbitmqCluster(this, 'Resource', {
       metadata: { name: this.clusterName, namespace: this.namespace, labels: componentLabels(identity) },
       spec: {

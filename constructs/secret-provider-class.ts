@@ -8,6 +8,7 @@ import { ComponentIdentity, componentLabels } from './lib/labels';
 import { joinName } from './lib/names';
 import { dnsLabelSchema, portSchema, refuse, withFix, z } from './lib/options';
 import { PropsValidator } from './lib/validation';
+import { compareText } from './lib/order';
 
 /** Default ports of the engines a cloud secret may hold credentials for (their traffic bypasses the mesh proxy). */
 export const ENGINE_PORTS = { postgresql: 5432, mysql: 3306, redis: 6379, mongodb: 27017, kafka: 9092 } as const;
@@ -146,7 +147,7 @@ export class SecretProviderClass extends Construct {
     this.mountPath = props.mountPath ?? '/mnt/secrets';
     const entries = Object.entries(props.objects);
     this.outboundPorts = [...new Set(entries.map(([, o]) => o.connectsTo === undefined ? undefined : o.connectsTo.port ?? ENGINE_PORTS[o.connectsTo.engine]).filter((p): p is number => p !== undefined))].sort((a, b) => a - b);
-    const env = Object.entries(props.env).sort(([a], [b]) => a.localeCompare(b));
+    const env = Object.entries(props.env).sort(([a], [b]) => compareText(a, b));
     this.envNames = env.map(([name]) => name);
     const objects = entries.map(([key, o]) => ({
       objectName: o.objectName ?? `${context.environment}/${context.platform}/${props.name}/${key}`,

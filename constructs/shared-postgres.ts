@@ -16,6 +16,7 @@ import { PropsValidator } from './lib/validation';
 import { IPasswordGenerator } from './password-generator';
 import { DatabaseCredentialsRef, POSTGRES_PORT } from './postgres-database';
 import { IVolumeProvider } from './volume-provider';
+import { compareText } from './lib/order';
 
 /** A PostgreSQL identifier the platform creates (role, database): lower case, so it needs no quoting. */
 const identifierSchema = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'must be a lower-case PostgreSQL identifier (letters, digits, _; at most 63 characters)' });
@@ -204,7 +205,7 @@ export class SharedPostgres extends Construct {
     const size = props.size ?? '5Gi';
 
     const secrets = new Map<string, GeneratedSecret<'username'>>();
-    for (const [role, spec] of Object.entries(roles).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [role, spec] of Object.entries(roles).sort(([a], [b]) => compareText(a, b))) {
       if (spec.login === false) continue;
       secrets.set(role, new GeneratedSecret(this, `Role-${role}`, {
         name: joinName(this.name, role.replace(/_/g, '-')),
@@ -239,7 +240,7 @@ export class SharedPostgres extends Construct {
         ...(Object.keys(roles).length > 0
           ? {
             managed: {
-              roles: Object.entries(roles).sort(([a], [b]) => a.localeCompare(b)).map(([role, spec]) => ({
+              roles: Object.entries(roles).sort(([a], [b]) => compareText(a, b)).map(([role, spec]) => ({
                 name: role,
                 ensure: cnpg.ClusterSpecManagedRolesEnsure.PRESENT,
                 login: spec.login ?? true,
@@ -260,7 +261,7 @@ export class SharedPostgres extends Construct {
     }
 
     const refs = new Map<string, DatabaseRef>();
-    for (const [database, spec] of Object.entries(databases).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [database, spec] of Object.entries(databases).sort(([a], [b]) => compareText(a, b))) {
       const owner = spec.owner ?? database;
       const resource = new cnpg.Database(this, `Database-${database}`, {
         metadata: { name: joinName(this.name, database.replace(/_/g, '-')), labels },

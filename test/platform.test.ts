@@ -174,7 +174,7 @@ describe.each(environments.map((env) => [env.name, env] as const))('%s', (_name,
       expect(new Set((at(project, 'spec.destinations') as Json[]).map((d) => `${String(d.server)} ${String(d.namespace)}`))).toEqual(new Set([...namespaces].map((n) => `${server} ${n}`)));
       expect(new Set(at(project, 'spec.sourceRepos') as string[])).toEqual(repos);
       expect(namespaces.has(env.gitops.argocdNamespace)).toBe(false);
-      expect(at(project, 'spec.namespaceResourceBlacklist')).toEqual([{ group: 'argoproj.io', kind: 'Application' }, { group: 'argoproj.io', kind: 'ApplicationSet' }, { group: 'argoproj.io', kind: 'AppProject' }]);
+      expect(at(project, 'spec.namespaceResourceBlacklist')).toEqual([{ group: 'argoproj.io', kind: 'AppProject' }, { group: 'argoproj.io', kind: 'Application' }, { group: 'argoproj.io', kind: 'ApplicationSet' }]);
     });
 
     test('the root Application has a project of its own, allowed only Argo CD objects in Argo CD\'s namespace', () => {
@@ -186,7 +186,7 @@ describe.each(environments.map((env) => [env.name, env] as const))('%s', (_name,
         sourceRepos: [env.gitops.repoURL],
         destinations: [{ server: env.gitops.destinationServer, namespace: env.gitops.argocdNamespace }],
         clusterResourceWhitelist: [],
-        namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'Application' }, { group: 'argoproj.io', kind: 'ApplicationSet' }, { group: 'argoproj.io', kind: 'AppProject' }],
+        namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'AppProject' }, { group: 'argoproj.io', kind: 'Application' }, { group: 'argoproj.io', kind: 'ApplicationSet' }],
       });
       // Everything the root deploys is an Argo CD object in Argo CD's namespace.
       for (const o of argo) expect([o.apiVersion, o.metadata.namespace]).toEqual(['argoproj.io/v1alpha1', env.gitops.argocdNamespace]);

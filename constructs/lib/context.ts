@@ -5,6 +5,7 @@
  */
 import { IConstruct } from 'constructs';
 import type { ProblemLocation } from './errors';
+import { compareText } from './order';
 
 /** Life-cycle stage of an environment: staging and production refuse floating image tags. */
 export type Stage = 'development' | 'staging' | 'production';
@@ -227,6 +228,6 @@ export class DependencySet {
 
   /** The dependencies, sorted by name. */
   public list(): readonly IApplication[] {
-    return [...this.apps].sort((a, b) => a.appName.localeCompare(b.appName));
+    return [...this.apps].sort((a, b) => compareText(a.appName, b.appName));
   }
 }

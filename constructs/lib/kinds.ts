@@ -8,6 +8,7 @@
  */
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { KIND_SCOPES, KindScope } from '../../imports/scopes';
+import { compareText } from './order';
 
 /** `group/Kind` (core group is empty: `/Namespace`). */
 export type GroupKind = { readonly group: string; readonly kind: string };
@@ -32,7 +33,7 @@ export function isClusterScoped(apiVersion: string, kind: string): boolean {
 export function uniqueGroupKinds(kinds: Iterable<GroupKind>): GroupKind[] {
   const map = new Map<string, GroupKind>();
   for (const gk of kinds) map.set(`${gk.group}/${gk.kind}`, { group: gk.group, kind: gk.kind });
-  return [...map.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, gk]) => gk);
+  return [...map.entries()].sort(([a], [b]) => compareText(a, b)).map(([, gk]) => gk);
 }
 
 /** What an operator chart installs cluster-wide: its CRDs and RBAC (for the Argo CD project). */

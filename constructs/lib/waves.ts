@@ -3,6 +3,7 @@
  * dependency graph (no dependencies: 0; otherwise one more than its deepest dependency).
  */
 import { ConfigError, Problem } from './errors';
+import { compareText } from './order';
 
 /** How to read a graph node. */
 export interface GraphAccessors<T> {
@@ -38,7 +39,7 @@ export function computeWaves<T>(nodes: readonly T[], graph: GraphAccessors<T>, w
   }
   if (problems.length > 0) throw new ConfigError(problems, 'dependency on a missing application');
 
-  const byName = (a: T, b: T): number => graph.name(a).localeCompare(graph.name(b));
+  const byName = (a: T, b: T): number => compareText(graph.name(a), graph.name(b));
   const waves = new Map<T, number>();
   const visiting: T[] = [];
   const visit = (node: T): number => {

@@ -201,7 +201,7 @@ describe('AppOfApps', () => {
         { server: 'https://kubernetes.default.svc', namespace: 'shop' },
       ],
       clusterResourceWhitelist: [{ group: '', kind: 'Namespace' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }],
-      namespaceResourceBlacklist: [{ group: 'argoproj.io', kind: 'Application' }, { group: 'argoproj.io', kind: 'ApplicationSet' }, { group: 'argoproj.io', kind: 'AppProject' }],
+      namespaceResourceBlacklist: [{ group: 'argoproj.io', kind: 'AppProject' }, { group: 'argoproj.io', kind: 'Application' }, { group: 'argoproj.io', kind: 'ApplicationSet' }],
     });
     expect(project.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-1' });
   });

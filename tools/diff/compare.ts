@@ -10,6 +10,7 @@
 import { structuredPatch } from 'diff';
 import { toYaml } from '../synth/yaml';
 import { isRecord, ParsedObject, TreeObject } from './tree';
+import { compareText } from '../../constructs/lib/order';
 
 /** The label that follows the image tag. */
 export const VERSION_LABEL = 'app.kubernetes.io/version';
@@ -159,14 +160,10 @@ export function compareTrees(base: readonly TreeObject[], head: readonly TreeObj
 const TYPE_ORDER = { deleted: 0, changed: 1, added: 2 } as const;
 
 function compareChanges(x: ObjectChange, y: ObjectChange): number {
-  return cmp(x.env, y.env) || cmp(x.app, y.app) || TYPE_ORDER[x.type] - TYPE_ORDER[y.type] || cmp(x.ref.kind, y.ref.kind)
-    || cmp(x.ref.namespace ?? '', y.ref.namespace ?? '') || cmp(x.ref.name, y.ref.name) || cmp(x.ref.group, y.ref.group);
+  return compareText(x.env, y.env) || compareText(x.app, y.app) || TYPE_ORDER[x.type] - TYPE_ORDER[y.type] || compareText(x.ref.kind, y.ref.kind)
+    || compareText(x.ref.namespace ?? '', y.ref.namespace ?? '') || compareText(x.ref.name, y.ref.name) || compareText(x.ref.group, y.ref.group);
 }
 
-/** Deterministic string comparison (code units, independent of the locale). */
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Two environments of one revision
@@ -234,5 +231,5 @@ export function compareEnvironments(objects: readonly TreeObject[], left: string
   for (const [key, b] of r) {
     if (!l.has(key)) out.push({ app: b.app, ref: { ...refOf(b.normalized), namespace: undefined }, type: 'only-right', patch: '' });
   }
-  return out.sort((x, y) => cmp(x.app, y.app) || cmp(x.ref.kind, y.ref.kind) || cmp(x.ref.name, y.ref.name) || cmp(x.ref.group, y.ref.group));
+  return out.sort((x, y) => compareText(x.app, y.app) || compareText(x.ref.kind, y.ref.kind) || compareText(x.ref.name, y.ref.name) || compareText(x.ref.group, y.ref.group));
 }

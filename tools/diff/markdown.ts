@@ -4,10 +4,11 @@
  * small ```diff block per changed object. Plain text only (no color codes, no timestamps): the same input
  * gives the same bytes.
  */
-import { canonicalYaml, cmp, describeRef, EnvironmentObjectDiff, ObjectChange, VERSION_LABEL } from './compare';
+import { canonicalYaml, describeRef, EnvironmentObjectDiff, ObjectChange, VERSION_LABEL } from './compare';
 import { changedGraphMarkdown } from '../graph/diff';
 import type { EnvironmentGraph } from '../graph/model';
 import type { Risk } from './risks';
+import { compareText } from '../../constructs/lib/order';
 
 /** GitHub refuses comments above 65536 characters; stay below with room for a header. */
 export const DEFAULT_MAX_CHARS = 60000;
@@ -56,7 +57,7 @@ function envRank(order: readonly string[] | undefined): (a: string, b: string) =
     const i = order?.indexOf(env) ?? -1;
     return i < 0 ? Number.MAX_SAFE_INTEGER : i;
   };
-  return (a, b) => rank(a) - rank(b) || cmp(a, b);
+  return (a, b) => rank(a) - rank(b) || compareText(a, b);
 }
 
 /** Markdown for a diff between two revisions. */
@@ -68,7 +69,7 @@ export function revisionDiffMarkdown(title: string, changes: readonly ObjectChan
   }
   const byEnvApp = new Map<string, ObjectChange[]>();
   const order = envRank(options.environmentOrder);
-  const sorted = [...changes].sort((a, b) => order(a.env, b.env) || cmp(a.app, b.app));
+  const sorted = [...changes].sort((a, b) => order(a.env, b.env) || compareText(a.app, b.app));
   for (const change of sorted) {
     const key = `${change.env}/${change.app}`;
     const list = byEnvApp.get(key) ?? [];
@@ -87,7 +88,7 @@ export function revisionDiffMarkdown(title: string, changes: readonly ObjectChan
 
   if (risks.length > 0) {
     out.push(`### Risky changes (${risks.length})`, '');
-    const sortedRisks = [...risks].sort((a, b) => order(a.env, b.env) || cmp(a.app, b.app) || cmp(a.object, b.object) || cmp(a.message, b.message));
+    const sortedRisks = [...risks].sort((a, b) => order(a.env, b.env) || compareText(a.app, b.app) || compareText(a.object, b.object) || compareText(a.message, b.message));
     for (const risk of sortedRisks) out.push(`- **${risk.env}/${risk.app}** ${risk.object}: ${risk.message}`);
     out.push('');
   } else {
@@ -105,7 +106,7 @@ export function revisionDiffMarkdown(title: string, changes: readonly ObjectChan
         versions.set(label, (versions.get(label) ?? 0) + 1);
       }
     }
-    for (const [label, count] of [...versions].sort((a, b) => cmp(a[0], b[0]))) {
+    for (const [label, count] of [...versions].sort((a, b) => compareText(a[0], b[0]))) {
       section.push('', `Label \`${VERSION_LABEL}\` ${label} on ${plural(count, 'object')} (not repeated in the diffs below).`);
     }
     const labelOnly = list.filter((c) => c.type === 'changed' && c.patch === '' && !c.movedFrom);
@@ -143,7 +144,7 @@ export function environmentDiffMarkdown(left: string, right: string, revision: s
       + '(names such as `<env>-frontend`, the `environment` label, paths), and namespaces are not part of the match.',
     '',
   ];
-  const apps = [...new Set(diffs.map((d) => d.app))].sort(cmp);
+  const apps = [...new Set(diffs.map((d) => d.app))].sort(compareText);
   const differing = diffs.filter((d) => d.type !== 'same');
   if (differing.length === 0) {
     out.push(`No differences: all ${plural(diffs.length, 'object')} are the same in ${left} and ${right}.`);

@@ -6,6 +6,7 @@
  */
 import { nodeLines } from './dot';
 import { EnvironmentGraph, GraphNode, groupOf } from './model';
+import { compareText } from '../../constructs/lib/order';
 
 /** Options of `toMermaid`. */
 export interface MermaidOptions {
@@ -45,6 +46,6 @@ export function toMermaid(graph: EnvironmentGraph, options: MermaidOptions = {})
     const cls = options.highlight?.has(node.id) ? 'changed' : node.external ? 'external' : node.kind;
     byClass.set(cls, [...(byClass.get(cls) ?? []), ids.get(node.id) as string]);
   }
-  for (const [cls, members] of [...byClass].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) out.push(`  class ${members.join(',')} ${cls}`);
+  for (const [cls, members] of [...byClass].sort(([a], [b]) => compareText(a, b))) out.push(`  class ${members.join(',')} ${cls}`);
   return `${out.join('\n')}\n`;
 }

@@ -6,6 +6,7 @@
  */
 import { bootstrapPlan } from '../publish/bootstrap';
 import type { RenderedEnvironment } from '../synth/render';
+import { compareText } from '../../constructs/lib/order';
 
 /** What an application is, for the picture. */
 export type GraphNodeKind = 'root' | 'directory' | 'helm';
@@ -64,9 +65,6 @@ export interface EnvironmentGraph {
 
 const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** The sync wave of every application of `env`, from its rendered Applications (named `<env>-<app>`). */
 function wavesOf(env: RenderedEnvironment): Map<string, number> {
@@ -138,8 +136,8 @@ export function environmentGraph(env: RenderedEnvironment): EnvironmentGraph {
     platform: env.context.platform,
     environment: env.name,
     cluster: env.cluster,
-    nodes: [...nodes.values()].sort((a, b) => compare(a.id, b.id)),
-    edges: [...edges.values()].sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to)),
+    nodes: [...nodes.values()].sort((a, b) => compareText(a.id, b.id)),
+    edges: [...edges.values()].sort((a, b) => compareText(a.from, b.from) || compareText(a.to, b.to)),
   };
 }
 

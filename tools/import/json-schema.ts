@@ -3,6 +3,7 @@
  * serialising deterministically.
  */
 import { isRecord } from '../../constructs/lib/json';
+import { compareText } from '../../constructs/lib/order';
 
 /** A JSON object. */
 export type JsonObject = { [key: string]: unknown };
@@ -79,7 +80,7 @@ export function canonicalJson(value: unknown): string {
   if (isJsonObject(value)) {
     const keys = Object.keys(value)
       .filter((k) => value[k] !== undefined)
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(compareText);
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
   }
   const s = JSON.stringify(value);

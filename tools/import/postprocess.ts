@@ -22,6 +22,7 @@
  * generate differently): the import then stops before anything is written.
  */
 import { PlatformError } from '../../constructs/lib/errors';
+import { compareText } from '../../constructs/lib/order';
 
 /** Where the rewritten converters import `withUnknownKeys` from, relative to `imports/` (the default output). */
 export const RUNTIME_MODULE = '../constructs/lib/crd-json';
@@ -171,7 +172,7 @@ export function escapeRefusedKeys(schema: unknown, escaped: Map<string, string>)
  */
 export function restoreEscapedKeys(code: string, module: string, escaped: ReadonlyMap<string, string>): string {
   let out = code;
-  for (const [placeholder, original] of [...escaped.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [placeholder, original] of [...escaped.entries()].sort(([a], [b]) => compareText(a, b))) {
     if (original.includes("'") || original.includes('\\')) throw shapeError(module, `property name ${JSON.stringify(original)} cannot be written back`);
     const line = new RegExp(`^ {4}'${escapeRegExp(placeholder)}': .*?\\bobj\\.([A-Za-z_$][A-Za-z0-9_$]*)`, 'm').exec(out);
     if (line === null) throw shapeError(module, `no converter writes the renamed property ${JSON.stringify(original)} (${placeholder})`);

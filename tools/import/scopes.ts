@@ -5,6 +5,7 @@
  * - the core Kubernetes kinds of the pinned release (tools/import/kubernetes-schemas.ts, `kubernetesKindScopes`).
  */
 import { PlatformError } from '../../constructs/lib/errors';
+import { compareText } from '../../constructs/lib/order';
 
 /** Scope of a kind: objects of `Cluster` kinds have no namespace, objects of `Namespaced` kinds have one. */
 export type KindScope = 'Cluster' | 'Namespaced';
@@ -26,7 +27,7 @@ export function mergeScopes(...maps: readonly Readonly<Record<string, KindScope>
 
 /** The content of `imports/scopes.ts` (keys sorted, so identical input gives an identical file). */
 export function renderScopes(scopes: Readonly<Record<string, KindScope>>, header: string, kubernetesVersion: string | undefined): string {
-  const keys = Object.keys(scopes).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const keys = Object.keys(scopes).sort(compareText);
   const core = kubernetesVersion !== undefined ? `core Kubernetes ${kubernetesVersion} kinds and ` : '';
   return [
     header,

@@ -19,6 +19,7 @@ import { IRabbitmqCluster, RabbitmqCluster, RabbitmqClusterOptions, RabbitmqClus
 import { INamespaced, TenantNamespace, TenantNamespaceOptions, TenantNamespaceOptionsSchema, tenantNameSchema } from '../../constructs/tenant-namespace';
 import { AppEntry, defineEntry, Enabled, ImageDeclaration, Ref, resolveAll } from './entry';
 import { without } from '../../constructs/lib/json';
+import { compareText } from '../../constructs/lib/order';
 
 // ---------------------------------------------------------------------------------------------
 // RabbitMQ
@@ -338,7 +339,7 @@ export function tenants(props: TenantsEntryProps): AppEntry<TenantsOptions, Tena
       const ingressFrom = (props.ingressFrom ?? []).map((p) => context.resolve(p));
       const operator = props.camelOperator !== undefined ? context.resolve(props.camelOperator) : undefined;
       const list: TenantNamespace[] = [];
-      for (const [user, options] of Object.entries(o.users ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+      for (const [user, options] of Object.entries(o.users ?? {}).sort(([a], [b]) => compareText(a, b))) {
         // Each user's settings over the tenants' defaults, key by key.
         const settings = deepMerge<TenantNamespaceOptions>({ ...o.defaults }, options);
         mapChildOptions(chart, user, fieldPath(['users', user]));

@@ -33,6 +33,7 @@ import type { ICertificateIssuer } from '../../constructs/self-signed-ca';
 import { OperatorEntryProps, operatorEntry } from './entries';
 import { AppEntry, BuildTarget, defineEntry, derivedRef, Enabled, EntryContext, ImageDeclaration, Ref } from './entry';
 import { without } from '../../constructs/lib/json';
+import { compareText } from '../../constructs/lib/order';
 
 // ---------------------------------------------------------------------------------------------
 // Add-ons (pinned upstream charts)
@@ -127,7 +128,7 @@ export function certificates(props: CertificatesEntryProps): AppEntry<Certificat
     build: (context) => {
       const issuer = context.resolve(props.issuer);
       const chart = context.chart();
-      return Object.entries(context.options.certificates).sort(([a], [b]) => a.localeCompare(b)).map(([name, options]) => {
+      return Object.entries(context.options.certificates).sort(([a], [b]) => compareText(a, b)).map(([name, options]) => {
         mapChildOptions(chart, name, fieldPath(['certificates', name]));
         return new Certificate(chart, name, { ...options, issuer });
       });

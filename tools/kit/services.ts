@@ -34,6 +34,7 @@ import { AppEntry, defineEntry, derivedRef, EntryContext, ImageDeclaration, Ref,
 import type { ApplicationChart } from '../../constructs/application-chart';
 import type { IVolumeProvider } from '../../constructs/volume-provider';
 import { without } from '../../constructs/lib/json';
+import { compareText } from '../../constructs/lib/order';
 
 // ---------------------------------------------------------------------------------------------
 // Operators (cluster add-ons, run where something uses them)
@@ -376,7 +377,7 @@ export function service<V extends object>(props: ServiceEntryProps<V>): AppEntry
       const bindings = resolveAll(context, props.uses) ?? {};
       const literals: Record<string, string> = {};
       const secrets: Record<string, BindingSecretKey> = {};
-      for (const [prefix, binding] of Object.entries(bindings).sort(([a], [b]) => a.localeCompare(b))) {
+      for (const [prefix, binding] of Object.entries(bindings).sort(([a], [b]) => compareText(a, b))) {
         const env = bindingEnv(prefix, binding.connection);
         Object.assign(literals, env.literals);
         Object.assign(secrets, env.secrets);

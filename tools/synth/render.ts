@@ -12,6 +12,7 @@ import { IApplication, isApplication, PlatformContext } from '../../constructs/l
 import { installFastResolve } from '../../constructs/lib/fast-resolve';
 import { prepareApp } from '../../constructs/lib/prepare';
 import { PlatformError } from '../../constructs/lib/errors';
+import { compareText } from '../../constructs/lib/order';
 
 /** A rendered Kubernetes object (plain JSON). */
 export interface KubeObject {
@@ -165,11 +166,11 @@ export function renderApp(app: App): RenderedEnvironment[] {
   if (directories.size === 0) {
     throw new RenderError(`App '${name}' has no applications; add at least one ApplicationChart`);
   }
-  return [...directories].sort(([a], [b]) => a.localeCompare(b)).map(([directory, { context, applications }]) => ({
+  return [...directories].sort(([a], [b]) => compareText(a, b)).map(([directory, { context, applications }]) => ({
     name: directory,
     cluster: context.cluster ?? directory,
     context,
-    applications: applications.sort((a, b) => a.name.localeCompare(b.name)),
+    applications: applications.sort((a, b) => compareText(a.name, b.name)),
     graph: graph.get(directory) ?? [],
   }));
 }

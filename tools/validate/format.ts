@@ -1,6 +1,7 @@
 /** Human-readable findings, one per line, errors first. */
 import { formatValue } from '../../constructs/lib/errors';
 import type { Finding } from './findings';
+import { compareText } from '../../constructs/lib/order';
 
 /** `ERROR prod/identity-service Deployment/identity-service spec...: message (got x). Fix: ...` */
 export function formatFinding(f: Finding): string {
@@ -13,6 +14,6 @@ export function formatFinding(f: Finding): string {
 export function formatFindings(findings: readonly Finding[]): string[] {
   const rank = (f: Finding): number => (f.severity === 'error' ? 0 : 1);
   return [...findings]
-    .sort((a, b) => rank(a) - rank(b) || formatFinding(a).localeCompare(formatFinding(b)))
+    .sort((a, b) => rank(a) - rank(b) || compareText(formatFinding(a), formatFinding(b)))
     .map(formatFinding);
 }
