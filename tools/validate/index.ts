@@ -8,11 +8,12 @@
 import type { RenderedDirectory } from '../synth/render';
 import { checkArgoCdVersion } from './argocd-version';
 import { child, isRecord, withoutUndefined } from './json';
-import { ExemptedFinding, Finding, FindingCollector, ValidationReport } from './findings';
+import { ExemptedFinding, Finding, FindingCollector, ObjectReporter, ValidationReport } from './findings';
 import { checkMetadata } from './metadata';
 import { checkPolicies } from './policies';
 import { checkReferences, IndexedObject } from './references';
 import { SchemaRegistry } from './schema';
+import { PassedObjects } from './passed';
 import { celStats, type CelStats } from './cel';
 import { checkStructure } from './structure';
 import { checkBuiltin } from './builtin';
@@ -49,8 +50,7 @@ function checkObjects(env: RenderedDirectory, schemas: SchemaRegistry, collector
       for (const problem of report.exemptions.problems) {
         report.error(EXEMPTION_RULE, child('metadata.annotations', problem.annotation), problem.message, problem.value, problem.fix);
       }
-      for (const issue of schemas.check(object)) report.error(issue.rule, issue.path, issue.message, issue.value, issue.fix);
-      for (const issue of schemas.cel.check(object, cel)) report.add(issue.severity, issue.rule, issue.path, issue.message, issue.value, issue.fix);
+      checkSchemaAndCel(object, schemas, report, cel);
       checkMetadata(object, report);
       if (isRecord(object)) {
         checkStructure(object, report);
@@ -62,6 +62,29 @@ function checkObjects(env: RenderedDirectory, schemas: SchemaRegistry, collector
     }
   }
   return indexed;
+}
+
+/**
+ * The schema and CEL checks of one object, skipped for an object known to have passed both with no finding
+ * (tools/validate/passed.ts: its CEL statistics are counted as when it was checked).
+ */
+function checkSchemaAndCel(object: unknown, schemas: SchemaRegistry, report: ObjectReporter, cel: CelStats): void {
+  const passed = schemas.passed;
+  const digest = PassedObjects.digest(object);
+  const known = passed.recall(digest);
+  if (known !== undefined) {
+    cel.evaluated += known.celEvaluated;
+    cel.skippedOldSelf += known.celSkippedOldSelf;
+    return;
+  }
+  const before = { ...cel };
+  const schemaIssues = schemas.check(object);
+  for (const issue of schemaIssues) report.error(issue.rule, issue.path, issue.message, issue.value, issue.fix);
+  const celIssues = schemas.cel.check(object, cel);
+  for (const issue of celIssues) report.add(issue.severity, issue.rule, issue.path, issue.message, issue.value, issue.fix);
+  if (schemaIssues.length === 0 && celIssues.length === 0 && cel.unevaluated === before.unevaluated) {
+    passed.remember(digest, { celEvaluated: cel.evaluated - before.evaluated, celSkippedOldSelf: cel.skippedOldSelf - before.skippedOldSelf });
+  }
 }
 
 /** Cross-resource checks over every object that lands on one cluster (its directories together). */
@@ -116,6 +139,7 @@ export class ValidationSession {
       members.forEach((env, i) => added.push({ name: env.name, objects: env.applications.reduce((n, a) => n + a.objects.length, 0), collector: collectors[i] as FindingCollector }));
     }
     this.collected.push(...added);
+    this.schemas.passed.save();
     return reportOf(added, this.cel);
   }
 

@@ -28,6 +28,7 @@ import { closest } from '../../constructs/lib/suggest';
 import { child, isRecord, JsonRecord, record } from './json';
 import { KubernetesSchemaBundle } from '../import/kubernetes-schemas';
 import { CelValidator } from './cel';
+import { PassedObjects } from './passed';
 
 /** Directory of the committed schemas. */
 export const SCHEMAS_DIR = path.resolve(__dirname, '..', '..', 'imports', 'schemas');
@@ -59,7 +60,11 @@ export interface SchemaSources {
   readonly digest: string;
 }
 
-/** Read the committed schema files. */
+/**
+ * Read the committed schema files. Their text is read and hashed at once (the digest keys the caches); it is
+ * parsed on first use of `kubernetes`, `crds` or `crdFiles`, so a run whose objects are all known to pass
+ * (tools/validate/passed.ts) parses no schema at all.
+ */
 export function loadSchemaSources(dir = SCHEMAS_DIR): SchemaSources {
   const hash = createHash('sha256');
   const read = (file: string): string => {
@@ -67,23 +72,48 @@ export function loadSchemaSources(dir = SCHEMAS_DIR): SchemaSources {
     hash.update(file).update(text);
     return text;
   };
-  let kubernetes: KubernetesSchemaBundle;
+  const cannotRead = (error: unknown): PlatformError => new PlatformError(`cannot read the Kubernetes schemas ${path.join(dir, 'kubernetes.json')}: ${error instanceof Error ? error.message : String(error)}. Fix: regenerate it with \`npm run import\` (or \`npm run import -- --from <dir with v1.32.0-definitions.json>\`)`);
+  let kubernetesText: string;
   try {
-    kubernetes = JSON.parse(read('kubernetes.json')) as KubernetesSchemaBundle;
+    kubernetesText = read('kubernetes.json');
   } catch (error) {
-    throw new PlatformError(`cannot read the Kubernetes schemas ${path.join(dir, 'kubernetes.json')}: ${error instanceof Error ? error.message : String(error)}. Fix: regenerate it with \`npm run import\` (or \`npm run import -- --from <dir with v1.32.0-definitions.json>\`)`);
+    throw cannotRead(error);
   }
-  const crds: Record<string, unknown> = {};
-  const crdFiles: Record<string, string> = {};
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'kubernetes.json').sort()) {
-    const content: unknown = JSON.parse(read(file));
-    if (!isRecord(content)) continue;
-    for (const [key, schema] of Object.entries(content)) {
-      crds[key] = schema;
-      crdFiles[key] = `imports/schemas/${file}`;
+  const crdTexts = fs.readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'kubernetes.json').sort().map((file) => ({ file, text: read(file) }));
+  let parsed: Omit<SchemaSources, 'digest'> | undefined;
+  const parse = (): Omit<SchemaSources, 'digest'> => {
+    if (parsed !== undefined) return parsed;
+    let kubernetes: KubernetesSchemaBundle;
+    try {
+      kubernetes = JSON.parse(kubernetesText) as KubernetesSchemaBundle;
+    } catch (error) {
+      throw cannotRead(error);
     }
-  }
-  return { kubernetes, crds, crdFiles, digest: hash.digest('hex') };
+    const crds: Record<string, unknown> = {};
+    const crdFiles: Record<string, string> = {};
+    for (const { file, text } of crdTexts) {
+      const content: unknown = JSON.parse(text);
+      if (!isRecord(content)) continue;
+      for (const [key, schema] of Object.entries(content)) {
+        crds[key] = schema;
+        crdFiles[key] = `imports/schemas/${file}`;
+      }
+    }
+    parsed = { kubernetes, crds, crdFiles };
+    return parsed;
+  };
+  return {
+    get kubernetes() {
+      return parse().kubernetes;
+    },
+    get crds() {
+      return parse().crds;
+    },
+    get crdFiles() {
+      return parse().crdFiles;
+    },
+    digest: hash.digest('hex'),
+  };
 }
 
 const KUBERNETES_ID = 'kubernetes';
@@ -261,6 +291,17 @@ export interface SchemaRegistryOptions {
 /** Default cache directory (inside node_modules, so the cached code resolves `ajv/dist/runtime/*`). */
 export const DEFAULT_CACHE_DIR = path.resolve(__dirname, '..', '..', 'node_modules', '.cache', 'platform-synth', 'validators');
 
+/** The `.ts` files under `dir`, recursively, sorted. */
+function sourceFiles(dir: string): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [])).sort();
+}
+
 function ajvVersion(): string {
   try {
     const pkg: unknown = JSON.parse(fs.readFileSync(require.resolve('ajv/package.json'), 'utf8'));
@@ -302,26 +343,35 @@ export class SchemaRegistry {
   private static shared: SchemaRegistry | undefined;
   private ajv: Ajv | undefined;
   private readonly compiled = new Map<string, CompiledKind | null>();
-  private readonly versionsByKind = new Map<string, string[]>();
-  private readonly kindsByGroup = new Map<string, Set<string>>();
+  private kindIndex: { readonly versionsByKind: Map<string, string[]>; readonly kindsByGroup: Map<string, Set<string>> } | undefined;
   private readonly cacheDir: string | false;
   private cacheSalt: string | undefined;
   private celValidator: CelValidator | undefined;
+  private passedObjects: PassedObjects | undefined;
 
   public constructor(private readonly sources: SchemaSources, options: SchemaRegistryOptions = {}) {
     this.cacheDir = options.cacheDir ?? DEFAULT_CACHE_DIR;
-    for (const key of [...Object.keys(sources.kubernetes.kinds), ...Object.keys(sources.crds)]) {
+  }
+
+  /** Served apiVersions of every kind and kinds of every API group (for the messages of unknown kinds). */
+  private kinds(): NonNullable<SchemaRegistry['kindIndex']> {
+    if (this.kindIndex !== undefined) return this.kindIndex;
+    const versionsByKind = new Map<string, string[]>();
+    const kindsByGroup = new Map<string, Set<string>>();
+    for (const key of [...Object.keys(this.sources.kubernetes.kinds), ...Object.keys(this.sources.crds)]) {
       const slash = key.lastIndexOf('/');
       const apiVersion = key.slice(0, slash);
       const kind = key.slice(slash + 1);
-      const versions = this.versionsByKind.get(kind) ?? [];
+      const versions = versionsByKind.get(kind) ?? [];
       versions.push(apiVersion);
-      this.versionsByKind.set(kind, versions);
+      versionsByKind.set(kind, versions);
       const group = apiGroupOf(apiVersion);
-      const kinds = this.kindsByGroup.get(group) ?? new Set<string>();
+      const kinds = kindsByGroup.get(group) ?? new Set<string>();
       kinds.add(kind);
-      this.kindsByGroup.set(group, kinds);
+      kindsByGroup.set(group, kinds);
     }
+    this.kindIndex = { versionsByKind, kindsByGroup };
+    return this.kindIndex;
   }
 
   /** The registry over the committed schemas (loaded on first use, shared by every validation run). */
@@ -334,6 +384,32 @@ export class SchemaRegistry {
   public get cel(): CelValidator {
     this.celValidator ??= new CelValidator(this.sources);
     return this.celValidator;
+  }
+
+  /**
+   * Objects known to pass the schema and CEL checks of these schemas (tools/validate/passed.ts), in the cache
+   * directory under a name that hashes the schema files, the validation code (tools/validate/ and
+   * constructs/lib/, which the CEL library uses), the package lock and the ajv options; nothing is remembered
+   * when the cache is disabled (`cacheDir: false`).
+   */
+  public get passed(): PassedObjects {
+    if (this.passedObjects !== undefined) return this.passedObjects;
+    let file: string | undefined;
+    if (this.cacheDir !== false) {
+      const hash = createHash('sha256').update(this.salt());
+      const root = path.resolve(__dirname, '..', '..');
+      for (const source of [...sourceFiles(__dirname), ...sourceFiles(path.join(root, 'constructs', 'lib')), path.join(root, 'package-lock.json')]) {
+        hash.update(path.relative(root, source)).update('\0');
+        try {
+          hash.update(fs.readFileSync(source));
+        } catch {
+          hash.update('-');
+        }
+      }
+      file = path.join(this.cacheDir, `passed-${hash.digest('hex').slice(0, 32)}.txt`);
+    }
+    this.passedObjects = new PassedObjects(file);
+    return this.passedObjects;
   }
 
   /** Kubernetes release of the core schemas, e.g. `v1.32.0`. */
@@ -434,15 +510,21 @@ export class SchemaRegistry {
   /** Cache file of `key`; its name hashes everything the compiled code depends on. */
   private cacheFile(key: string): string | undefined {
     if (this.cacheDir === false) return undefined;
-    // The transformation code is identified by this file's source text (not Function.toString(), which
-    // differs between the tsx and jest transpilers and would give every kind two cache entries).
-    this.cacheSalt ??= [ajvVersion(), JSON.stringify(AJV_OPTIONS), createHash('sha256').update(fs.readFileSync(__filename)).digest('hex'), this.sources.digest].join('\n');
-    const hash = createHash('sha256').update(this.cacheSalt).update(key).digest('hex').slice(0, 32);
+    const hash = createHash('sha256').update(this.salt()).update(key).digest('hex').slice(0, 32);
     return path.join(this.cacheDir, `${key.replace(/[^A-Za-z0-9.-]+/g, '_')}-${hash}.js`);
   }
 
+  /** What compiled code depends on besides the kind: ajv's version and options, this file, the schema files. */
+  private salt(): string {
+    // The transformation code is identified by this file's source text (not Function.toString(), which
+    // differs between the tsx and jest transpilers and would give every kind two cache entries).
+    this.cacheSalt ??= [ajvVersion(), JSON.stringify(AJV_OPTIONS), createHash('sha256').update(fs.readFileSync(__filename)).digest('hex'), this.sources.digest].join('\n');
+    return this.cacheSalt;
+  }
+
   private unknownKind(apiVersion: string, kind: string): SchemaIssue {
-    const versions = this.versionsByKind.get(kind);
+    const { versionsByKind, kindsByGroup } = this.kinds();
+    const versions = versionsByKind.get(kind);
     if (versions !== undefined) {
       const sameGroup = versions.filter((v) => apiGroupOf(v) === apiGroupOf(apiVersion));
       const served = (sameGroup.length > 0 ? sameGroup : versions).sort();
@@ -454,8 +536,8 @@ export class SchemaRegistry {
         fix: `use apiVersion '${served[served.length - 1] ?? ''}' and adapt the fields to that version`,
       };
     }
-    const groupKinds = this.kindsByGroup.get(apiGroupOf(apiVersion));
-    const allKinds = [...this.versionsByKind.keys()];
+    const groupKinds = kindsByGroup.get(apiGroupOf(apiVersion));
+    const allKinds = [...versionsByKind.keys()];
     const similar = closest(kind, groupKinds ?? allKinds) ?? allKinds.find((k) => k.toLowerCase() === kind.toLowerCase());
     const hint = similar !== undefined ? `did you mean '${similar}'? Otherwise ` : '';
     return {

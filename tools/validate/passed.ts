@@ -1,0 +1,127 @@
+/**
+ * Objects known to pass the schema and CEL checks, remembered across runs.
+ *
+ * Both checks are pure functions of the object, the schema files and the validation code: an object that
+ * passed them once passes them again, byte for byte the same, as long as none of those changed. So each
+ * object that passes both with no finding at all is remembered by a hash of its JSON, in a file whose name
+ * hashes everything the checks depend on (`SchemaRegistry.passed`); a later run finds the object there and
+ * skips loading its kind's validator, parsing the schemas and evaluating its CEL rules. An object with any
+ * schema or CEL finding (error or warning) is never remembered, so every finding is reported at every run.
+ * The other checks (metadata, structure, policies, references, across objects) always run.
+ *
+ * The file is a cache only: a missing, unreadable or damaged file (lines that are not `<sha256> <n> <n>`)
+ * costs a validation, never a wrong result.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** What a remembered object contributed to the CEL statistics of the report when it was checked. */
+export interface PassedRecord {
+  /** CEL rule evaluations that ran (`CelStats.evaluated`). */
+  readonly celEvaluated: number;
+  /** CEL evaluations skipped because the rule compares with the previous version (`CelStats.skippedOldSelf`). */
+  readonly celSkippedOldSelf: number;
+}
+
+/** Remembered objects kept in one file; beyond this many, the file keeps only those the last run used. */
+export const PASSED_MAX_ENTRIES = 400_000;
+
+const LINE = /^([0-9a-f]{64}) (\d+) (\d+)$/;
+
+/** The objects of one results file (`undefined`: nothing is remembered, nothing written). */
+export class PassedObjects {
+  private known: Map<string, PassedRecord> | undefined;
+  private readonly added = new Map<string, PassedRecord>();
+  private readonly used = new Set<string>();
+  private recalled = 0;
+
+  /**
+   * @param file the results file; `undefined` remembers nothing (every object is checked)
+   * @param maxEntries entries the file may hold before a save rewrites it with only what this run used
+   */
+  public constructor(private readonly file: string | undefined, private readonly maxEntries = PASSED_MAX_ENTRIES) {}
+
+  /** The hash an object is remembered by. */
+  public static digest(object: unknown): string {
+    return createHash('sha256').update(JSON.stringify(object) ?? 'undefined').digest('hex');
+  }
+
+  /** Objects found remembered so far in this run. */
+  public get hits(): number {
+    return this.recalled;
+  }
+
+  /** The record of an object that passed, or `undefined` (then check it). */
+  public recall(digest: string): PassedRecord | undefined {
+    const record = this.load().get(digest) ?? this.added.get(digest);
+    if (record !== undefined) {
+      this.recalled++;
+      this.used.add(digest);
+    }
+    return record;
+  }
+
+  /** Remember an object that passed both checks with no finding. */
+  public remember(digest: string, record: PassedRecord): void {
+    if (this.file === undefined || this.load().has(digest)) return;
+    this.added.set(digest, record);
+  }
+
+  /** Write the objects remembered since the last save (appended; the file is rewritten when it grew too large). */
+  public save(): void {
+    if (this.file === undefined || this.added.size === 0) return;
+    const known = this.load();
+    const lines = (entries: Iterable<[string, PassedRecord]>): string => [...entries].map(([d, r]) => `${d} ${r.celEvaluated} ${r.celSkippedOldSelf}\n`).join('');
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      if (known.size + this.added.size > this.maxEntries) {
+        const kept = [...this.used].flatMap((d): [string, PassedRecord][] => {
+          const r = known.get(d);
+          return r !== undefined ? [[d, r]] : [];
+        });
+        const tmp = `${this.file}.tmp-${process.pid}-${Date.now()}`;
+        fs.writeFileSync(tmp, lines([...kept, ...this.added]));
+        fs.renameSync(tmp, this.file);
+        known.clear();
+        for (const [d, r] of kept) known.set(d, r);
+      } else {
+        // One append per save: concurrent runs may interleave, and a damaged line is ignored when read.
+        fs.appendFileSync(this.file, lines(this.added));
+        this.pruneOthers();
+      }
+      for (const [d, r] of this.added) known.set(d, r);
+      this.added.clear();
+    } catch {
+      // The results are an optimisation only (read-only node_modules, full disk): validate again next time.
+    }
+  }
+
+  private load(): Map<string, PassedRecord> {
+    if (this.known !== undefined) return this.known;
+    const known = new Map<string, PassedRecord>();
+    this.known = known;
+    if (this.file === undefined) return known;
+    let text: string;
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch {
+      return known;
+    }
+    for (const line of text.split('\n')) {
+      const m = LINE.exec(line);
+      if (m !== null) known.set(m[1] as string, { celEvaluated: Number(m[2]), celSkippedOldSelf: Number(m[3]) });
+    }
+    return known;
+  }
+
+  /** Results files of older schemas or code are dead once a new one is written: remove them. */
+  private pruneOthers(): void {
+    if (this.file === undefined) return;
+    const dir = path.dirname(this.file);
+    const name = path.basename(this.file);
+    for (const other of fs.readdirSync(dir)) {
+      if (other !== name && /^passed-[0-9a-f]{32}\.txt$/.test(other)) fs.rmSync(path.join(dir, other), { force: true });
+    }
+  }
+}
