@@ -17,7 +17,23 @@ const start = require('../../tools/cli/start.cjs') as {
   platformOf: (args: readonly string[], root?: string) => string | null;
   bundleId: (entry: string, platform: string | null, root?: string) => string;
   CACHE_DIR: string;
+  FORMAT: number;
+  inputsKey: (manifest: Manifest, read: (file: string) => Buffer | string | undefined, list: (dir: string) => string[] | undefined) => string;
+  readInput: (file: string, root?: string) => Buffer | undefined;
+  listInputs: (dir: string, root?: string) => string[] | undefined;
+  currentBuild: (manifestFile: string, root?: string, margin?: number) => { manifest: Manifest; by: 'status' | 'content' } | undefined;
 };
+
+/** The fields of a bundle manifest these tests write. */
+interface Manifest {
+  readonly format: number;
+  readonly key: string;
+  readonly entry: string;
+  readonly platform: string | null;
+  readonly inputs: readonly string[];
+  readonly lists: readonly string[];
+  readonly bundle: string;
+}
 
 const run = promisify(execFile);
 
@@ -215,5 +231,68 @@ describe('lineTable (generated lines back to source lines)', () => {
     expect(mapPosition(table, 1, 1)).toBeUndefined();
     expect(mapPosition(table, 2, 1)).toBeUndefined();
     expect(mapPosition(table, 3, 1)).toEqual({ file: '/project/ours.ts', line: 1, column: 1 });
+  });
+});
+
+describe('currentBuild (is a cached bundle still current?)', () => {
+  /** A project of two inputs and a listed directory, and the manifest of a build from them. */
+  function built(): { root: string; manifestFile: string } {
+    const root = tempDir('current-build');
+    fs.mkdirSync(path.join(root, 'envs'));
+    fs.writeFileSync(path.join(root, 'main.ts'), 'export const tag = "1.4.2";\n');
+    fs.utimesSync(path.join(root, 'main.ts'), 1_700_000_000, 1_700_000_000); // whole seconds: restorable exactly
+    fs.writeFileSync(path.join(root, 'envs', 'dev.ts'), 'export const dev = 1;\n');
+    fs.writeFileSync(path.join(root, 'bundle.cjs'), '');
+    const partial = { format: start.FORMAT, entry: path.join(root, 'main.ts'), platform: null, inputs: ['envs/dev.ts', 'main.ts'], lists: ['envs'], bundle: path.join(root, 'bundle.cjs') };
+    const key = start.inputsKey({ ...partial, key: '' }, (f) => start.readInput(f, root), (d) => start.listInputs(d, root));
+    const manifestFile = path.join(root, 'id.json');
+    fs.writeFileSync(manifestFile, JSON.stringify({ ...partial, key }));
+    return { root, manifestFile };
+  }
+
+  test('GIVEN inputs found current by content WHEN checked again unchanged THEN their recorded status suffices', () => {
+    const { root, manifestFile } = built();
+    // GIVEN (a margin of 0: the inputs just written count as settled)
+    expect(start.currentBuild(manifestFile, root, 0)?.by).toBe('content');
+    // WHEN / THEN
+    expect(start.currentBuild(manifestFile, root, 0)?.by).toBe('status');
+  });
+
+  test('GIVEN a recorded status WHEN an input is rewritten with the same size and its old modification time THEN the change is seen (the change time moved) and the bundle is not current', async () => {
+    const { root, manifestFile } = built();
+    start.currentBuild(manifestFile, root, 0);
+    // (past the file system's clock tick, a few milliseconds, which the margin covers in real use)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // WHEN
+    const file = path.join(root, 'main.ts');
+    const before = fs.statSync(file, { bigint: true });
+    fs.writeFileSync(file, 'export const tag = "1.4.3";\n');
+    fs.utimesSync(file, 1_700_000_000, 1_700_000_000);
+    const after = fs.statSync(file, { bigint: true });
+    expect([after.size, after.ino, after.mtimeNs]).toEqual([before.size, before.ino, before.mtimeNs]);
+    // THEN
+    expect(start.currentBuild(manifestFile, root, 0)).toBeUndefined();
+  });
+
+  test('GIVEN a recorded status WHEN a file is added to a listed directory THEN the bundle is not current', () => {
+    const { root, manifestFile } = built();
+    start.currentBuild(manifestFile, root, 0);
+    fs.writeFileSync(path.join(root, 'envs', 'qa.ts'), 'export const qa = 1;\n');
+    expect(start.currentBuild(manifestFile, root, 0)).toBeUndefined();
+  });
+
+  test('GIVEN inputs changed just before a check WHEN checked again THEN they are read again, not trusted by status', () => {
+    const { root, manifestFile } = built();
+    // GIVEN a check within the margin of the inputs' last change
+    expect(start.currentBuild(manifestFile, root, 60_000)?.by).toBe('content');
+    // WHEN / THEN no status was recorded
+    expect(start.currentBuild(manifestFile, root, 60_000)?.by).toBe('content');
+    expect(fs.existsSync(path.join(root, 'id.stat.json'))).toBe(false);
+  });
+
+  test('GIVEN a damaged status record WHEN checked THEN the inputs are read by content', () => {
+    const { root, manifestFile } = built();
+    fs.writeFileSync(path.join(root, 'id.stat.json'), '{"key":');
+    expect(start.currentBuild(manifestFile, root, 0)?.by).toBe('content');
   });
 });

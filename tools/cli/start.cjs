@@ -9,9 +9,11 @@
  * files, the kit, the constructs, the CRD bindings it uses and the packages, built by tools/cli/bundle.ts with
  * esbuild) is cached in node_modules/.cache/platform-synth/start/, keyed by a content hash of every input: each
  * source file the build read, the listing of the platform's environments/ directory, tsconfig.json, both
- * package-lock files, this file and the build code. At every start this file hashes those inputs again (a few
- * milliseconds) and reuses the bundle only when nothing changed; otherwise it rebuilds first, so the command
- * always runs the current sources.
+ * package-lock files, this file and the build code. At every start this file checks those inputs again and
+ * reuses the bundle only when nothing changed; otherwise it rebuilds first, so the command always runs the
+ * current sources. The check hashes the inputs' content (some 15 ms) unless every input still has the status
+ * (size, inode, modification and change time) recorded after the last content check found it current; inputs
+ * changed less than 2 s before that check are read again (currentBuild).
  *
  * When the bundle cannot be built (a syntax error, an import esbuild refuses, no esbuild), the command runs
  * from its sources with tsx, exactly as `node --import tsx <file.ts>` would, so every error reads the same.
@@ -148,16 +150,76 @@ function readManifest(file) {
 }
 
 /**
- * The manifest of a cached build that is still current: same inputs, bundle present.
+ * Inputs whose status changed less than this long before a check are not trusted by their status at the next
+ * check (a write in the same clock tick as the check would leave it unchanged): they are hashed again.
+ */
+const STAT_MARGIN_MS = 2000;
+
+/**
+ * @typedef {object} StatRecord What the last content check of a build saw, stored as `<id>.stat.json`.
+ * @property {string} key the build's content key the inputs had
+ * @property {Record<string, string>} files project-relative input -> its status (statusOf)
+ * @property {Record<string, string[] | null>} lists project-relative directory -> its `.ts` listing
+ */
+
+/**
+ * What identifies a file's content without reading it: size, inode, and modification and change times in
+ * nanoseconds ('missing' when absent). The change time moves on every write and cannot be set back (unlike
+ * the modification time, which `cp -p`, `touch -d` or an archive can restore), as Git's index relies on too.
+ * @param {string} file
+ * @returns {{ status: string; changedMs: number }}
+ */
+function statusOf(file) {
+  try {
+    const st = fs.statSync(file, { bigint: true });
+    return { status: `${st.size}:${st.ino}:${st.mtimeNs}:${st.ctimeNs}`, changedMs: Number(st.ctimeNs / 1000000n) };
+  } catch {
+    return { status: 'missing', changedMs: 0 };
+  }
+}
+
+/**
+ * The manifest of a cached build that is still current: same inputs, bundle present. The inputs are compared by
+ * content (inputsKey); after a check that found them current, their status is recorded, and a later check whose
+ * inputs all have that status (and directories the same listing) trusts the record instead of reading them.
  * @param {string} manifestFile
  * @param {string} [root]
- * @returns {BundleManifest | undefined}
+ * @param {number} [margin] inputs changed less than this many milliseconds before a check are not recorded
+ * @returns {{ manifest: BundleManifest; by: 'status' | 'content' } | undefined}
  */
-function currentBuild(manifestFile, root = ROOT) {
+function currentBuild(manifestFile, root = ROOT, margin = STAT_MARGIN_MS) {
   const manifest = readManifest(manifestFile);
   if (manifest === undefined) return undefined;
   if (manifest.failed === undefined && (manifest.bundle === undefined || !fs.existsSync(manifest.bundle))) return undefined;
-  return manifest.key === inputsKey(manifest, (f) => readInput(f, root), (d) => listInputs(d, root)) ? manifest : undefined;
+  const recordFile = manifestFile.replace(/\.json$/, '.stat.json');
+  /** @type {StatRecord | undefined} */
+  let record;
+  try {
+    record = JSON.parse(fs.readFileSync(recordFile, 'utf8'));
+  } catch {
+    record = undefined;
+  }
+  const statuses = manifest.inputs.map((f) => statusOf(path.join(root, f)));
+  const lists = Object.fromEntries(manifest.lists.map((d) => [d, listInputs(d, root) ?? null]));
+  if (record !== undefined && record.key === manifest.key && typeof record.files === 'object' && record.files !== null
+    && manifest.inputs.every((f, i) => record?.files[f] === statuses[i]?.status)
+    && JSON.stringify(record.lists) === JSON.stringify(lists)) {
+    return { manifest, by: 'status' };
+  }
+  if (manifest.key !== inputsKey(manifest, (f) => readInput(f, root), (d) => lists[d] ?? undefined)) return undefined;
+  const checkedMs = Date.now();
+  if (statuses.every((s) => s.changedMs < checkedMs - margin)) {
+    try {
+      /** @type {StatRecord} */
+      const next = { key: manifest.key, files: Object.fromEntries(manifest.inputs.map((f, i) => [f, statuses[i]?.status ?? 'missing'])), lists };
+      const tmp = `${recordFile}.tmp-${process.pid}`;
+      fs.writeFileSync(tmp, JSON.stringify(next));
+      fs.renameSync(tmp, recordFile);
+    } catch {
+      // The record is an optimisation only: the next check reads the inputs again.
+    }
+  }
+  return { manifest, by: 'content' };
 }
 
 /**
@@ -206,7 +268,7 @@ async function bundleOf(entry) {
   const id = bundleId(entry, null);
   const started = performance.now();
   try {
-    const current = currentBuild(path.join(CACHE_DIR, `${id}.json`));
+    const current = currentBuild(path.join(CACHE_DIR, `${id}.json`))?.manifest;
     const manifest = current ?? (await build(entry, null, id));
     startLog(`${current !== undefined ? 'reused' : 'built'} the bundle of ${path.relative(ROOT, entry)} in ${(performance.now() - started).toFixed(0)} ms${manifest.failed === undefined ? '' : ` (failed: ${manifest.failed.split('\n')[0]})`}`);
     return manifest.failed === undefined ? manifest.bundle : undefined;
@@ -341,9 +403,10 @@ async function main() {
   const started = performance.now();
   const platform = platformOf(args);
   const id = bundleId(entry, platform);
-  let manifest = currentBuild(path.join(CACHE_DIR, `${id}.json`));
-  if (manifest !== undefined) {
-    log(`reused ${manifest.failed === undefined ? 'the bundle' : 'the failed build'} of ${path.relative(ROOT, entry)} (${manifest.inputs.length} inputs checked in ${(performance.now() - started).toFixed(0)} ms)`);
+  const current = currentBuild(path.join(CACHE_DIR, `${id}.json`));
+  let manifest = current?.manifest;
+  if (current !== undefined && manifest !== undefined) {
+    log(`reused ${manifest.failed === undefined ? 'the bundle' : 'the failed build'} of ${path.relative(ROOT, entry)} (${manifest.inputs.length} inputs ${current.by === 'status' ? 'unchanged since the last check, by status' : 'checked by content'}, in ${(performance.now() - started).toFixed(0)} ms)`);
   } else {
     try {
       manifest = await build(entry, platform, id);

@@ -5,7 +5,7 @@ import { PlatformError } from '../../constructs/lib/errors';
 import { isPolicyRule, ParsedExemptions, parseExemptions } from '../../constructs/lib/policy';
 import { redactUrls } from '../../constructs/lib/secrets';
 import { isRecord, str } from './json';
-import type { CelStats } from './cel';
+import type { CelStats } from './cel/stats';
 
 /** Severity of a finding: errors stop synth, warnings are printed. */
 export type Severity = 'error' | 'warning';

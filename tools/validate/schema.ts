@@ -20,14 +20,14 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv, { ErrorObject } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone';
+import type Ajv from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { PlatformError } from '../../constructs/lib/errors';
 import { apiGroupOf } from '../../constructs/lib/kinds';
 import { closest } from '../../constructs/lib/suggest';
 import { child, isRecord, JsonRecord, record } from './json';
 import { KubernetesSchemaBundle } from '../import/kubernetes-schemas';
-import { CelValidator } from './cel';
+import type { CelValidator } from './cel';
 import { PassedObjects } from './passed';
 
 /** Directory of the committed schemas. */
@@ -255,8 +255,24 @@ const AJV_OPTIONS = {
   validateFormats: false, code: { optimize: false, source: true }, inlineRefs: false,
 } as const;
 
+/*
+ * ajv, its standalone code generator and the CEL evaluator are loaded on first use, not at start: a run whose
+ * validators are all cached compiles nothing, and one whose objects are all known to pass evaluates no CEL.
+ */
+function ajvClass(): typeof Ajv {
+  return (require('ajv') as typeof import('ajv')).default;
+}
+
+function standaloneCode(ajv: Ajv, validate: ReturnType<Ajv['compile']>): string {
+  return (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default(ajv, validate);
+}
+
+function celValidator(sources: SchemaSources): CelValidator {
+  return new (require('./cel') as typeof import('./cel')).CelValidator(sources);
+}
+
 function createAjv(): Ajv {
-  return new Ajv({ ...AJV_OPTIONS, code: { ...AJV_OPTIONS.code } });
+  return new (ajvClass())({ ...AJV_OPTIONS, code: { ...AJV_OPTIONS.code } });
 }
 
 function describeList(items: readonly string[], max = 12): string {
@@ -382,7 +398,7 @@ export class SchemaRegistry {
 
   /** The CEL rules (`x-kubernetes-validations`) of the same schemas, compiled lazily. */
   public get cel(): CelValidator {
-    this.celValidator ??= new CelValidator(this.sources);
+    this.celValidator ??= celValidator(this.sources);
     return this.celValidator;
   }
 

@@ -25,30 +25,10 @@ import type { SchemaSources } from '../schema';
 import { compileExpression } from './environment';
 import { KubernetesCelError } from './library';
 import { OPTIONAL_NONE } from './opaque';
+import { CEL_RULES, type CelStats } from './stats';
 import { effectiveValue, itemsSchema, NO_REFS, propertySchema, SchemaMismatch, toCel, valuesSchema, type SchemaResolver } from './values';
 
-/** Rule ids of CEL findings. */
-export const CEL_RULES = {
-  /** A CRD rule refuses the object (error: the API server would reject it). */
-  violation: 'schema/cel',
-  /** A CRD rule could not be evaluated here (warning: checked by nobody until the cluster does). */
-  unevaluated: 'schema/cel-unevaluated',
-} as const;
-
-/** Counts of one validation run. */
-export interface CelStats {
-  /** Rule evaluations that ran (passed or refused). */
-  evaluated: number;
-  /** Evaluations skipped because the rule compares with the previous version (`oldSelf`). */
-  skippedOldSelf: number;
-  /** Evaluations that could not run (reported as warnings). */
-  unevaluated: number;
-}
-
-/** A new, zeroed `CelStats`. */
-export function celStats(): CelStats {
-  return { evaluated: 0, skippedOldSelf: 0, unevaluated: 0 };
-}
+export { CEL_RULES, celStats, type CelStats } from './stats';
 
 /** One CEL finding. */
 export interface CelIssue {
