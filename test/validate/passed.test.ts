@@ -142,21 +142,35 @@ describe('PassedObjects', () => {
   const record = { celEvaluated: 2, celSkippedOldSelf: 1 };
   const digest = (i: number): string => PassedObjects.digest({ i });
 
-  test('GIVEN a file grown past its limit WHEN saved THEN it keeps only what this run recalled or added', () => {
-    // GIVEN a file with 3 entries and a limit of 4
+  test('GIVEN a file larger than the run needs WHEN saved THEN it keeps only what this run recalled or added', () => {
+    // GIVEN a file with 3 entries, and limits that rewrite a file larger than the run uses
+    const limits = { factor: 1, floor: 0 };
     const file = path.join(dir, 'passed-test.txt');
-    const before = new PassedObjects(file, 4);
+    const before = new PassedObjects(file, limits);
     for (const i of [1, 2, 3]) before.remember(digest(i), record);
     before.save();
-    // WHEN a run recalls one of them and adds two more
-    const later = new PassedObjects(file, 4);
+    // WHEN a run recalls one of them and adds two more (3 used, 5 in the file)
+    const later = new PassedObjects(file, limits);
     expect(later.recall(digest(2))).toEqual(record);
     later.remember(digest(4), record);
     later.remember(digest(5), record);
     later.save();
     // THEN the file holds the recalled and the added entries only
-    const next = new PassedObjects(file, 4);
+    const next = new PassedObjects(file, limits);
     expect([1, 2, 3, 4, 5].map((i) => next.recall(digest(i)) !== undefined)).toEqual([false, true, false, true, true]);
+  });
+
+  test('GIVEN a file within the limits WHEN a run uses part of it THEN it is appended to, not rewritten', () => {
+    const file = path.join(dir, 'passed-test.txt');
+    const before = new PassedObjects(file);
+    for (const i of [1, 2, 3]) before.remember(digest(i), record);
+    before.save();
+    const later = new PassedObjects(file);
+    later.recall(digest(1));
+    later.remember(digest(4), record);
+    later.save();
+    const next = new PassedObjects(file);
+    expect([1, 2, 3, 4].every((i) => next.recall(digest(i)) !== undefined)).toBe(true);
   });
 
   test('digests differ for objects that differ and match for equal ones', () => {

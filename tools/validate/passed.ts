@@ -24,8 +24,17 @@ export interface PassedRecord {
   readonly celSkippedOldSelf: number;
 }
 
-/** Remembered objects kept in one file; beyond this many, the file keeps only those the last run used. */
-export const PASSED_MAX_ENTRIES = 400_000;
+/**
+ * When a results file holds more than `factor` times the objects a run used (recalled or added), plus `floor`,
+ * that run rewrites it with only those: the file, read whole at every run, stays proportional to the platform
+ * (a platform that shrank, or another one validated in the same project, leaves no dead weight for long).
+ */
+export interface PassedLimits {
+  /** @default 4 */
+  readonly factor?: number;
+  /** @default 1000 */
+  readonly floor?: number;
+}
 
 const LINE = /^([0-9a-f]{64}) (\d+) (\d+)$/;
 
@@ -38,9 +47,9 @@ export class PassedObjects {
 
   /**
    * @param file the results file; `undefined` remembers nothing (every object is checked)
-   * @param maxEntries entries the file may hold before a save rewrites it with only what this run used
+   * @param limits when a save rewrites the file with only what this run used
    */
-  public constructor(private readonly file: string | undefined, private readonly maxEntries = PASSED_MAX_ENTRIES) {}
+  public constructor(private readonly file: string | undefined, private readonly limits: PassedLimits = {}) {}
 
   /** The hash an object is remembered by. */
   public static digest(object: unknown): string {
@@ -68,14 +77,15 @@ export class PassedObjects {
     this.added.set(digest, record);
   }
 
-  /** Write the objects remembered since the last save (appended; the file is rewritten when it grew too large). */
+  /** Write the objects remembered since the last save (appended; rewritten when it outgrew the run, PassedLimits). */
   public save(): void {
     if (this.file === undefined || this.added.size === 0) return;
     const known = this.load();
     const lines = (entries: Iterable<[string, PassedRecord]>): string => [...entries].map(([d, r]) => `${d} ${r.celEvaluated} ${r.celSkippedOldSelf}\n`).join('');
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      if (known.size + this.added.size > this.maxEntries) {
+      const live = this.used.size + this.added.size;
+      if (known.size + this.added.size > (this.limits.factor ?? 4) * live + (this.limits.floor ?? 1000)) {
         const kept = [...this.used].flatMap((d): [string, PassedRecord][] => {
           const r = known.get(d);
           return r !== undefined ? [[d, r]] : [];
