@@ -12,7 +12,7 @@
  * The file is a cache only: a missing, unreadable or damaged file (lines that are not `<sha256> <n> <n>`)
  * costs a validation, never a wrong result.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -51,9 +51,9 @@ export class PassedObjects {
    */
   public constructor(private readonly file: string | undefined, private readonly limits: PassedLimits = {}) {}
 
-  /** The hash an object is remembered by. */
+  /** The hash an object is remembered by (one-shot `crypto.hash`: half the cost of a Hash object per call). */
   public static digest(object: unknown): string {
-    return createHash('sha256').update(JSON.stringify(object) ?? 'undefined').digest('hex');
+    return hash('sha256', JSON.stringify(object) ?? 'undefined', 'hex');
   }
 
   /** Objects found remembered so far in this run. */
