@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import { validateEnvironments, ValidationReport } from '../../tools/validate';
 import { PassedObjects } from '../../tools/validate/passed';
 import { loadSchemaSources, SchemaRegistry, SCHEMAS_DIR, type SchemaSources } from '../../tools/validate/schema';
-import { changed, deployment, environment, meta, Obj, service } from './helpers';
+import type { Stage } from '../../constructs';
+import { changed, container, deployment, environment, meta, Obj, podSpec, service } from './helpers';
 
 const sources = loadSchemaSources();
 /** An object with CEL rules (Gateway API's HTTPRoute), so the CEL statistics are part of what is recalled. */
@@ -24,9 +25,9 @@ afterEach(() => {
 });
 
 /** One run: a new registry (as a new process has) over the cache directory. */
-function run(apps: Readonly<Record<string, readonly Obj[]>>, cacheDir: string | false = dir, schemaSources: SchemaSources = sources): { report: ValidationReport; registry: SchemaRegistry } {
+function run(apps: Readonly<Record<string, readonly Obj[]>>, cacheDir: string | false = dir, schemaSources: SchemaSources = sources, stage: Stage = 'production'): { report: ValidationReport; registry: SchemaRegistry } {
   const registry = new SchemaRegistry(schemaSources, { cacheDir });
-  return { report: validateEnvironments([environment(apps)], { schemas: registry }), registry };
+  return { report: validateEnvironments([environment(apps, { stage })], { schemas: registry }), registry };
 }
 
 /** What a report says, for comparing two runs. */
@@ -82,6 +83,31 @@ test('GIVEN an object with a schema error WHEN validated in two runs THEN both r
   expect(schemaErrors(first.report)).toEqual(['spec.replicas: must be integer, not a string']);
   expect(schemaErrors(second.report)).toEqual(schemaErrors(first.report));
   expect(second.registry.passed.hits).toBe(1); // the Namespace only
+});
+
+test('GIVEN an object with a policy finding WHEN validated in two runs THEN both runs report it', () => {
+  // GIVEN a container without resource limits
+  const unlimited = deployment('web', { template: { metadata: { labels: { app: 'web' } }, spec: podSpec({ containers: [container('app', { resources: { requests: { cpu: '100m', memory: '128Mi' } } })] }) } });
+  // WHEN
+  const first = run({ web: [unlimited] });
+  const second = run({ web: [unlimited] });
+  // THEN
+  const policy = (r: ValidationReport): string[] => r.findings.filter((f) => f.rule.startsWith('policy/')).map((f) => `${f.rule} ${f.path}`);
+  expect(policy(first.report).length).toBeGreaterThan(0);
+  expect(policy(second.report)).toEqual(policy(first.report));
+  expect(second.registry.passed.hits).toBe(1); // the Namespace only
+});
+
+test('GIVEN an object remembered in a development environment WHEN validated in a production one THEN it is checked again (the policies depend on the stage)', () => {
+  // GIVEN a floating image tag, which only production refuses
+  const floating = deployment('web', { template: { metadata: { labels: { app: 'web' } }, spec: podSpec({ containers: [container('app', { image: 'example/app:latest' })] }) } });
+  const dev = run({ web: [floating] }, dir, sources, 'development');
+  expect(dev.report.errors).toEqual([]);
+  // WHEN
+  const prod = run({ web: [floating] }, dir, sources, 'production');
+  // THEN
+  expect(prod.registry.passed.hits).toBe(0);
+  expect(prod.report.errors.map((f) => f.rule)).toContain('policy/image-tag');
 });
 
 test('GIVEN a remembered object WHEN one of its fields changes THEN it is checked again and the error is reported', () => {
@@ -140,7 +166,7 @@ test('GIVEN the cache disabled WHEN validated twice THEN nothing is written and 
 
 describe('PassedObjects', () => {
   const record = { celEvaluated: 2, celSkippedOldSelf: 1 };
-  const digest = (i: number): string => PassedObjects.digest({ i });
+  const digest = (i: number): string => PassedObjects.digest('production', { i });
 
   test('GIVEN a file larger than the run needs WHEN saved THEN it keeps only what this run recalled or added', () => {
     // GIVEN a file with 3 entries, and limits that rewrite a file larger than the run uses
@@ -174,8 +200,9 @@ describe('PassedObjects', () => {
   });
 
   test('digests differ for objects that differ and match for equal ones', () => {
-    expect(PassedObjects.digest({ a: 1 })).toBe(PassedObjects.digest({ a: 1 }));
-    expect(PassedObjects.digest({ a: 1 })).not.toBe(PassedObjects.digest({ a: '1' }));
-    expect(PassedObjects.digest({ a: 1 })).toMatch(/^[0-9a-f]{64}$/);
+    expect(PassedObjects.digest('production', { a: 1 })).toBe(PassedObjects.digest('production', { a: 1 }));
+    expect(PassedObjects.digest('production', { a: 1 })).not.toBe(PassedObjects.digest('production', { a: '1' }));
+    expect(PassedObjects.digest('production', { a: 1 })).not.toBe(PassedObjects.digest('development', { a: 1 }));
+    expect(PassedObjects.digest('production', { a: 1 })).toMatch(/^[0-9a-f]{64}$/);
   });
 });

@@ -5,6 +5,7 @@
  * stops at the first problem). `npm run synth` refuses to write when any error remains; `npm run validate`
  * prints the same report without writing. See README, "Validation".
  */
+import type { Stage } from '../../constructs/lib/context';
 import type { RenderedDirectory } from '../synth/render';
 import { checkArgoCdVersion } from './argocd-version';
 import { child, isRecord, withoutUndefined } from './json';
@@ -39,51 +40,55 @@ export interface ValidateOptions {
   readonly schemas?: SchemaRegistry;
 }
 
-/** Check every object of one directory into `collector`; returns the objects, indexed for the cluster-wide checks. */
+/**
+ * Check every object of one directory into `collector`; returns the objects, indexed for the cluster-wide checks.
+ *
+ * The checks of one object alone (schema, CEL, metadata, structure, built-in kinds, Argo CD version, policies)
+ * are pure functions of the object and the environment's stage: an object they all passed with no finding, no
+ * exemption and no CEL rule left unevaluated is remembered (tools/validate/passed.ts) and skipped by later runs,
+ * its CEL evaluations counted as when it was checked. The checks across objects always run.
+ */
 function checkObjects(env: RenderedDirectory, schemas: SchemaRegistry, collector: FindingCollector, cel: CelStats): IndexedObject[] {
   const indexed: IndexedObject[] = [];
+  const passed = schemas.passed;
+  const stage = env.context.stage;
   for (const application of env.applications) {
     for (const rendered of application.objects) {
       // Validate what is written: serialisation drops keys whose value is undefined.
       const object: unknown = withoutUndefined(rendered.object);
       const report = collector.forObject(application.name, object);
-      for (const problem of report.exemptions.problems) {
-        report.error(EXEMPTION_RULE, child('metadata.annotations', problem.annotation), problem.message, problem.value, problem.fix);
+      const digest = PassedObjects.digest(stage, object);
+      const known = passed.recall(digest);
+      if (known !== undefined) {
+        cel.evaluated += known.celEvaluated;
+        cel.skippedOldSelf += known.celSkippedOldSelf;
+      } else {
+        const findingsBefore = collector.findings.length + collector.exempted.length;
+        const celBefore = { ...cel };
+        checkObject(object, report, schemas, cel, stage);
+        if (collector.findings.length + collector.exempted.length === findingsBefore && cel.unevaluated === celBefore.unevaluated) {
+          passed.remember(digest, { celEvaluated: cel.evaluated - celBefore.evaluated, celSkippedOldSelf: cel.skippedOldSelf - celBefore.skippedOldSelf });
+        }
       }
-      checkSchemaAndCel(object, schemas, report, cel);
-      checkMetadata(object, report);
-      if (isRecord(object)) {
-        checkStructure(object, report);
-        checkBuiltin(object, report);
-        checkArgoCdVersion(object, report);
-        checkPolicies(object, report, { stage: env.context.stage });
-        indexed.push({ application: application.name, environment: env.name, object, report });
-      }
+      if (isRecord(object)) indexed.push({ application: application.name, environment: env.name, object, report });
     }
   }
   return indexed;
 }
 
-/**
- * The schema and CEL checks of one object, skipped for an object known to have passed both with no finding
- * (tools/validate/passed.ts: its CEL statistics are counted as when it was checked).
- */
-function checkSchemaAndCel(object: unknown, schemas: SchemaRegistry, report: ObjectReporter, cel: CelStats): void {
-  const passed = schemas.passed;
-  const digest = PassedObjects.digest(object);
-  const known = passed.recall(digest);
-  if (known !== undefined) {
-    cel.evaluated += known.celEvaluated;
-    cel.skippedOldSelf += known.celSkippedOldSelf;
-    return;
+/** The checks of one object alone. */
+function checkObject(object: unknown, report: ObjectReporter, schemas: SchemaRegistry, cel: CelStats, stage: Stage): void {
+  for (const problem of report.exemptions.problems) {
+    report.error(EXEMPTION_RULE, child('metadata.annotations', problem.annotation), problem.message, problem.value, problem.fix);
   }
-  const before = { ...cel };
-  const schemaIssues = schemas.check(object);
-  for (const issue of schemaIssues) report.error(issue.rule, issue.path, issue.message, issue.value, issue.fix);
-  const celIssues = schemas.cel.check(object, cel);
-  for (const issue of celIssues) report.add(issue.severity, issue.rule, issue.path, issue.message, issue.value, issue.fix);
-  if (schemaIssues.length === 0 && celIssues.length === 0 && cel.unevaluated === before.unevaluated) {
-    passed.remember(digest, { celEvaluated: cel.evaluated - before.evaluated, celSkippedOldSelf: cel.skippedOldSelf - before.skippedOldSelf });
+  for (const issue of schemas.check(object)) report.error(issue.rule, issue.path, issue.message, issue.value, issue.fix);
+  for (const issue of schemas.cel.check(object, cel)) report.add(issue.severity, issue.rule, issue.path, issue.message, issue.value, issue.fix);
+  checkMetadata(object, report);
+  if (isRecord(object)) {
+    checkStructure(object, report);
+    checkBuiltin(object, report);
+    checkArgoCdVersion(object, report);
+    checkPolicies(object, report, { stage });
   }
 }
 

@@ -51,9 +51,12 @@ export class PassedObjects {
    */
   public constructor(private readonly file: string | undefined, private readonly limits: PassedLimits = {}) {}
 
-  /** The hash an object is remembered by (one-shot `crypto.hash`: half the cost of a Hash object per call). */
-  public static digest(object: unknown): string {
-    return hash('sha256', JSON.stringify(object) ?? 'undefined', 'hex');
+  /**
+   * The hash an object is remembered by, in an environment of `stage` (the policies depend on it). One-shot
+   * `crypto.hash`: half the cost of a Hash object per call.
+   */
+  public static digest(stage: string, object: unknown): string {
+    return hash('sha256', `${stage}\0${JSON.stringify(object) ?? 'undefined'}`, 'hex');
   }
 
   /** Objects found remembered so far in this run. */
