@@ -181,9 +181,25 @@ describe('PassedObjects', () => {
     later.remember(digest(4), record);
     later.remember(digest(5), record);
     later.save();
+    // (only at the end of the run: a save between clusters appends)
+    expect([1, 2, 3, 4, 5].every((i) => new PassedObjects(file, limits).recall(digest(i)) !== undefined)).toBe(true);
+    later.save(true);
     // THEN the file holds the recalled and the added entries only
     const next = new PassedObjects(file, limits);
     expect([1, 2, 3, 4, 5].map((i) => next.recall(digest(i)) !== undefined)).toEqual([false, true, false, true, true]);
+  });
+
+  test('GIVEN a file larger than the run needs WHEN a run only recalls from it THEN the end of the run still rewrites it', () => {
+    const limits = { factor: 1, floor: 0 };
+    const file = path.join(dir, 'passed-test.txt');
+    const before = new PassedObjects(file, limits);
+    for (const i of [1, 2, 3]) before.remember(digest(i), record);
+    before.save(true);
+    const later = new PassedObjects(file, limits);
+    later.recall(digest(3));
+    later.save(true);
+    const next = new PassedObjects(file, limits);
+    expect([1, 2, 3].map((i) => next.recall(digest(i)) !== undefined)).toEqual([false, false, true]);
   });
 
   test('GIVEN a file within the limits WHEN a run uses part of it THEN it is appended to, not rewritten', () => {

@@ -33,7 +33,8 @@ validate' of the reference platform (npm included); synth and synth + validation
 reference and each examples/<name>) and of synthetic platforms of N services x 3 environments. Reports the
 median wall time (run 1 into an empty directory, later runs re-synthesising into it), the median CPU time
 (user + system), the peak RSS and objects per second; with kubectl installed, also 'kubectl kustomize' of an
-equivalent tree (once per size; at 1,000 services that takes about 20 minutes).
+equivalent tree (the median of --runs rounds when a round takes under 30 s, one round otherwise: at 1,000
+services that takes about 20 minutes).
 
   --sizes <list>            synthetic platform sizes, services (default 10,100,1000,5000)
   --runs <n>                runs per measurement (default 3)

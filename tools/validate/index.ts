@@ -151,6 +151,7 @@ export class ValidationSession {
   /** Run the checks across clusters; the findings of every directory checked. */
   public finish(): ValidationReport {
     checkAcrossEnvironments(this.routes, this.directories);
+    this.schemas.passed.save(true);
     return reportOf(this.collected, this.cel);
   }
 }

@@ -41,7 +41,9 @@ const LINE = /^([0-9a-f]{64}) (\d+) (\d+)$/;
 /** The objects of one results file (`undefined`: nothing is remembered, nothing written). */
 export class PassedObjects {
   private known: Map<string, PassedRecord> | undefined;
+  /** Remembered in this run, not yet saved. */
   private readonly added = new Map<string, PassedRecord>();
+  /** Recalled in this run, or remembered and saved in it. */
   private readonly used = new Set<string>();
   private recalled = 0;
 
@@ -80,15 +82,20 @@ export class PassedObjects {
     this.added.set(digest, record);
   }
 
-  /** Write the objects remembered since the last save (appended; rewritten when it outgrew the run, PassedLimits). */
-  public save(): void {
-    if (this.file === undefined || this.added.size === 0) return;
+  /**
+   * Write the objects remembered since the last save, appended. At the end of a run (`final`), a file that
+   * outgrew the run (PassedLimits) is rewritten with only what the run recalled or added.
+   */
+  public save(final = false): void {
+    if (this.file === undefined) return;
     const known = this.load();
+    const live = this.used.size + this.added.size;
+    const oversized = final && known.size + this.added.size > (this.limits.factor ?? 4) * live + (this.limits.floor ?? 1000);
+    if (!oversized && this.added.size === 0) return;
     const lines = (entries: Iterable<[string, PassedRecord]>): string => [...entries].map(([d, r]) => `${d} ${r.celEvaluated} ${r.celSkippedOldSelf}\n`).join('');
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      const live = this.used.size + this.added.size;
-      if (known.size + this.added.size > (this.limits.factor ?? 4) * live + (this.limits.floor ?? 1000)) {
+      if (oversized) {
         const kept = [...this.used].flatMap((d): [string, PassedRecord][] => {
           const r = known.get(d);
           return r !== undefined ? [[d, r]] : [];
@@ -103,7 +110,10 @@ export class PassedObjects {
         fs.appendFileSync(this.file, lines(this.added));
         this.pruneOthers();
       }
-      for (const [d, r] of this.added) known.set(d, r);
+      for (const [d, r] of this.added) {
+        known.set(d, r);
+        this.used.add(d);
+      }
       this.added.clear();
     } catch {
       // The results are an optimisation only (read-only node_modules, full disk): validate again next time.
