@@ -5,16 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { tsFiles } from './support/project';
 
 const ROOT = path.resolve(__dirname, '..');
-
-function tsFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const full = path.join(dir, d.name);
-    return d.isDirectory() ? tsFiles(full) : d.name.endsWith('.ts') ? [full] : [];
-  });
-}
 
 /** Every module specifier a file imports (static imports, exports from, dynamic imports and requires). */
 function specifiers(file: string): string[] {

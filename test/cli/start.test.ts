@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
-import { lineTable } from '../../tools/cli/bundle';
+import { BundleManifest, lineTable } from '../../tools/cli/bundle';
 import { mapPosition } from '../../tools/cli/stack';
 import { copyProject, editFile, isolatedEnv, readTree, removeTempDirs, START, tempDir } from '../support/project';
 
@@ -18,22 +18,12 @@ const start = require('../../tools/cli/start.cjs') as {
   bundleId: (entry: string, platform: string | null, root?: string) => string;
   CACHE_DIR: string;
   FORMAT: number;
-  inputsKey: (manifest: Manifest, read: (file: string) => Buffer | string | undefined, list: (dir: string) => string[] | undefined) => string;
+  inputsKey: (manifest: BundleManifest, read: (file: string) => Buffer | string | undefined, list: (dir: string) => string[] | undefined) => string;
   readInput: (file: string, root?: string) => Buffer | undefined;
   listInputs: (dir: string, root?: string) => string[] | undefined;
-  currentBuild: (manifestFile: string, root?: string, margin?: number) => { manifest: Manifest; by: 'status' | 'content' } | undefined;
+  currentBuild: (manifestFile: string, root?: string, margin?: number) => { manifest: BundleManifest; by: 'status' | 'content' } | undefined;
 };
 
-/** The fields of a bundle manifest these tests write. */
-interface Manifest {
-  readonly format: number;
-  readonly key: string;
-  readonly entry: string;
-  readonly platform: string | null;
-  readonly inputs: readonly string[];
-  readonly lists: readonly string[];
-  readonly bundle: string;
-}
 
 const run = promisify(execFile);
 

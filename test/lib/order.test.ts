@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareText } from '../../constructs';
+import { tsFiles } from '../support/project';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Names whose locale-aware order differs between en, lt and sv (and from code-unit order). */
@@ -25,11 +26,7 @@ test.each(['lt_LT.UTF-8', 'sv_SE.UTF-8', 'da_DK.UTF-8'])('GIVEN the locale %s WH
 });
 
 test('no source of constructs/ or tools/ sorts with localeCompare (its order follows the machine locale)', () => {
-  const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const full = path.join(dir, d.name);
-    return d.isDirectory() ? files(full) : d.name.endsWith('.ts') ? [full] : [];
-  });
-  const sources = [...files(path.join(ROOT, 'constructs')), ...files(path.join(ROOT, 'tools'))];
+  const sources = [...tsFiles(path.join(ROOT, 'constructs')), ...tsFiles(path.join(ROOT, 'tools'))];
   expect(sources.length).toBeGreaterThan(50);
   const using = sources.filter((f) => /\.localeCompare\(/.test(fs.readFileSync(f, 'utf8'))).map((f) => path.relative(ROOT, f));
   expect(using).toEqual([]);

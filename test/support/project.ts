@@ -153,3 +153,12 @@ export function readTree(dir: string): Map<string, string> {
   walk(fs.realpathSync(dir), '');
   return out;
 }
+
+/** The `.ts` files under `dir`, recursively (none when it does not exist). */
+export function tsFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const full = path.join(dir, d.name);
+    return d.isDirectory() ? tsFiles(full) : d.name.endsWith('.ts') ? [full] : [];
+  });
+}

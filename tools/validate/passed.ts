@@ -1,13 +1,14 @@
 /**
- * Objects known to pass the schema and CEL checks, remembered across runs.
+ * Objects known to pass every check of one object alone, remembered across runs.
  *
- * Both checks are pure functions of the object, the schema files and the validation code: an object that
- * passed them once passes them again, byte for byte the same, as long as none of those changed. So each
- * object that passes both with no finding at all is remembered by a hash of its JSON, in a file whose name
- * hashes everything the checks depend on (`SchemaRegistry.passed`); a later run finds the object there and
- * skips loading its kind's validator, parsing the schemas and evaluating its CEL rules. An object with any
- * schema or CEL finding (error or warning) is never remembered, so every finding is reported at every run.
- * The other checks (metadata, structure, policies, references, across objects) always run.
+ * Those checks (schema, CEL rules, metadata, structure, built-in kinds, Argo CD version, policies) are pure
+ * functions of the object, the environment's stage, the schema files and the validation code: an object that
+ * passed them once passes them again, byte for byte the same, as long as none of those changed. So each object
+ * that passes them all with no finding, no exemption and no CEL rule left unevaluated is remembered by a hash of
+ * its stage and JSON, in a file whose name hashes everything the checks depend on (`SchemaRegistry.passed`); a
+ * later run finds the object there and skips those checks, loading its kind's validator, parsing the schemas and
+ * evaluating its CEL rules. An object with any finding of those checks is never remembered, so every finding is
+ * reported at every run. The checks across objects (tools/validate/index.ts) always run.
  *
  * The file is a cache only: a missing, unreadable or damaged file (lines that are not `<sha256> <n> <n>`)
  * costs a validation, never a wrong result.
@@ -76,7 +77,7 @@ export class PassedObjects {
     return record;
   }
 
-  /** Remember an object that passed both checks with no finding. */
+  /** Remember an object that passed every check of one object alone with no finding. */
   public remember(digest: string, record: PassedRecord): void {
     if (this.file === undefined || this.load().has(digest)) return;
     this.added.set(digest, record);

@@ -403,10 +403,10 @@ export class SchemaRegistry {
   }
 
   /**
-   * Objects known to pass the schema and CEL checks of these schemas (tools/validate/passed.ts), in the cache
-   * directory under a name that hashes the schema files, the validation code (tools/validate/ and
-   * constructs/lib/, which the CEL library uses), the package lock and the ajv options; nothing is remembered
-   * when the cache is disabled (`cacheDir: false`).
+   * Objects known to pass every check of one object alone against these schemas (tools/validate/passed.ts), in
+   * the cache directory under a name that hashes the schema files, the validation code (tools/validate/ and
+   * constructs/, whose helpers and constants the checks import), the package lock and the ajv options; nothing
+   * is remembered when the cache is disabled (`cacheDir: false`).
    */
   public get passed(): PassedObjects {
     if (this.passedObjects !== undefined) return this.passedObjects;
@@ -414,7 +414,7 @@ export class SchemaRegistry {
     if (this.cacheDir !== false) {
       const hash = createHash('sha256').update(this.salt());
       const root = path.resolve(__dirname, '..', '..');
-      for (const source of [...sourceFiles(__dirname), ...sourceFiles(path.join(root, 'constructs', 'lib')), path.join(root, 'package-lock.json')]) {
+      for (const source of [...sourceFiles(__dirname), ...sourceFiles(path.join(root, 'constructs')), path.join(root, 'package-lock.json')]) {
         hash.update(path.relative(root, source)).update('\0');
         try {
           hash.update(fs.readFileSync(source));
