@@ -10,7 +10,7 @@ import { App } from 'cdk8s';
 import { PlatformError } from '../../constructs/lib/errors';
 import { ValidationFailedError, ValidationReport } from '../validate';
 import { Generation } from './output';
-import { renderApp, RenderedEnvironment } from './render';
+import { renderApp, RenderedDirectory, RenderedEnvironment } from './render';
 import { OutputStage, renderedDirectory } from './stage';
 import { StageWorker, stageWorkerMode, StageWorkerMode } from './worker';
 
@@ -54,7 +54,7 @@ export async function* eachApp(build: BuildFunction, outdir: string): AsyncGener
   yield* await build(outdir);
 }
 
-function countObjects(env: RenderedEnvironment): number {
+function countObjects(env: RenderedDirectory): number {
   return env.applications.reduce((n, a) => n + a.objects.length, 0);
 }
 
@@ -70,6 +70,23 @@ export async function renderEnvironments(build: BuildFunction, outdir: string): 
     }
   }
   return rendered;
+}
+
+/** The Apps of `build` as an iterator (called directly: no generator in between holds on to an App once the next is asked for). */
+async function appIterator(build: BuildFunction, outdir: string): Promise<Iterator<App> | AsyncIterator<App>> {
+  const apps = await build(outdir);
+  return Symbol.asyncIterator in apps ? (apps as AsyncIterable<App>)[Symbol.asyncIterator]() : (apps as Iterable<App>)[Symbol.iterator]();
+}
+
+/**
+ * The next cluster of `apps`, rendered, as plain data; undefined after the last. The App and its constructs are
+ * not kept: they can be collected before the next cluster is built (a 1,000-service cluster's tree is about 50 MB
+ * of heap, which otherwise stayed alive while the next one was built).
+ */
+async function renderNext(apps: Iterator<App> | AsyncIterator<App>): Promise<RenderedDirectory[] | undefined> {
+  const next = await apps.next();
+  if (next.done === true) return undefined;
+  return renderApp(next.value).map(renderedDirectory);
 }
 
 /**
@@ -89,13 +106,18 @@ export async function synthesize(build: BuildFunction, options: SynthOptions): P
   // The stage in this thread, made at the first cluster unless the worker takes over (it loads the schemas).
   let inline: OutputStage | undefined;
   let worker: StageWorker | undefined;
+  let apps: Iterator<App> | AsyncIterator<App> | undefined;
   try {
     const summaries: SynthSummary['environments'][number][] = [];
     let first = true;
-    for await (const app of eachApp(build, options.outdir)) {
-      const envs = renderApp(app);
+    apps = await appIterator(build, options.outdir);
+    for (;;) {
+      // One cluster's rendered objects at a time in this thread: once handed on (to the worker or written), nothing
+      // of this iteration is referenced while the next cluster is built.
+      const directories = await renderNext(apps);
+      if (directories === undefined) break;
       let clusterObjects = 0;
-      for (const env of envs) {
+      for (const env of directories) {
         if (summaries.some((s) => s.name === env.name)) {
           throw new PlatformError(`two clusters render directory '${env.name}'; every environment and cluster needs a name of its own`);
         }
@@ -115,7 +137,6 @@ export async function synthesize(build: BuildFunction, options: SynthOptions): P
         if (worker === undefined) inline = new OutputStage(stageOptions);
       }
       // Everything that lands on one cluster is validated together.
-      const directories = envs.map(renderedDirectory);
       if (worker !== undefined) await worker.add(directories);
       else for (const line of (inline as OutputStage).add(directories)) log(line);
     }
@@ -126,6 +147,7 @@ export async function synthesize(build: BuildFunction, options: SynthOptions): P
     log(`wrote ${files} files to ${options.outdir}/ in ${((Date.now() - started) / 1000).toFixed(2)} s${linked > 0 ? ` (${linked} unchanged)` : ''}`);
     return { environments: summaries, files, report };
   } catch (e) {
+    await apps?.return?.(undefined); // as a for-of loop would: the build's generator is closed
     await worker?.stop();
     generation.abort();
     throw e;

@@ -17,17 +17,23 @@ export function renderedDirectory(env: RenderedEnvironment): RenderedDirectory {
   return { name: env.name, cluster: env.cluster, context: env.context, applications: env.applications };
 }
 
-/** The files of one or more rendered environments: `<env>/<app>/<Kind>.<name>.yaml`. */
-export function outputFiles(envs: readonly RenderedDirectory[]): OutputFile[] {
-  const files: OutputFile[] = [];
+/**
+ * The files of one or more rendered environments, `<env>/<app>/<Kind>.<name>.yaml`, each serialised when it is
+ * asked for (writing a cluster holds one file's YAML at a time, not the whole cluster's).
+ */
+export function* eachOutputFile(envs: readonly RenderedDirectory[]): Generator<OutputFile> {
   for (const env of envs) {
     for (const app of env.applications) {
       for (const { file, object } of app.objects) {
-        files.push({ path: `${env.name}/${app.name}/${file}`, content: toYaml(object) });
+        yield { path: `${env.name}/${app.name}/${file}`, content: toYaml(object) };
       }
     }
   }
-  return files;
+}
+
+/** The files of one or more rendered environments, all at once (see `eachOutputFile`). */
+export function outputFiles(envs: readonly RenderedDirectory[]): OutputFile[] {
+  return [...eachOutputFile(envs)];
 }
 
 /** Where the stage writes: the generation being written, and the current one (unchanged files are linked from it). */
@@ -74,9 +80,8 @@ export class OutputStage {
       this.failedValidation ||= report.errors.length > 0;
     }
     if (!this.failedValidation) {
-      const files = outputFiles(envs);
-      const { linked } = writeFiles(this.options.root, this.options.previous, files);
-      this.files += files.length;
+      const { written, linked } = writeFiles(this.options.root, this.options.previous, eachOutputFile(envs));
+      this.files += written + linked;
       this.linked += linked;
     }
     return lines;
