@@ -11,10 +11,13 @@
  * - `.name` of functions and classes is kept;
  * - stack traces name source files and lines (tools/cli/stack.ts, through the line table written here);
  * - strict mode, as for the sources (ES modules); every package bundled is strict-mode code already.
+ *
+ * Dependency files with a rewrite in tools/cli/rewrites.ts are compiled in rewritten (same behaviour, less work).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Message, Plugin } from 'esbuild';
+import { applyRewrite, rewriteOf } from './rewrites';
 import { lineTableFiles } from './stack';
 
 /** The cache entry a build writes (tools/cli/start.cjs `BundleManifest`). */
@@ -108,6 +111,20 @@ function sourcesPlugin(options: BuildOptions, read: Map<string, Buffer>): Plugin
           .replace(/\b__dirname\b/g, JSON.stringify(path.dirname(args.path)))
           .replace(/\b__filename\b/g, JSON.stringify(args.path));
         return { contents: text, loader: 'ts' };
+      });
+    },
+  };
+}
+
+/** Dependency files compiled in with their rewrite applied (tools/cli/rewrites.ts). */
+function rewritesPlugin(): Plugin {
+  return {
+    name: 'platform-synth-rewrites',
+    setup(build) {
+      build.onLoad({ filter: /\.js$/ }, (args) => {
+        const rewrite = args.namespace === 'file' ? rewriteOf(args.path) : undefined;
+        if (rewrite === undefined) return undefined;
+        return { contents: applyRewrite(rewrite, fs.readFileSync(args.path, 'utf8')).code, loader: 'js' };
       });
     },
   };
@@ -243,7 +260,7 @@ export async function buildBundle(options: BuildOptions): Promise<BundleManifest
       logLevel: 'silent',
       // Loaded only when running the sources: never compiled in.
       external: ['esbuild', 'tsx', 'tsx/*'],
-      plugins: [entryPlugin(options, modules), sourcesPlugin(options, read)],
+      plugins: [entryPlugin(options, modules), rewritesPlugin(), sourcesPlugin(options, read)],
     });
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;

@@ -34,7 +34,7 @@ const CACHE_DIR = path.join(ROOT, 'node_modules', '.cache', 'platform-synth', 's
 /** Version of the cache layout and key (bump to invalidate every cached bundle). */
 const FORMAT = 1;
 /** Files every bundle depends on besides the sources it reads (project-relative). */
-const FIXED_INPUTS = ['tsconfig.json', 'package-lock.json', 'node_modules/.package-lock.json', 'tools/cli/start.cjs', 'tools/cli/bundle.ts'];
+const FIXED_INPUTS = ['tsconfig.json', 'package-lock.json', 'node_modules/.package-lock.json', 'tools/cli/start.cjs', 'tools/cli/bundle.ts', 'tools/cli/rewrites.ts'];
 
 /**
  * @typedef {object} BundleManifest What a build produced, stored as `<id>.json` next to the bundle.
