@@ -56,6 +56,7 @@ export * from './volume-provider';
 // Helpers (constructs/lib/): labels, names, images, resources, probes, security, options schemas, errors, ...
 export * from './lib/aws';
 export * from './lib/bindings';
+export * from './lib/checksum';
 export * from './lib/connections';
 export * from './lib/context';
 export * from './lib/errors';

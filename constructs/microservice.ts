@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HorizontalAutoscaler, HorizontalAutoscalerOptionsSchema } from './horizontal-autoscaler';
@@ -24,6 +23,7 @@ import { SecretProviderClass, SecretProviderClassOptionsSchema } from './secret-
 import { ServiceMonitor, ServiceMonitorOptionsSchema } from './service-monitor';
 import { IVolumeProvider } from './volume-provider';
 import { compareText } from './lib/order';
+import { checksumOf } from './lib/checksum';
 
 /** Runtimes with a preset (constructs/lib/runtimes.ts). */
 const runtimeSchema = withFix(z.enum(['node', 'java', 'python']), "use 'node', 'java' or 'python', or leave it out for no preset");
@@ -506,7 +506,7 @@ export class Microservice extends Construct implements IHttpBackend, IServiceTar
       new k8s.KubeConfigMap(this, 'Config', { metadata: { name: configName, labels: componentLabels(this.identity) }, data });
       envFrom.push({ configMapRef: { name: configName } });
       // Roll the pods when the settings change (a ConfigMap change alone does not restart them).
-      annotations['checksum/config'] = createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
+      annotations['checksum/config'] = checksumOf(data);
       inlineEnv = undefined;
     }
     for (const name of props.envFrom?.configMaps ?? []) envFrom.push({ configMapRef: { name } });
@@ -536,7 +536,7 @@ export class Microservice extends Construct implements IHttpBackend, IServiceTar
       new k8s.KubeConfigMap(this, 'Files', { metadata: { name: filesName, labels: componentLabels(this.identity) }, data });
       volumes.push({ name: 'files', configMap: { name: filesName } });
       for (const path of keys) volumeMounts.push({ name: 'files', mountPath: path, subPath: keyOf(path), readOnly: true });
-      annotations['checksum/files'] = createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
+      annotations['checksum/files'] = checksumOf(data);
     }
     for (const [volume, spec] of Object.entries(props.volumes ?? {})) volumeMounts.push({ name: volume, mountPath: spec.mountPath });
 

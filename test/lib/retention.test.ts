@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { addSyncOptions, CONFIRM_DELETION, mergeSyncOptions, requireConfirmedDeletion, SYNC_OPTIONS_ANNOTATION } from '../../constructs';
 import { applicationChart, findObject, synth } from '../helpers';
 
@@ -34,6 +34,21 @@ describe('sync options', () => {
     requireConfirmedDeletion(object);
     requireConfirmedDeletion(object);
     expect(findObject(synth(chart), 'ConfigMap').metadata.annotations?.[SYNC_OPTIONS_ANNOTATION]).toBe(CONFIRM_DELETION);
+  });
+
+  test('options given in the metadata at construction, or as a token, are merged like those added later', () => {
+    // GIVEN an object created with the annotation in its metadata, and one whose annotation is a lazy value
+    const { chart } = applicationChart();
+    const given = new ApiObject(chart, 'given', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'given', annotations: { [SYNC_OPTIONS_ANNOTATION]: 'ServerSideApply=true' } } });
+    const lazy = new ApiObject(chart, 'lazy', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'lazy' } });
+    lazy.metadata.addAnnotation(SYNC_OPTIONS_ANNOTATION, Lazy.any({ produce: () => 'Replace=true' }) as unknown as string);
+    // WHEN the protection is required on both
+    requireConfirmedDeletion(given);
+    requireConfirmedDeletion(lazy);
+    // THEN each keeps its own option first, then the protection
+    const objects = synth(chart);
+    expect(findObject(objects, 'ConfigMap', 'given').metadata.annotations?.[SYNC_OPTIONS_ANNOTATION]).toBe('ServerSideApply=true,Prune=confirm,Delete=confirm');
+    expect(findObject(objects, 'ConfigMap', 'lazy').metadata.annotations?.[SYNC_OPTIONS_ANNOTATION]).toBe('Replace=true,Prune=confirm,Delete=confirm');
   });
 
   test('an option contradicting the protection is an error, not a silent override', () => {
