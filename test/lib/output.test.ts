@@ -20,6 +20,30 @@ describe('writeTreeAtomically', () => {
     expect(fs.readdirSync(generationsDir(out)).filter((e) => e.startsWith('gen-'))).toHaveLength(1);
   });
 
+  test('creates every directory a file needs, at any depth, also under a relative output path', async () => {
+    // GIVEN files at several depths, sharing some parents, and an output path relative to the working directory
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-synth-output-'));
+    const cwd = process.cwd();
+    process.chdir(base);
+    try {
+      const files = [
+        { path: 'top.yaml', content: 't' },
+        { path: 'dev/a/x.yaml', content: 'x' },
+        { path: 'dev/a/deeper/still/y.yaml', content: 'y' },
+        { path: 'dev/b/z.yaml', content: 'z' },
+        { path: 'prod/a/x.yaml', content: 'px' },
+      ];
+      // WHEN written twice (the second run links unchanged files from the first generation)
+      await writeTreeAtomically('out/dist/', files);
+      await writeTreeAtomically('out/dist', [...files, { path: 'prod/new/n.yaml', content: 'n' }]);
+      // THEN every file is there with its content
+      expect(listFiles(path.join(base, 'out/dist'))).toEqual(['dev/a/deeper/still/y.yaml', 'dev/a/x.yaml', 'dev/b/z.yaml', 'prod/a/x.yaml', 'prod/new/n.yaml', 'top.yaml']);
+      expect(fs.readFileSync(path.join(base, 'out/dist/dev/a/deeper/still/y.yaml'), 'utf8')).toBe('y');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   test('the link is relative, so the project can be moved', async () => {
     const out = tempOut();
     await writeTreeAtomically(out, [{ path: 'a.yaml', content: 'x' }]);

@@ -86,6 +86,22 @@ function removeStale(genRoot: string, keep: string | undefined, id: string): voi
 }
 
 /**
+ * Create `dir` (under `root`, which exists) and the parents it lacks, each once per write: one `mkdir(2)` per
+ * directory, parents first (a recursive `mkdirSync` stats its way up each time, about twice the cost on this VM).
+ */
+function makeDirectory(dir: string, root: string, made: Set<string>): void {
+  if (dir === root || made.has(dir)) return;
+  const parent = path.dirname(dir);
+  if (parent !== dir) makeDirectory(parent, root, made);
+  try {
+    fs.mkdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  made.add(dir);
+}
+
+/**
  * Write files under `root` (paths relative to it), synchronously. A file whose content equals the same file
  * of `previous` (the current generation) is hard-linked from it instead of written: creating files dominates
  * a large synth (about 0.1-0.2 ms each on the 2-core VM this project is built on), a link costs a tenth of
@@ -94,6 +110,7 @@ function removeStale(genRoot: string, keep: string | undefined, id: string): voi
  * wake-ups between threads dominating.)
  */
 function writeAll(root: string, files: Iterable<OutputFile>, previous: string | undefined, current: { target: string }): { written: number; linked: number } {
+  const base = path.resolve(root);
   const dirs = new Set<string>();
   let canLink = previous !== undefined;
   let written = 0;
@@ -104,11 +121,7 @@ function writeAll(root: string, files: Iterable<OutputFile>, previous: string | 
     }
     const target = path.join(root, file.path);
     current.target = target;
-    const dir = path.dirname(target);
-    if (!dirs.has(dir)) {
-      fs.mkdirSync(dir, { recursive: true });
-      dirs.add(dir);
-    }
+    makeDirectory(path.dirname(path.join(base, file.path)), base, dirs);
     if (canLink) {
       const source = path.join(previous as string, file.path);
       let same = false;
