@@ -67,6 +67,7 @@ export * from './lib/kafka-metrics';
 export * from './lib/kafka-rules';
 export * from './lib/kinds';
 export * from './lib/labels';
+export * from './lib/maps';
 export * from './lib/merge';
 export * from './lib/mesh';
 export * from './lib/names';

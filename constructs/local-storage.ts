@@ -7,6 +7,7 @@ import { dnsSubdomainProblem, joinName } from './lib/names';
 import { dnsLabelSchema, refuse, uniqueList, withFix, z } from './lib/options';
 import { onPrepare } from './lib/prepare';
 import { quantityProblem } from './lib/resources';
+import { appendTo } from './lib/maps';
 import { requireConfirmedDeletion } from './lib/retention';
 import { PropsValidator } from './lib/validation';
 import { IVolumeProvider, VolumeClaimRequest } from './volume-provider';
@@ -131,7 +132,7 @@ export class LocalStorage extends Construct implements IVolumeProvider {
     const replica = claim.replica ?? 0;
     const node = this.nodes[replica % this.nodes.length] as string;
     const ownerKey = `${claim.namespace}/${claim.owner.instance}`;
-    this.replicaNodes.set(ownerKey, [...(this.replicaNodes.get(ownerKey) ?? []), node]);
+    appendTo(this.replicaNodes, ownerKey, node);
     const volume = new k8s.KubePersistentVolume(this, `Volume-${name}`, {
       metadata: {
         name,

@@ -6,6 +6,7 @@
  * `app-<id>` for a node and `dep-<from>__<to>` for an edge, with `/` written `.` (application and directory
  * names are DNS labels: no `.` and no `_`, so the ids cannot collide).
  */
+import { appendTo } from '../../constructs/lib/maps';
 import { EnvironmentGraph, GraphNode, groupOf } from './model';
 
 /** The SVG element id of application `id`. */
@@ -49,7 +50,7 @@ export function toDot(graph: EnvironmentGraph): string {
     '  edge [color="#666666", penwidth=0.8, arrowsize=0.7];',
   ];
   const groups = new Map<string, GraphNode[]>();
-  for (const node of graph.nodes) groups.set(groupOf(node), [...(groups.get(groupOf(node)) ?? []), node]);
+  for (const node of graph.nodes) appendTo(groups, groupOf(node), node);
   [...groups.keys()].sort().forEach((group, i) => {
     out.push(`  subgraph cluster_${i} {`, `    graph [label=${quote(group)}, style="rounded,dashed", color="#999999", fontsize=11];`);
     for (const node of groups.get(group) ?? []) {
@@ -59,7 +60,7 @@ export function toDot(graph: EnvironmentGraph): string {
     out.push('  }');
   });
   const waves = new Map<number, string[]>();
-  for (const node of graph.nodes) if (node.wave !== undefined) waves.set(node.wave, [...(waves.get(node.wave) ?? []), node.id]);
+  for (const node of graph.nodes) if (node.wave !== undefined) appendTo(waves, node.wave, node.id);
   for (const wave of [...waves.keys()].sort((a, b) => a - b)) out.push(`  { rank=same; ${(waves.get(wave) ?? []).map((id) => quote(id)).join('; ')}; }`);
   const roots = graph.nodes.filter((n) => n.kind === 'root' && !n.external);
   if (roots.length > 0) out.push(`  { rank=min; ${roots.map((n) => quote(n.id)).join('; ')}; }`);

@@ -6,6 +6,7 @@
  */
 import { nodeLines } from './dot';
 import { EnvironmentGraph, GraphNode, groupOf } from './model';
+import { appendTo } from '../../constructs/lib/maps';
 import { compareText } from '../../constructs/lib/order';
 
 /** Options of `toMermaid`. */
@@ -27,7 +28,7 @@ export function toMermaid(graph: EnvironmentGraph, options: MermaidOptions = {})
   const ids = new Map(graph.nodes.map((n, i) => [n.id, `n${i}`]));
   const out: string[] = ['flowchart TB'];
   const groups = new Map<string, GraphNode[]>();
-  for (const node of graph.nodes) groups.set(groupOf(node), [...(groups.get(groupOf(node)) ?? []), node]);
+  for (const node of graph.nodes) appendTo(groups, groupOf(node), node);
   [...groups.keys()].sort().forEach((group, i) => {
     out.push(`  subgraph g${i} [${label([group])}]`);
     for (const node of groups.get(group) ?? []) out.push(`    ${ids.get(node.id)}[${label(nodeLines(node))}]`);
@@ -44,7 +45,7 @@ export function toMermaid(graph: EnvironmentGraph, options: MermaidOptions = {})
   const byClass = new Map<string, string[]>();
   for (const node of graph.nodes) {
     const cls = options.highlight?.has(node.id) ? 'changed' : node.external ? 'external' : node.kind;
-    byClass.set(cls, [...(byClass.get(cls) ?? []), ids.get(node.id) as string]);
+    appendTo(byClass, cls, ids.get(node.id) as string);
   }
   for (const [cls, members] of [...byClass].sort(([a], [b]) => compareText(a, b))) out.push(`  class ${members.join(',')} ${cls}`);
   return `${out.join('\n')}\n`;

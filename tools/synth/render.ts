@@ -12,6 +12,7 @@ import { IApplication, isApplication, PlatformContext } from '../../constructs/l
 import { installFastResolve } from '../../constructs/lib/fast-resolve';
 import { prepareApp } from '../../constructs/lib/prepare';
 import { PlatformError } from '../../constructs/lib/errors';
+import { appendTo } from '../../constructs/lib/maps';
 import { compareText } from '../../constructs/lib/order';
 
 /** A rendered Kubernetes object (plain JSON). */
@@ -114,7 +115,7 @@ export function renderApp(app: App): RenderedEnvironment[] {
   for (const child of app.node.children) {
     if (isApplication(child)) {
       const directory = child.context.environment;
-      graph.set(directory, [...(graph.get(directory) ?? []), child]);
+      appendTo(graph, directory, child);
     }
     if (Chart.isChart(child)) {
       if (!isApplication(child)) {

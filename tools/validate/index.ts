@@ -19,6 +19,7 @@ import { celStats, type CelStats } from './cel/stats';
 import { checkStructure } from './structure';
 import { checkBuiltin } from './builtin';
 import { checkAcrossEnvironments, checkCrossObjects, type DirectoryInfo } from './cross';
+import { appendTo } from '../../constructs/lib/maps';
 
 export type { EnvironmentSummary, ExemptedFinding, Finding, Severity } from './findings';
 export { ValidationFailedError, ValidationReport } from './findings';
@@ -134,7 +135,7 @@ export class ValidationSession {
   public check(envs: readonly RenderedDirectory[]): ValidationReport {
     for (const e of envs) this.directories.set(e.name, { stage: e.context.stage, externalServices: e.context.externalServices ?? [], externalNamespaces: e.context.externalNamespaces ?? [] });
     const clusters = new Map<string, RenderedDirectory[]>();
-    for (const env of envs) clusters.set(env.cluster, [...(clusters.get(env.cluster) ?? []), env]);
+    for (const env of envs) appendTo(clusters, env.cluster, env);
     const added: ValidationSession['collected'] = [];
     for (const [cluster, members] of clusters) {
       const collectors = members.map((env) => new FindingCollector(env.name));

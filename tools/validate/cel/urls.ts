@@ -5,6 +5,7 @@
  * `getScheme`, `parseAuthority`, `parseHost`, `validOptionalPort`, `shouldEscape`, `EscapedPath`, `ParseQuery`)
  * the library's accessors depend on.
  */
+import { appendTo } from '../../../constructs/lib/maps';
 
 /** A parsed URL. */
 export interface ParsedUrl {
@@ -190,7 +191,7 @@ export function urlQuery(u: ParsedUrl): Map<string, string[]> {
     const key = unescape(eq < 0 ? pair : pair.slice(0, eq), 'queryComponent');
     const value = unescape(eq < 0 ? '' : pair.slice(eq + 1), 'queryComponent');
     if (key === undefined || value === undefined) continue;
-    out.set(key, [...(out.get(key) ?? []), value]);
+    appendTo(out, key, value);
   }
   return out;
 }
