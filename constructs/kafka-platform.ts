@@ -372,8 +372,13 @@ export class KafkaPlatform extends Construct implements IKafkaCluster {
     return topic;
   }
 
+  /** The topic named `topicName`, or undefined when the cluster has none of that name (a lookup, not a copy of `topics`). */
+  public findTopic(topicName: string): KafkaTopic | undefined {
+    return this.topicsByName.get(topicName);
+  }
+
   public topic(topicName: string): KafkaTopic {
-    const topic = this.topicsByName.get(topicName);
+    const topic = this.findTopic(topicName);
     if (topic === undefined) {
       const check = new PropsValidator(this, `KafkaPlatform '${this.clusterName}'`);
       const known = [...this.topicsByName.keys()];

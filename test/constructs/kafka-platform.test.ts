@@ -101,6 +101,8 @@ describe('KafkaPlatform', () => {
     const topic = kafka.addTopic('identity.events', { config: { 'retention.ms': 604800000 } });
     expect([topic.topicName, topic.partitions, topic.replicas, topic.minInsyncReplicas]).toEqual(['identity.events', 3, 2, 1]);
     expect(kafka.topic('identity.events')).toBe(topic);
+    expect(kafka.findTopic('identity.events')).toBe(topic);
+    expect(kafka.findTopic('identity.missing')).toBeUndefined();
     const cr = findObject(synth(chart), 'KafkaTopic', 'identity-events');
     expect(cr.apiVersion).toBe('kafka.strimzi.io/v1');
     expect(cr.metadata.labels?.['strimzi.io/cluster']).toBe('platform-kafka');

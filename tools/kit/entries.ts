@@ -291,7 +291,7 @@ export function kafkaPlatform<T extends string>(props: KafkaEntryProps<T>): Kafk
     },
   });
   const topic = (topicName: T): Ref<KafkaTopic> => derivedRef(entry, `topic '${topicName}'`, (kafka: KafkaPlatform, context) => {
-    const found = kafka.topics.find((t) => t.topicName === topicName);
+    const found = kafka.findTopic(topicName);
     return found ?? context.fail(`uses topic '${topicName}', which Kafka cluster '${kafka.clusterName}' does not define (topics: ${kafka.topics.map((t) => t.topicName).join(', ') || 'none'})`, topicName,
       `add '${topicName}' to the topics of the Kafka entry, or use one of its topics`);
   });
