@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { synthesize } from '../../tools/synth';
+import { renderEnvironments, synthesize } from '../../tools/synth';
 import { applicationChart } from '../helpers';
 
 setFlagsFromString('--expose-gc');
@@ -67,5 +67,22 @@ describe('synthesize', () => {
     expect(stopped).toBe(true);
     expect(secondBuilt).toBe(false);
     expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('renderEnvironments closes the build\'s generator too when a cluster fails to render', async () => {
+    // GIVEN the same failing build
+    let stopped = false;
+    function* build(dir: string): Generator<App> {
+      try {
+        const app = new App({ outdir: path.join(dir, 'one') });
+        new Chart(app, 'plain');
+        yield app;
+      } finally {
+        stopped = true;
+      }
+    }
+    // WHEN every environment is rendered in memory THEN the render error is thrown and the generator was closed
+    await expect(renderEnvironments(build, outdir())).rejects.toThrow("chart 'plain' is a plain cdk8s Chart");
+    expect(stopped).toBe(true);
   });
 });

@@ -32,9 +32,10 @@ export interface DependencyRewrite {
 
 /** What a rewrite did to a file. */
 export interface RewriteResult {
+  /** The rewritten code, or the code unchanged when the file did not have the expected number of places. */
   readonly code: string;
-  /** The places rewritten, 0 when the file did not have the expected number (then `code` is unchanged). */
-  readonly count: number;
+  /** Whether the code was rewritten. */
+  readonly applied: boolean;
   /** The places found. */
   readonly found: number;
 }
@@ -87,5 +88,6 @@ export function rewriteOf(file: string): DependencyRewrite | undefined {
 /** Apply `rewrite` to `code`: rewritten when it has the expected number of places, unchanged otherwise. */
 export function applyRewrite(rewrite: DependencyRewrite, code: string): RewriteResult {
   const result = rewrite.apply(code);
-  return result.count === rewrite.expected ? { code: result.code, count: result.count, found: result.count } : { code, count: 0, found: result.count };
+  const applied = result.count === rewrite.expected;
+  return { code: applied ? result.code : code, applied, found: result.count };
 }

@@ -49,33 +49,34 @@ export interface SynthSummary {
   readonly report: ValidationReport;
 }
 
-/** The Apps of `build`, one at a time (whatever form `build` returns them in). */
-export async function* eachApp(build: BuildFunction, outdir: string): AsyncGenerator<App> {
-  yield* await build(outdir);
-}
-
 function countObjects(env: RenderedDirectory): number {
   return env.applications.reduce((n, a) => n + a.objects.length, 0);
-}
-
-/** Build and render every environment in memory (for the commands that need them all: validate, diff, publish). */
-export async function renderEnvironments(build: BuildFunction, outdir: string): Promise<RenderedEnvironment[]> {
-  const rendered: RenderedEnvironment[] = [];
-  const seen = new Set<string>();
-  for await (const app of eachApp(build, outdir)) {
-    for (const env of renderApp(app)) {
-      if (seen.has(env.name)) throw new PlatformError(`two clusters render directory '${env.name}'; every environment and cluster needs a name of its own`);
-      seen.add(env.name);
-      rendered.push(env);
-    }
-  }
-  return rendered;
 }
 
 /** The Apps of `build` as an iterator (called directly: no generator in between holds on to an App once the next is asked for). */
 async function appIterator(build: BuildFunction, outdir: string): Promise<Iterator<App> | AsyncIterator<App>> {
   const apps = await build(outdir);
   return Symbol.asyncIterator in apps ? (apps as AsyncIterable<App>)[Symbol.asyncIterator]() : (apps as Iterable<App>)[Symbol.iterator]();
+}
+
+/** Build and render every environment in memory (for the commands that need them all: validate, diff, publish). */
+export async function renderEnvironments(build: BuildFunction, outdir: string): Promise<RenderedEnvironment[]> {
+  const rendered: RenderedEnvironment[] = [];
+  const seen = new Set<string>();
+  const apps = await appIterator(build, outdir);
+  try {
+    for (let next = await apps.next(); next.done !== true; next = await apps.next()) {
+      for (const env of renderApp(next.value)) {
+        if (seen.has(env.name)) throw new PlatformError(`two clusters render directory '${env.name}'; every environment and cluster needs a name of its own`);
+        seen.add(env.name);
+        rendered.push(env);
+      }
+    }
+  } catch (e) {
+    await apps.return?.(undefined); // as a for-of loop would: the build's generator is closed
+    throw e;
+  }
+  return rendered;
 }
 
 /**

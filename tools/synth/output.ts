@@ -86,7 +86,7 @@ function removeStale(genRoot: string, keep: string | undefined, id: string): voi
 }
 
 /**
- * Create `dir` (under `root`, which exists) and the parents it lacks, each once per write: one `mkdir(2)` per
+ * Create `dir` (under `root`, which exists; both as `path.join` writes them) and the parents it lacks, each once per write: one `mkdir(2)` per
  * directory, parents first (a recursive `mkdirSync` stats its way up each time, about twice the cost on this VM).
  */
 function makeDirectory(dir: string, root: string, made: Set<string>): void {
@@ -110,7 +110,8 @@ function makeDirectory(dir: string, root: string, made: Set<string>): void {
  * wake-ups between threads dominating.)
  */
 function writeAll(root: string, files: Iterable<OutputFile>, previous: string | undefined, current: { target: string }): { written: number; linked: number } {
-  const base = path.resolve(root);
+  // `root` as `path.join` writes it (no trailing separator): the directory chain of every target ends there.
+  const base = path.join(root, '.');
   const dirs = new Set<string>();
   let canLink = previous !== undefined;
   let written = 0;
@@ -121,7 +122,7 @@ function writeAll(root: string, files: Iterable<OutputFile>, previous: string | 
     }
     const target = path.join(root, file.path);
     current.target = target;
-    makeDirectory(path.dirname(path.join(base, file.path)), base, dirs);
+    makeDirectory(path.dirname(target), base, dirs);
     if (canLink) {
       const source = path.join(previous as string, file.path);
       let same = false;
