@@ -9,6 +9,21 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { renderEnvironments, synthesize } from '../../tools/synth';
+import type { RenderedEnvironment } from '../../tools/synth/render';
+
+/** WeakRefs to the applications of every environment rendered (see the mock of tools/synth/render below). */
+const mockRendered: WeakRef<object>[] = [];
+jest.mock('../../tools/synth/render', () => {
+  const actual = jest.requireActual<typeof import('../../tools/synth/render')>('../../tools/synth/render');
+  return {
+    ...actual,
+    renderApp: (app: App): RenderedEnvironment[] => {
+      const envs = actual.renderApp(app);
+      for (const env of envs) mockRendered.push(new WeakRef(env.applications));
+      return envs;
+    },
+  };
+});
 import { applicationChart } from '../helpers';
 
 setFlagsFromString('--expose-gc');
@@ -18,31 +33,56 @@ function outdir(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'platform-synth-loop-')), 'dist');
 }
 
+/** A cluster of one ConfigMap, in environment `name`. */
+function cluster(name: string): App {
+  const { app, chart } = applicationChart('settings', { context: { environment: name } });
+  new ApiObject(chart, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
+  return app;
+}
+
+/**
+ * Synthesise two clusters (synth alone, in this thread); while the second is built, after a full collection in a
+ * later task (a WeakRef's target is kept alive until the task that made it ends), ask `stillReachable`.
+ */
+async function reachableWhileSecondBuilt(first: () => App, stillReachable: () => boolean): Promise<{ reachable: boolean | undefined; objects: [string, number][] }> {
+  let reachable: boolean | undefined;
+  async function* build(): AsyncGenerator<App> {
+    yield first();
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    reachable = stillReachable();
+    yield cluster('two');
+  }
+  const summary = await synthesize(build, { outdir: outdir(), validate: false, workers: 'off' });
+  return { reachable, objects: summary.environments.map((e) => [e.name, e.objects]) };
+}
+
 describe('synthesize', () => {
   test('a cluster\'s App can be collected before the next cluster is built', async () => {
-    // GIVEN a build of two clusters that records, while it builds the second, whether the first App is still reachable
-    const built: WeakRef<App>[] = [];
-    let firstAliveWhileSecondBuilt: boolean | undefined;
-    const cluster = (name: string): App => {
-      const { app, chart } = applicationChart('settings', { context: { environment: name } });
-      new ApiObject(chart, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' } });
-      built.push(new WeakRef(app));
-      return app;
+    // GIVEN a first cluster whose App is watched through a WeakRef
+    let app: WeakRef<App> | undefined;
+    const first = (): App => {
+      const made = cluster('one');
+      app = new WeakRef(made);
+      return made;
     };
-    async function* build(): AsyncGenerator<App> {
-      yield cluster('one');
-      // A later task: a WeakRef's target is kept alive until the task that made it ends.
-      await new Promise((resolve) => setImmediate(resolve));
-      gc();
-      firstAliveWhileSecondBuilt = built[0]?.deref() !== undefined;
-      yield cluster('two');
-    }
-    // WHEN the pipeline runs it
-    const summary = await synthesize(build, { outdir: outdir(), validate: false, workers: 'off' });
-    // THEN both clusters were built, and the first was unreachable while the second was built
-    expect(summary.environments.map((e) => [e.name, e.objects])).toEqual([['one', 1], ['two', 1]]);
-    expect(built).toHaveLength(2);
-    expect(firstAliveWhileSecondBuilt).toBe(false);
+    // WHEN the pipeline builds it, then the second
+    const { reachable, objects } = await reachableWhileSecondBuilt(first, () => app?.deref() !== undefined);
+    // THEN both clusters were built, and the first App was unreachable while the second was built
+    expect(objects).toEqual([['one', 1], ['two', 1]]);
+    expect(app).toBeDefined();
+    expect(reachable).toBe(false);
+  });
+
+  test('a cluster\'s rendered objects can be collected before the next cluster is built', async () => {
+    // GIVEN the rendered applications of each cluster watched through a WeakRef (the mock of renderApp above)
+    mockRendered.length = 0;
+    // WHEN the pipeline renders and writes the first cluster, then builds the second
+    const { reachable, objects } = await reachableWhileSecondBuilt(() => cluster('one'), () => mockRendered[0]?.deref() !== undefined);
+    // THEN both were rendered and written, and the first's rendered objects were unreachable while the second was built
+    expect(objects).toEqual([['one', 1], ['two', 1]]);
+    expect(mockRendered).toHaveLength(2);
+    expect(reachable).toBe(false);
   });
 
   test('a cluster that fails to render stops the build\'s generator and writes nothing', async () => {

@@ -9,6 +9,7 @@
 import { App } from 'cdk8s';
 import { PlatformError } from '../../constructs/lib/errors';
 import { ValidationFailedError, ValidationReport } from '../validate';
+import { BoundaryCollector } from './heap';
 import { Generation } from './output';
 import { renderApp, RenderedDirectory, RenderedEnvironment } from './render';
 import { OutputStage, renderedDirectory } from './stage';
@@ -112,11 +113,13 @@ export async function synthesize(build: BuildFunction, options: SynthOptions): P
     const summaries: SynthSummary['environments'][number][] = [];
     let first = true;
     apps = await appIterator(build, options.outdir);
-    for (;;) {
-      // One cluster's rendered objects at a time in this thread: once handed on (to the worker or written), nothing
-      // of this iteration is referenced while the next cluster is built.
-      const directories = await renderNext(apps);
-      if (directories === undefined) break;
+    const iterator = apps;
+    // One cluster: built, rendered and handed on (to the worker, or validated and written here); false after the
+    // last. Its own function, so that once it returned nothing references the cluster's objects (a suspended async
+    // function keeps its locals) and the collection below can free them before the next cluster is built.
+    const stageNext = async (): Promise<boolean> => {
+      const directories = await renderNext(iterator);
+      if (directories === undefined) return false;
       let clusterObjects = 0;
       for (const env of directories) {
         if (summaries.some((s) => s.name === env.name)) {
@@ -140,7 +143,10 @@ export async function synthesize(build: BuildFunction, options: SynthOptions): P
       // Everything that lands on one cluster is validated together.
       if (worker !== undefined) await worker.add(directories);
       else for (const line of (inline as OutputStage).add(directories)) log(line);
-    }
+      return true;
+    };
+    const collector = new BoundaryCollector();
+    while (await stageNext()) collector.boundary();
     const { report, files, linked } = worker !== undefined ? await worker.finish() : (inline ?? new OutputStage(stageOptions)).finish();
     worker = undefined;
     if (report.errors.length > 0) throw new ValidationFailedError(report);

@@ -5,15 +5,20 @@
  */
 import { isMainThread, MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { PlatformError } from '../../constructs/lib/errors';
+import { BoundaryCollector } from './heap';
 import { OutputStage } from './stage';
 import type { FromStageWorker, StageWorkerData, ToStageWorker } from './worker';
 
 function serve(port: MessagePort, data: StageWorkerData): void {
   const stage = new OutputStage(data.stage);
   const post = (message: FromStageWorker): void => port.postMessage(message);
+  const collector = new BoundaryCollector();
   port.on('message', (message: ToStageWorker) => {
     try {
       if (message.type === 'add') {
+        // The previous cluster (its message, objects and YAML) is unreachable now that its handler returned; a
+        // collection here frees it before this one is validated and written (see tools/synth/heap.ts).
+        collector.boundary();
         post({ type: 'progress', lines: stage.add(message.envs) });
       } else {
         const { report, files, linked } = stage.finish();
