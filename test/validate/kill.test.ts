@@ -82,12 +82,16 @@ test('kill -9 during the write leaves the previous output intact; the next synth
     expect(await synthCommand(['--outdir', outdir, '--quiet'], quiet, referenceBuild())).toBe(0);
     process.exitCode = undefined;
     // THEN it succeeds and removes the killed run's leftovers (retired directories are renamed `trash-*` at
-    // once and deleted in the background): only the current generation remains
+    // once and deleted in the background): only the current generation remains, and the one it replaced as the
+    // spare the next synth writes into
     expect(readTree(outdir)).toEqual(previous);
     expect(fs.existsSync(tmp as string)).toBe(false);
     const current = path.basename(fs.readlinkSync(outdir));
-    expect(fs.readdirSync(generations).filter((e) => e !== current && !e.startsWith('trash-'))).toEqual([]);
-    expect(await settled(() => fs.readdirSync(generations))).toEqual([current]);
+    const spare = (entries: string[]): string[] => entries.filter((e) => e.startsWith('spare-'));
+    expect(spare(fs.readdirSync(generations))).toHaveLength(1);
+    expect(fs.readdirSync(generations).filter((e) => e !== current && !e.startsWith('trash-') && !e.startsWith('spare-'))).toEqual([]);
+    const settledEntries = await settled(() => fs.readdirSync(generations));
+    expect([...settledEntries].sort()).toEqual([current, ...spare(settledEntries)].sort());
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -104,7 +104,7 @@ export async function synthesize(build: BuildFunction, options: SynthOptions): P
   const started = Date.now();
   const mode = options.workers ?? stageWorkerMode();
   const generation = Generation.begin(options.outdir);
-  const stageOptions = { root: generation.root, previous: generation.previousRoot, validate: options.validate ?? true };
+  const stageOptions = { root: generation.root, previous: generation.previousRoot, recycled: generation.recycled, validate: options.validate ?? true };
   // The stage in this thread, made at the first cluster unless the worker takes over (it loads the schemas).
   let inline: OutputStage | undefined;
   let worker: StageWorker | undefined;

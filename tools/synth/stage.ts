@@ -8,7 +8,7 @@
  */
 import { ValidationReport, ValidationSession } from '../validate';
 import type { OutputFile } from './output';
-import { writeFiles } from './output';
+import { TreeWriter } from './output';
 import type { RenderedDirectory, RenderedEnvironment } from './render';
 import { toYaml } from './yaml';
 
@@ -42,6 +42,11 @@ export interface OutputStageOptions {
   readonly root: string;
   /** The current generation. @default - none: every file is written */
   readonly previous?: string;
+  /**
+   * `root` is a recycled generation (`Generation.recycled`): what the stage does not write there is removed at
+   * `finish()`. @default false
+   */
+  readonly recycled?: boolean;
   /** Validate before writing. @default true */
   readonly validate?: boolean;
 }
@@ -64,8 +69,8 @@ export interface OutputStageResult {
 export class OutputStage {
   private readonly validation: ValidationSession | undefined;
   private failedValidation = false;
-  private files = 0;
-  private linked = 0;
+  /** Made at the first write: one writer for every cluster (a recycled root is read once, cleared once). */
+  private writer: TreeWriter | undefined;
 
   public constructor(private readonly options: OutputStageOptions) {
     this.validation = (options.validate ?? true) ? new ValidationSession() : undefined;
@@ -80,9 +85,8 @@ export class OutputStage {
       this.failedValidation ||= report.errors.length > 0;
     }
     if (!this.failedValidation) {
-      const { written, linked } = writeFiles(this.options.root, this.options.previous, eachOutputFile(envs));
-      this.files += written + linked;
-      this.linked += linked;
+      this.writer ??= new TreeWriter(this.options.root, this.options.previous, this.options.recycled ?? false);
+      this.writer.write(eachOutputFile(envs));
     }
     return lines;
   }
@@ -92,9 +96,16 @@ export class OutputStage {
     return this.failedValidation;
   }
 
-  /** Every cluster's findings, with the checks across clusters, and what was written. */
+  /**
+   * Every cluster's findings, with the checks across clusters, and what was written; a recycled root is left
+   * holding only what was written (also when nothing was: a platform of no clusters).
+   */
   public finish(): OutputStageResult {
     const report = this.validation?.finish() ?? new ValidationReport([], new Map());
-    return { report, files: this.files, linked: this.linked };
+    if (!this.failedValidation && report.errors.length === 0) {
+      this.writer ??= new TreeWriter(this.options.root, this.options.previous, this.options.recycled ?? false);
+      this.writer.finish();
+    }
+    return { report, files: (this.writer?.written ?? 0) + (this.writer?.linked ?? 0), linked: this.writer?.linked ?? 0 };
   }
 }
