@@ -84,6 +84,37 @@ describe('OutputStage', () => {
     expect(fs.readFileSync(path.join(root, 'prod', app.name, first.file), 'utf8')).toBe(toYaml(first.object));
   });
 
+  test('over a recycled generation, it leaves only what it wrote, once every cluster went through it', () => {
+    // GIVEN a recycled root holding an earlier synth of dev and prod plus a directory of a removed environment
+    const root = tempRoot();
+    new OutputStage({ root }).add([directory('dev'), directory('prod')]);
+    fs.mkdirSync(path.join(root, 'removed/app'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'removed/app/ConfigMap.old.yaml'), 'old');
+    const stage = new OutputStage({ root, recycled: true });
+    // WHEN only dev goes through the stage
+    stage.add([directory('dev')]);
+    // THEN nothing is removed until finish, and after it the root holds exactly dev's files
+    expect(fs.existsSync(path.join(root, 'removed/app/ConfigMap.old.yaml'))).toBe(true);
+    const result = stage.finish();
+    expect(result.files).toBe(fileCount(directory('dev')));
+    expect(listFiles(root)).toHaveLength(fileCount(directory('dev')));
+    expect(listFiles(root).every((f) => f.startsWith('dev/'))).toBe(true);
+  });
+
+  test('over a recycled generation, a failed validation removes nothing (the generation is thrown away)', () => {
+    // GIVEN a recycled root holding an earlier synth of dev
+    const root = tempRoot();
+    new OutputStage({ root }).add([directory('dev')]);
+    const before = listFiles(root);
+    // WHEN a cluster that fails validation goes through a stage over it
+    const stage = new OutputStage({ root, recycled: true });
+    stage.add([withUnknownServiceUrl(directory('prod'))]);
+    const result = stage.finish();
+    // THEN the failure is reported and the root was left as it was
+    expect(result.report.errors.length).toBeGreaterThan(0);
+    expect(listFiles(root)).toEqual(before);
+  });
+
   test('links files whose content equals the previous generation\'s', () => {
     // GIVEN a previous generation holding dev
     const previous = tempRoot();

@@ -84,11 +84,13 @@ export class OutputStage {
       lines.push(...report.summaryLines());
       this.failedValidation ||= report.errors.length > 0;
     }
-    if (!this.failedValidation) {
-      this.writer ??= new TreeWriter(this.options.root, this.options.previous, this.options.recycled ?? false);
-      this.writer.write(eachOutputFile(envs));
-    }
+    if (!this.failedValidation) this.treeWriter().write(eachOutputFile(envs));
     return lines;
+  }
+
+  private treeWriter(): TreeWriter {
+    this.writer ??= new TreeWriter(this.options.root, this.options.previous, this.options.recycled ?? false);
+    return this.writer;
   }
 
   /** True once a cluster failed validation (nothing more is written). */
@@ -102,10 +104,7 @@ export class OutputStage {
    */
   public finish(): OutputStageResult {
     const report = this.validation?.finish() ?? new ValidationReport([], new Map());
-    if (!this.failedValidation && report.errors.length === 0) {
-      this.writer ??= new TreeWriter(this.options.root, this.options.previous, this.options.recycled ?? false);
-      this.writer.finish();
-    }
+    if (!this.failedValidation && report.errors.length === 0) this.treeWriter().finish();
     return { report, files: (this.writer?.written ?? 0) + (this.writer?.linked ?? 0), linked: this.writer?.linked ?? 0 };
   }
 }
