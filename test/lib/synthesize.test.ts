@@ -5,10 +5,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { renderEnvironments, synthesize } from '../../tools/synth';
+import { collectGarbage } from '../../tools/synth/heap';
 import type { RenderedEnvironment } from '../../tools/synth/render';
 
 /** WeakRefs to the applications of every environment rendered (see the mock of tools/synth/render below). */
@@ -26,8 +25,6 @@ jest.mock('../../tools/synth/render', () => {
 });
 import { applicationChart } from '../helpers';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
 
 function outdir(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'platform-synth-loop-')), 'dist');
@@ -49,12 +46,29 @@ async function reachableWhileSecondBuilt(first: () => App, stillReachable: () =>
   async function* build(): AsyncGenerator<App> {
     yield first();
     await new Promise((resolve) => setImmediate(resolve));
-    gc();
+    collectGarbage();
     reachable = stillReachable();
     yield cluster('two');
   }
   const summary = await synthesize(build, { outdir: outdir(), validate: false, workers: 'off' });
   return { reachable, objects: summary.environments.map((e) => [e.name, e.objects]) };
+}
+
+/** A build whose first cluster holds a plain cdk8s Chart (an error at render time); `state` records how far it got. */
+function failingBuild(): { build: (dir: string) => Generator<App>; state: { stopped: boolean; secondBuilt: boolean } } {
+  const state = { stopped: false, secondBuilt: false };
+  function* build(dir: string): Generator<App> {
+    try {
+      const app = new App({ outdir: path.join(dir, 'one') });
+      new Chart(app, 'plain');
+      yield app;
+      state.secondBuilt = true;
+      yield new App({ outdir: path.join(dir, 'two') });
+    } finally {
+      state.stopped = true;
+    }
+  }
+  return { build, state };
 }
 
 describe('synthesize', () => {
@@ -87,42 +101,20 @@ describe('synthesize', () => {
 
   test('a cluster that fails to render stops the build\'s generator and writes nothing', async () => {
     // GIVEN a build whose first cluster holds a plain cdk8s Chart (an error at render time)
-    let stopped = false;
-    let secondBuilt = false;
-    function* build(dir: string): Generator<App> {
-      try {
-        const app = new App({ outdir: path.join(dir, 'one') });
-        new Chart(app, 'plain');
-        yield app;
-        secondBuilt = true;
-        yield new App({ outdir: path.join(dir, 'two') });
-      } finally {
-        stopped = true;
-      }
-    }
+    const { build, state } = failingBuild();
     const out = outdir();
     // WHEN the pipeline runs it
     await expect(synthesize(build, { outdir: out, validate: false, workers: 'off' })).rejects.toThrow("chart 'plain' is a plain cdk8s Chart");
     // THEN the generator was closed at its first cluster (the second was never built) and no output appeared
-    expect(stopped).toBe(true);
-    expect(secondBuilt).toBe(false);
+    expect(state).toEqual({ stopped: true, secondBuilt: false });
     expect(fs.existsSync(out)).toBe(false);
   });
 
   test('renderEnvironments closes the build\'s generator too when a cluster fails to render', async () => {
     // GIVEN the same failing build
-    let stopped = false;
-    function* build(dir: string): Generator<App> {
-      try {
-        const app = new App({ outdir: path.join(dir, 'one') });
-        new Chart(app, 'plain');
-        yield app;
-      } finally {
-        stopped = true;
-      }
-    }
+    const { build, state } = failingBuild();
     // WHEN every environment is rendered in memory THEN the render error is thrown and the generator was closed
     await expect(renderEnvironments(build, outdir())).rejects.toThrow("chart 'plain' is a plain cdk8s Chart");
-    expect(stopped).toBe(true);
+    expect(state).toEqual({ stopped: true, secondBuilt: false });
   });
 });

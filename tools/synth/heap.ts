@@ -20,7 +20,7 @@ export const COLLECT_AFTER_GROWTH_BYTES = 64 * 1024 * 1024;
 let fullCollection: (() => void) | undefined;
 
 /** V8's full collection, as `--expose-gc` exposes it (enabled on first use: only a new context gets the function). */
-function collectNow(): void {
+export function collectGarbage(): void {
   if (fullCollection === undefined) {
     setFlagsFromString('--expose-gc');
     fullCollection = runInNewContext('gc') as () => void;
@@ -54,7 +54,7 @@ export class BoundaryCollector {
   /** Collect when the used heap grew by more than `growthBytes` since the last collection; true when it collected. */
   public boundary(): boolean {
     if (getHeapStatistics().used_heap_size - this.baseline <= this.growthBytes) return false;
-    collectNow();
+    collectGarbage();
     this.collections++;
     this.baseline = getHeapStatistics().used_heap_size;
     return true;

@@ -86,10 +86,10 @@ function removeStale(genRoot: string, keep: ReadonlySet<string>, id: string): vo
   deleteInBackground(doomed);
 }
 
-/** What a recycled generation directory holds, by path relative to it: directories, regular files, anything else. */
-type Entry = 'dir' | 'file' | 'other';
+/** An entry of a generation directory: a directory, a regular file, a symbolic link, anything else. */
+type Entry = 'dir' | 'file' | 'link' | 'other';
 
-/** Every entry under `root`, by POSIX path relative to it. */
+/** Every entry under `root` (not following links), by POSIX path relative to it. */
 function entriesOf(root: string): Map<string, Entry> {
   const entries = new Map<string, Entry>();
   const walk = (dir: string, prefix: string): void => {
@@ -99,7 +99,7 @@ function entriesOf(root: string): Map<string, Entry> {
         entries.set(rel, 'dir');
         walk(path.join(dir, entry.name), rel);
       } else {
-        entries.set(rel, entry.isFile() ? 'file' : 'other');
+        entries.set(rel, entry.isFile() ? 'file' : entry.isSymbolicLink() ? 'link' : 'other');
       }
     }
   };
@@ -209,7 +209,7 @@ export class TreeWriter {
         this.linked++; // already the previous generation's file
         return;
       }
-      if (existing === 'file' || existing === 'other') fs.unlinkSync(target);
+      if (existing !== undefined && existing !== 'dir') fs.unlinkSync(target);
       if (same) {
         try {
           fs.linkSync(source, target);
@@ -219,7 +219,7 @@ export class TreeWriter {
           this.canLink = false; // a file system without hard links: write everything
         }
       }
-    } else if (existing === 'file' || existing === 'other') {
+    } else if (existing !== undefined && existing !== 'dir') {
       fs.unlinkSync(target);
     }
     fs.writeFileSync(target, file.content);
@@ -300,8 +300,6 @@ export class Generation {
   public get previousRoot(): string | undefined {
     return this.previous;
   }
-  /** Files written so far, and files shared (hard-linked or left in place) with the previous generation. */
-  public readonly stats = { written: 0, linked: 0 };
   private done = false;
   /** The writer of `write()`, made at its first call (a synth's stage writes through a `TreeWriter` of its own). */
   private writer: TreeWriter | undefined;
@@ -320,13 +318,15 @@ export class Generation {
     public readonly recycled: boolean,
   ) {}
 
+  /** Files written so far, and files shared (hard-linked or left in place) with the previous generation. */
+  public get stats(): { readonly written: number; readonly linked: number } {
+    return { written: this.writer?.written ?? 0, linked: this.writer?.linked ?? 0 };
+  }
+
   /** Write files (paths relative to the output directory) into the generation. */
   public write(files: Iterable<OutputFile>): void {
     this.writer ??= new TreeWriter(this.root, this.previous, this.recycled);
-    const before = { written: this.writer.written, linked: this.writer.linked };
     this.writer.write(files);
-    this.stats.written += this.writer.written - before.written;
-    this.stats.linked += this.writer.linked - before.linked;
   }
 
   /** Make the generation the content of the output directory (atomically); returns its directory. */
@@ -397,15 +397,6 @@ export async function writeTreeAtomically(outdir: string, files: Iterable<Output
 
 /** Every file under `dir` (following the `dist` link), as sorted POSIX paths relative to `dir`. */
 export function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (current: string, prefix: string): void => {
-    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
-      const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory()) walk(full, rel);
-      else if (entry.isFile() || entry.isSymbolicLink()) out.push(rel);
-    }
-  };
-  if (fs.existsSync(dir)) walk(path.resolve(dir), '');
-  return out.sort();
+  if (!fs.existsSync(dir)) return [];
+  return [...entriesOf(path.resolve(dir))].flatMap(([rel, entry]) => (entry === 'file' || entry === 'link' ? [rel] : [])).sort();
 }
