@@ -9,7 +9,8 @@ import { base, environments } from '../environments';
 import { build as referenceBuild } from '../main';
 import { defineEnvironment, EnvironmentConfig, EnvironmentInput, LocalStorageSettings, StorageSettings } from '../tools/kit';
 import type { BuildFunction } from '../tools/synth';
-import { KubeObject, renderApp, RenderedEnvironment } from '../tools/synth/render';
+import { KubeObject, renderApp, RenderedDirectory, RenderedEnvironment } from '../tools/synth/render';
+import { renderedDirectory } from '../tools/synth/stage';
 
 /** A plain JSON object. */
 export type Json = Record<string, unknown>;
@@ -97,6 +98,18 @@ export function renderPlatform(platform: Pick<TestPlatform, 'build'>): RenderedE
 export function renderEnvironment(env: EnvironmentConfig): RenderedEnvironment {
   const found = renderPlatform({ build: referenceBuild }).find((e) => e.name === env.name);
   if (found === undefined) throw new Error(`test helper: the reference platform renders no directory '${env.name}'`);
+  return found;
+}
+
+/** Every directory the reference platform renders, as plain data (what the output stage and a worker receive). */
+export function referenceDirectories(): RenderedDirectory[] {
+  return renderPlatform({ build: referenceBuild }).map(renderedDirectory);
+}
+
+/** The reference platform's directory `name`, as plain data. */
+export function referenceDirectory(name: string): RenderedDirectory {
+  const found = referenceDirectories().find((d) => d.name === name);
+  if (found === undefined) throw new Error(`test helper: the reference platform renders no directory '${name}'`);
   return found;
 }
 

@@ -6,20 +6,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RenderedDirectory } from '../../tools/synth/render';
-import { OutputStage, renderedDirectory } from '../../tools/synth/stage';
+import { OutputStage } from '../../tools/synth/stage';
 import { listFiles } from '../../tools/synth/output';
 import { toYaml } from '../../tools/synth/yaml';
-import { renderPlatform, platforms } from '../helpers';
+import { referenceDirectory } from '../helpers';
 
-const reference = platforms()[0];
-if (reference === undefined) throw new Error('no reference platform');
-const directories = renderPlatform(reference).map(renderedDirectory);
-
-function directory(name: string): RenderedDirectory {
-  const found = directories.find((d) => d.name === name);
-  if (found === undefined) throw new Error(`no directory ${name}`);
-  return found;
-}
+const directory = referenceDirectory;
 
 /** `dir` with a container env var pointing at a Service no cluster renders (a `ref/service-url` error). */
 function withUnknownServiceUrl(dir: RenderedDirectory): RenderedDirectory {
@@ -110,9 +102,10 @@ describe('OutputStage', () => {
     const stage = new OutputStage({ root, recycled: true });
     stage.add([withUnknownServiceUrl(directory('prod'))]);
     const result = stage.finish();
-    // THEN the failure is reported and the root was left as it was
+    // THEN the failure is reported and nothing the root held was removed (prod's files, written before the
+    // cluster-wide check found the error, stay in a generation that is never committed)
     expect(result.report.errors.length).toBeGreaterThan(0);
-    expect(listFiles(root)).toEqual(before);
+    expect(listFiles(root)).toEqual(expect.arrayContaining(before));
   });
 
   test('links files whose content equals the previous generation\'s', () => {
@@ -132,20 +125,60 @@ describe('OutputStage', () => {
   });
 
   test('after a cluster fails validation, later clusters are still validated but nothing more is written', () => {
-    // GIVEN a stage whose first cluster has an error
+    // GIVEN a stage whose first cluster has an error only the cluster-wide checks find (at its end)
     const root = tempRoot();
     const stage = new OutputStage({ root });
     // WHEN the failing cluster and then a valid one go through it
     const failedLines = stage.add([withUnknownServiceUrl(directory('dev'))]);
     const laterLines = stage.add([directory('prod')]);
     const result = stage.finish();
-    // THEN the error is reported with the rule, the later cluster was validated, and neither was written
+    // THEN the error is reported with the rule, the later cluster was validated but not written
     expect(failedLines).toEqual([expect.stringMatching(/^validated dev: \d+ objects, 1 error/)]);
     expect(laterLines).toEqual([expect.stringMatching(/^validated prod: \d+ objects, 0 errors/)]);
     expect(stage.failed).toBe(true);
     expect(result.report.errors.map((f) => [f.environment, f.rule])).toEqual([['dev', 'ref/service-url']]);
-    expect(result.files).toBe(0);
-    expect(listFiles(root)).toEqual([]);
+    expect(listFiles(root).filter((f) => f.startsWith('prod/'))).toEqual([]);
+    expect(result.files).toBe(fileCount(directory('dev')));
+  });
+
+  test('a cluster handed over application by application: each is written as it comes, until an object fails its checks', () => {
+    // GIVEN dev's applications, the second with an object whose schema check fails
+    const dev = directory('dev');
+    const [first, second, ...rest] = dev.applications;
+    if (first === undefined || second === undefined || rest.length === 0) throw new Error('dev needs three applications');
+    const broken = { ...second, objects: second.objects.map((o, i) => (i === 0 ? { ...o, object: { ...o.object, metadata: { ...o.object.metadata, name: 42 as unknown as string } } } : o)) };
+    const root = tempRoot();
+    const stage = new OutputStage({ root });
+    // WHEN they are handed over one at a time
+    stage.begin([dev]);
+    stage.addApplication('dev', first);
+    const afterFirst = listFiles(root);
+    stage.addApplication('dev', broken);
+    for (const application of rest) stage.addApplication('dev', application);
+    const lines = stage.end();
+    // THEN the first was written before the next came, nothing from the failing one on, and the error is reported
+    expect(afterFirst).toEqual(first.objects.map((o) => `dev/${first.name}/${o.file}`).sort());
+    expect(listFiles(root)).toEqual(afterFirst);
+    expect(stage.failed).toBe(true);
+    expect(lines).toEqual([expect.stringMatching(/^validated dev: \d+ objects, [1-9]\d* errors?/)]);
+    expect(stage.finish().report.errors.every((f) => f.environment === 'dev' && f.application === second.name)).toBe(true);
+  });
+
+  test('a cluster handed over application by application gives the files and lines of the cluster handed over whole', () => {
+    // GIVEN two stages, one given staging whole, one application by application
+    const staging = directory('staging');
+    const whole = new OutputStage({ root: tempRoot() });
+    const rootByParts = tempRoot();
+    const byParts = new OutputStage({ root: rootByParts });
+    // WHEN both went through
+    const wholeLines = whole.add([staging]);
+    byParts.begin([staging]);
+    for (const application of staging.applications) byParts.addApplication('staging', application);
+    const partLines = byParts.end();
+    // THEN the lines, the counts and the files are the same
+    expect(partLines).toEqual(wholeLines);
+    expect(byParts.finish().files).toBe(whole.finish().files);
+    expect(listFiles(rootByParts)).toHaveLength(fileCount(staging));
   });
 
   test('checks across clusters run once every cluster was seen: staging claiming a production host', () => {

@@ -8,18 +8,23 @@ import * as path from 'node:path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { renderEnvironments, synthesize } from '../../tools/synth';
 import { collectGarbage } from '../../tools/synth/heap';
-import type { RenderedEnvironment } from '../../tools/synth/render';
+import type { RenderedParts, RenderedPart } from '../../tools/synth/render';
 
-/** WeakRefs to the applications of every environment rendered (see the mock of tools/synth/render below). */
+/** WeakRefs to every application rendered (see the mock of tools/synth/render below). */
 const mockRendered: WeakRef<object>[] = [];
 jest.mock('../../tools/synth/render', () => {
   const actual = jest.requireActual<typeof import('../../tools/synth/render')>('../../tools/synth/render');
   return {
     ...actual,
-    renderApp: (app: App): RenderedEnvironment[] => {
-      const envs = actual.renderApp(app);
-      for (const env of envs) mockRendered.push(new WeakRef(env.applications));
-      return envs;
+    renderParts: (app: App): RenderedParts => {
+      const rendered = actual.renderParts(app);
+      function* watched(): Generator<RenderedPart> {
+        for (const part of rendered.parts) {
+          mockRendered.push(new WeakRef(part.application));
+          yield part;
+        }
+      }
+      return { ...rendered, parts: watched() };
     },
   };
 });

@@ -1,18 +1,19 @@
 /**
- * The synth pipeline, one cluster at a time: build its App -> render in memory -> validate -> serialise into a
- * new generation of `dist/`; when every cluster passed, swap the generation in atomically. Validation and
- * writing (tools/synth/stage.ts) run in a worker thread for large clusters when there is a second core
- * (tools/synth/worker.ts); then at most three clusters' objects are in memory at once: one being built, one queued, one being validated and
- * written. Nothing becomes visible unless all of them rendered and validated, and every finding of every
- * cluster is reported together.
+ * The synth pipeline, one cluster at a time: build its App -> render in memory, application by application ->
+ * validate -> serialise into a new generation of `dist/`; when every cluster passed, swap the generation in
+ * atomically. Validation and writing (tools/synth/stage.ts) run in a worker thread for large clusters when there
+ * is a second core (tools/synth/worker.ts), each application handed over as soon as it is rendered; then at most
+ * three clusters' objects are in memory at once: one being rendered, one queued, one being validated and written.
+ * Nothing becomes visible unless all of them rendered and validated, and every finding of every cluster is
+ * reported together.
  */
 import { App } from 'cdk8s';
 import { PlatformError } from '../../constructs/lib/errors';
 import { ValidationFailedError, ValidationReport } from '../validate';
 import { BoundaryCollector } from './heap';
 import { Generation } from './output';
-import { renderApp, RenderedDirectory, RenderedEnvironment } from './render';
-import { OutputStage, renderedDirectory } from './stage';
+import { renderApp, RenderedDirectoryHeader, RenderedEnvironment, renderParts } from './render';
+import { OutputStage } from './stage';
 import { StageWorker, stageWorkerMode, StageWorkerMode } from './worker';
 
 export { outputFiles } from './stage';
@@ -50,10 +51,6 @@ export interface SynthSummary {
   readonly report: ValidationReport;
 }
 
-function countObjects(env: RenderedDirectory): number {
-  return env.applications.reduce((n, a) => n + a.objects.length, 0);
-}
-
 /** The Apps of `build` as an iterator (called directly: no generator in between holds on to an App once the next is asked for). */
 async function appIterator(build: BuildFunction, outdir: string): Promise<Iterator<App> | AsyncIterator<App>> {
   const apps = await build(outdir);
@@ -78,17 +75,6 @@ export async function renderEnvironments(build: BuildFunction, outdir: string): 
     throw e;
   }
   return rendered;
-}
-
-/**
- * The next cluster of `apps`, rendered, as plain data; undefined after the last. The App and its constructs are
- * not kept: they can be collected before the next cluster is built (a 1,000-service cluster's tree is about 50 MB
- * of heap, which otherwise stayed alive while the next one was built).
- */
-async function renderNext(apps: Iterator<App> | AsyncIterator<App>): Promise<RenderedDirectory[] | undefined> {
-  const next = await apps.next();
-  if (next.done === true) return undefined;
-  return renderApp(next.value).map(renderedDirectory);
 }
 
 /**
@@ -118,31 +104,42 @@ export async function synthesize(build: BuildFunction, options: SynthOptions): P
     // last. Its own function, so that once it returned nothing references the cluster's objects (a suspended async
     // function keeps its locals) and the collection below can free them before the next cluster is built.
     const stageNext = async (): Promise<boolean> => {
-      const directories = await renderNext(iterator);
-      if (directories === undefined) return false;
-      let clusterObjects = 0;
-      for (const env of directories) {
-        if (summaries.some((s) => s.name === env.name)) {
-          throw new PlatformError(`two clusters render directory '${env.name}'; every environment and cluster needs a name of its own`);
+      const next = await iterator.next();
+      if (next.done === true) return false;
+      const { directories, objects, parts } = renderParts(next.value);
+      const headers = directories.map(({ name, cluster, context }): RenderedDirectoryHeader => ({ name, cluster, context }));
+      for (const { name } of headers) {
+        if (summaries.some((s) => s.name === name)) {
+          throw new PlatformError(`two clusters render directory '${name}'; every environment and cluster needs a name of its own`);
         }
-        const objects = countObjects(env);
-        clusterObjects += objects;
-        summaries.push({ name: env.name, applications: env.applications.length, objects });
-        log(`rendered ${env.name}: ${env.applications.length} applications, ${objects} objects`);
       }
       // Decided at the first cluster, so one stage sees every cluster (the checks across clusters need them all):
-      // when it is large, every cluster is validated and written in the worker while this thread builds the next
-      // (below that size starting the worker costs more than it saves).
+      // when it is large, every cluster is validated and written in the worker while this thread renders (below
+      // that size starting the worker costs more than it saves).
       if (first) {
         first = false;
-        if (mode === 'always' || (mode === 'auto' && clusterObjects >= STAGE_WORKER_MIN_OBJECTS)) {
+        if (mode === 'always' || (mode === 'auto' && objects >= STAGE_WORKER_MIN_OBJECTS)) {
           worker = await StageWorker.start(stageOptions, log).catch(() => undefined);
         }
         if (worker === undefined) inline = new OutputStage(stageOptions);
       }
-      // Everything that lands on one cluster is validated together.
-      if (worker !== undefined) await worker.add(directories);
-      else for (const line of (inline as OutputStage).add(directories)) log(line);
+      // Everything that lands on one cluster is validated together; each application is handed on as soon as it
+      // is rendered (the worker validates and writes it while this thread renders the next).
+      const stage = worker ?? (inline as OutputStage);
+      stage.begin(headers);
+      const counts = new Map(headers.map((h) => [h.name, { applications: 0, objects: 0 }]));
+      for (const { directory, application } of parts) {
+        stage.addApplication(directory, application);
+        const count = counts.get(directory) as { applications: number; objects: number };
+        count.applications++;
+        count.objects += application.objects.length;
+      }
+      for (const [name, count] of counts) {
+        summaries.push({ name, ...count });
+        log(`rendered ${name}: ${count.applications} applications, ${count.objects} objects`);
+      }
+      if (worker !== undefined) await worker.end();
+      else for (const line of (inline as OutputStage).end()) log(line);
       return true;
     };
     const collector = new BoundaryCollector();

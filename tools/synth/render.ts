@@ -41,14 +41,18 @@ export interface RenderedApplication {
 }
 
 /**
- * One directory of the rendered tree (`dist/<name>/`: an environment, or a shared cluster's add-ons) as plain
- * data: what validation and the files need (it can be handed to another thread).
+ * One directory of the rendered tree (`dist/<name>/`: an environment, or a shared cluster's add-ons) without its
+ * applications, as plain data (it can be handed to another thread).
  */
-export interface RenderedDirectory {
+export interface RenderedDirectoryHeader {
   readonly name: string;
   /** The cluster the directory's applications are deployed to (directories of one cluster are validated together). */
   readonly cluster: string;
   readonly context: PlatformContext;
+}
+
+/** One directory of the rendered tree with its applications, as plain data: what validation and the files need. */
+export interface RenderedDirectory extends RenderedDirectoryHeader {
   /** Applications with objects, sorted by name. */
   readonly applications: readonly RenderedApplication[];
 }
@@ -57,6 +61,22 @@ export interface RenderedDirectory {
 export interface RenderedEnvironment extends RenderedDirectory {
   /** Every application construct (also those rendering no directory, such as upstream Helm charts). */
   readonly graph: readonly IApplication[];
+}
+
+/** One rendered application and the directory it is written to (`dist/<directory>/<application>/`). */
+export interface RenderedPart {
+  readonly directory: string;
+  readonly application: RenderedApplication;
+}
+
+/** An App prepared and validated, its applications rendered one at a time (`renderParts`). */
+export interface RenderedParts {
+  /** Every directory the App renders (also those without objects), sorted by name, with its application graph. */
+  readonly directories: readonly (RenderedDirectoryHeader & { readonly graph: readonly IApplication[] })[];
+  /** How many objects the App renders. */
+  readonly objects: number;
+  /** The applications with objects, rendered as iterated: directory by directory, by name within each. */
+  readonly parts: Iterable<RenderedPart>;
 }
 
 /** Construct validations (`node.addValidation`) failed. */
@@ -94,11 +114,13 @@ function allConstructs(root: IConstruct): IConstruct[] {
 }
 
 /**
- * Render one App (one cluster: one or more directories of the rendered tree) into memory: run the render-time
- * composition (namespaces, network policies, Argo CD), validate every construct, and serialise each chart's
- * objects once. Throws on construct validation errors.
+ * Render one App (one cluster: one or more directories of the rendered tree): run the render-time composition
+ * (namespaces, network policies, Argo CD) and validate every construct (throws on construct validation errors);
+ * then its applications are serialised one at a time, in the order of the rendered tree (directories by name,
+ * applications by name within each), each chart's objects once, as `parts` is iterated. Synth hands each one on
+ * as soon as it is rendered (validated and written while the next renders); `renderApp` collects them all.
  */
-export function renderApp(app: App): RenderedEnvironment[] {
+export function renderParts(app: App): RenderedParts {
   const name = environmentOf(app);
   installFastResolve();
   prepareApp(app);
@@ -111,7 +133,7 @@ export function renderApp(app: App): RenderedEnvironment[] {
   if (errors.length > 0) throw new ConstructValidationError(name, errors);
 
   const graph = new Map<string, IApplication[]>();
-  const charts = new Map<Chart, RenderedObject[]>();
+  const charts = new Map<Chart, ApiObject[]>();
   for (const child of app.node.children) {
     if (isApplication(child)) {
       const directory = child.context.environment;
@@ -125,53 +147,82 @@ export function renderApp(app: App): RenderedEnvironment[] {
     }
   }
 
+  let objects = 0;
   for (const c of constructs) {
     if (!(c instanceof ApiObject)) continue;
     const chart = Chart.of(c);
-    let objects = charts.get(chart);
-    if (objects === undefined) {
+    const members = charts.get(chart);
+    if (members === undefined) {
       // Nested charts are not supported: cdk8s would order them by dependency and rename folders.
       throw new RenderError(`App '${name}': object '${c.node.path}' is in chart '${chart.node.path}', which is not a top-level ApplicationChart; put it in an application chart`);
     }
+    members.push(c);
+    objects++;
+  }
+
+  const directories = new Map<string, { context: PlatformContext; applications: { application: IApplication; members: ApiObject[] }[] }>();
+  for (const [chart, members] of charts) {
+    const application = chart as unknown as IApplication;
+    const directory = application.context.environment;
+    const entry = directories.get(directory) ?? { context: application.context, applications: [] };
+    directories.set(directory, entry);
+    if (members.length > 0) entry.applications.push({ application, members });
+  }
+  if (directories.size === 0) {
+    throw new RenderError(`App '${name}' has no applications; add at least one ApplicationChart`);
+  }
+  const sorted = [...directories].sort(([a], [b]) => compareText(a, b));
+  for (const [, entry] of sorted) entry.applications.sort((a, b) => compareText(a.application.appName, b.application.appName));
+  charts.clear();
+
+  return {
+    directories: sorted.map(([directory, { context }]) => ({ name: directory, cluster: context.cluster ?? directory, context, graph: graph.get(directory) ?? [] })),
+    objects,
+    parts: (function* (): Generator<RenderedPart> {
+      for (const [directory, entry] of sorted) {
+        // Each application's constructs are let go once it is rendered.
+        for (let next = entry.applications.shift(); next !== undefined; next = entry.applications.shift()) {
+          yield { directory, application: { name: next.application.appName, objects: renderChart(directory, next.application, next.members) } };
+        }
+      }
+    })(),
+  };
+}
+
+/** The objects of one application chart (`members`: its ApiObjects in construct order), sorted by file. */
+function renderChart(directory: string, application: IApplication, members: readonly ApiObject[]): RenderedObject[] {
+  const objects: RenderedObject[] = [];
+  for (const c of members) {
     const object = c.toJson() as KubeObject;
     objects.push({ file: objectFileName(object), object });
   }
   // An application spanning several namespaces (one namespace per tenant) may hold same-named objects in each:
   // its namespaced objects' files are named by namespace too. Applications of one namespace keep the short names.
-  for (const objects of charts.values()) {
-    if (new Set(objects.map((o) => o.object.metadata.namespace).filter((n) => n !== undefined)).size < 2) continue;
+  if (new Set(objects.map((o) => o.object.metadata.namespace).filter((n) => n !== undefined)).size >= 2) {
     for (let i = 0; i < objects.length; i++) {
       const o = objects[i] as RenderedObject;
       objects[i] = { ...o, file: objectFileName(o.object, true) };
     }
   }
-
-  const directories = new Map<string, { context: PlatformContext; applications: RenderedApplication[] }>();
-  for (const [chart, objects] of charts) {
-    const application = chart as unknown as IApplication;
-    const directory = application.context.environment;
-    const entry = directories.get(directory) ?? { context: application.context, applications: [] };
-    directories.set(directory, entry);
-    if (objects.length === 0) continue;
-    objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    for (let i = 1; i < objects.length; i++) {
-      const previous = objects[i - 1] as RenderedObject;
-      const current = objects[i] as RenderedObject;
-      if (previous.file === current.file) {
-        const where = (o: KubeObject): string => `${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
-        throw new RenderError(`environment '${directory}', application '${application.appName}': two ${current.object.kind} objects would both be written to ${current.file} (${where(previous.object)} and ${where(current.object)}); give them different names`);
-      }
+  objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (let i = 1; i < objects.length; i++) {
+    const previous = objects[i - 1] as RenderedObject;
+    const current = objects[i] as RenderedObject;
+    if (previous.file === current.file) {
+      const where = (o: KubeObject): string => `${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
+      throw new RenderError(`environment '${directory}', application '${application.appName}': two ${current.object.kind} objects would both be written to ${current.file} (${where(previous.object)} and ${where(current.object)}); give them different names`);
     }
-    entry.applications.push({ name: application.appName, objects });
   }
-  if (directories.size === 0) {
-    throw new RenderError(`App '${name}' has no applications; add at least one ApplicationChart`);
-  }
-  return [...directories].sort(([a], [b]) => compareText(a, b)).map(([directory, { context, applications }]) => ({
-    name: directory,
-    cluster: context.cluster ?? directory,
-    context,
-    applications: applications.sort((a, b) => compareText(a.name, b.name)),
-    graph: graph.get(directory) ?? [],
-  }));
+  return objects;
+}
+
+/**
+ * Render one App into memory, every application at once (the commands that need whole environments: validate,
+ * diff, publish, graph). Throws on construct validation errors. See `renderParts`.
+ */
+export function renderApp(app: App): RenderedEnvironment[] {
+  const { directories, parts } = renderParts(app);
+  const applications = new Map<string, RenderedApplication[]>();
+  for (const part of parts) appendTo(applications, part.directory, part.application);
+  return directories.map((d) => ({ ...d, applications: applications.get(d.name) ?? [] }));
 }

@@ -9,7 +9,7 @@
 import { ValidationReport, ValidationSession } from '../validate';
 import type { OutputFile } from './output';
 import { TreeWriter } from './output';
-import type { RenderedDirectory, RenderedEnvironment } from './render';
+import type { RenderedApplication, RenderedDirectory, RenderedDirectoryHeader, RenderedEnvironment } from './render';
 import { toYaml } from './yaml';
 
 /** A rendered environment as plain data (drops the application constructs, which no other thread can receive). */
@@ -23,11 +23,14 @@ export function renderedDirectory(env: RenderedEnvironment): RenderedDirectory {
  */
 export function* eachOutputFile(envs: readonly RenderedDirectory[]): Generator<OutputFile> {
   for (const env of envs) {
-    for (const app of env.applications) {
-      for (const { file, object } of app.objects) {
-        yield { path: `${env.name}/${app.name}/${file}`, content: toYaml(object) };
-      }
-    }
+    for (const app of env.applications) yield* applicationFiles(env.name, app);
+  }
+}
+
+/** The files of one application of directory `directory`, each serialised when it is asked for. */
+function* applicationFiles(directory: string, application: RenderedApplication): Generator<OutputFile> {
+  for (const { file, object } of application.objects) {
+    yield { path: `${directory}/${application.name}/${file}`, content: toYaml(object) };
   }
 }
 
@@ -62,9 +65,11 @@ export interface OutputStageResult {
 }
 
 /**
- * Validates and writes rendered clusters, one at a time, in the order given; the checks across clusters run in
- * `finish()`. After a cluster fails validation the others are still validated (every finding is reported) but
- * nothing more is written.
+ * Validates and writes rendered clusters, one at a time, in the order given, each as a batch: `begin` with the
+ * directories of one App, `addApplication` for each of their applications as it is rendered (its objects checked
+ * alone, then written), `end` for the checks across the cluster's objects; `add` does all three for directories
+ * rendered whole. The checks across clusters run in `finish()`. Once an error was found the rest is still
+ * validated (every finding is reported) but nothing more is written; a generation with errors is never committed.
  */
 export class OutputStage {
   private readonly validation: ValidationSession | undefined;
@@ -78,14 +83,28 @@ export class OutputStage {
 
   /** Validate (everything that lands on one cluster together) and write one cluster's directories; returns progress lines. */
   public add(envs: readonly RenderedDirectory[]): string[] {
-    const lines: string[] = [];
-    if (this.validation !== undefined) {
-      const report = this.validation.check(envs);
-      lines.push(...report.summaryLines());
-      this.failedValidation ||= report.errors.length > 0;
-    }
-    if (!this.failedValidation) this.treeWriter().write(eachOutputFile(envs));
-    return lines;
+    this.begin(envs);
+    for (const env of envs) for (const application of env.applications) this.addApplication(env.name, application);
+    return this.end();
+  }
+
+  /** Start a batch: the directories of one App, before any of their applications. */
+  public begin(directories: readonly RenderedDirectoryHeader[]): void {
+    this.validation?.begin(directories);
+  }
+
+  /** Check the objects of one application of the batch alone, then write them (unless an error was found). */
+  public addApplication(directory: string, application: RenderedApplication): void {
+    if (this.validation !== undefined && this.validation.checkApplication(directory, application) > 0) this.failedValidation = true;
+    if (!this.failedValidation) this.treeWriter().write(applicationFiles(directory, application));
+  }
+
+  /** End the batch: the checks across each cluster's objects; returns the progress lines of its directories. */
+  public end(): string[] {
+    if (this.validation === undefined) return [];
+    const report = this.validation.end();
+    this.failedValidation ||= report.errors.length > 0;
+    return report.summaryLines();
   }
 
   private treeWriter(): TreeWriter {

@@ -1,6 +1,7 @@
 /**
  * The synth pipeline on both cores: the synthesising thread builds and renders cluster after cluster while a
- * worker thread validates and writes the previous one (the `OutputStage`, tools/synth/stage.ts).
+ * worker thread validates and writes what it rendered (the `OutputStage`, tools/synth/stage.ts), application by
+ * application as each is rendered.
  *
  * The worker runs a start-up bundle of its own (tools/synth/worker-main.ts: validation, YAML and output, no
  * constructs or bindings), built and cached by tools/cli/start.cjs like every command's bundle. It is used only
@@ -15,7 +16,7 @@ import { PlatformError } from '../../constructs/lib/errors';
 import { ValidationReport } from '../validate';
 import type { ExemptedFinding, Finding } from '../validate';
 import type { OutputStageOptions, OutputStageResult } from './stage';
-import type { RenderedDirectory } from './render';
+import type { RenderedApplication, RenderedDirectoryHeader } from './render';
 
 /** The worker's program (its own bundle). */
 export const WORKER_ENTRY = path.join(__dirname, 'worker-main.ts');
@@ -42,7 +43,15 @@ export interface StageWorkerData {
 }
 
 /** Messages to the worker. */
-export type ToStageWorker = { readonly type: 'add'; readonly envs: readonly RenderedDirectory[] } | { readonly type: 'finish' };
+/**
+ * Messages to the worker: each cluster as a batch (`begin` with the directories of one App, an `application` for
+ * each of their applications as it is rendered, `end`), then `finish`.
+ */
+export type ToStageWorker =
+  | { readonly type: 'begin'; readonly directories: readonly RenderedDirectoryHeader[] }
+  | { readonly type: 'application'; readonly directory: string; readonly application: RenderedApplication }
+  | { readonly type: 'end' }
+  | { readonly type: 'finish' };
 
 /** Messages from the worker. */
 export type FromStageWorker =
@@ -79,7 +88,10 @@ export function stageWorkerMode(env: NodeJS.ProcessEnv = process.env): StageWork
   throw new PlatformError(`PLATFORM_SYNTH_WORKERS is '${value}'. Fix: set it to 0 (validate and write in the main thread), 1 (always in a worker thread) or leave it unset (a worker thread for large clusters)`);
 }
 
-/** At most this many clusters wait for the worker: the synthesising thread pauses beyond (bounded memory). */
+/**
+ * At most this many clusters wait for the worker: the synthesising thread pauses at the end of a cluster beyond
+ * (bounded memory: the cluster being validated and written, one queued, the one being rendered).
+ */
 const MAX_QUEUED = 1;
 
 /** The output stage in a worker thread. */
@@ -130,15 +142,30 @@ export class StageWorker {
     resumed?.();
   }
 
-  /** Hand one cluster's directories to the worker; waits while another one is still queued. */
-  public async add(envs: readonly RenderedDirectory[]): Promise<void> {
-    if (this.failure !== undefined) throw this.failure;
-    this.worker.postMessage({ type: 'add', envs } satisfies ToStageWorker);
+  /** Start handing over one App's directories (their applications follow, then `end`). */
+  public begin(directories: readonly RenderedDirectoryHeader[]): void {
+    this.post({ type: 'begin', directories });
+  }
+
+  /** Hand over one application of the batch as soon as it is rendered. */
+  public addApplication(directory: string, application: RenderedApplication): void {
+    this.post({ type: 'application', directory, application });
+  }
+
+  /** End the batch; waits while the previous one is still being validated and written. */
+  public async end(): Promise<void> {
+    this.post({ type: 'end' });
     this.queued++;
     while (this.queued > MAX_QUEUED && this.failure === undefined) {
       await new Promise<void>((resolve) => { this.resumed = resolve; });
     }
     if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Post a message (throws the worker's failure instead once there is one). */
+  private post(message: ToStageWorker): void {
+    if (this.failure !== undefined) throw this.failure;
+    this.worker.postMessage(message);
   }
 
   /** Wait until every cluster was validated and written; the merged findings and counts. */

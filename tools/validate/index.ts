@@ -6,7 +6,7 @@
  * prints the same report without writing. See README, "Validation".
  */
 import type { Stage } from '../../constructs/lib/context';
-import type { RenderedDirectory } from '../synth/render';
+import type { RenderedApplication, RenderedDirectory, RenderedDirectoryHeader } from '../synth/render';
 import { checkArgoCdVersion } from './argocd-version';
 import { child, isRecord, withoutUndefined } from './json';
 import { ExemptedFinding, Finding, FindingCollector, ObjectReporter, ValidationReport } from './findings';
@@ -19,7 +19,6 @@ import { celStats, type CelStats } from './cel/stats';
 import { checkStructure } from './structure';
 import { checkBuiltin } from './builtin';
 import { checkAcrossEnvironments, checkCrossObjects, type DirectoryInfo } from './cross';
-import { appendTo } from '../../constructs/lib/maps';
 
 export type { EnvironmentSummary, ExemptedFinding, Finding, Severity } from './findings';
 export { ValidationFailedError, ValidationReport } from './findings';
@@ -42,39 +41,36 @@ export interface ValidateOptions {
 }
 
 /**
- * Check every object of one directory into `collector`; returns the objects, indexed for the cluster-wide checks.
+ * Check every object of one application of a directory into `collector`, appending them to `indexed` for the
+ * cluster-wide checks.
  *
  * The checks of one object alone (schema, CEL, metadata, structure, built-in kinds, Argo CD version, policies)
  * are pure functions of the object and the environment's stage: an object they all passed with no finding, no
  * exemption and no CEL rule left unevaluated is remembered (tools/validate/passed.ts) and skipped by later runs,
  * its CEL evaluations counted as when it was checked. The checks across objects always run.
  */
-function checkObjects(env: RenderedDirectory, schemas: SchemaRegistry, collector: FindingCollector, cel: CelStats): IndexedObject[] {
-  const indexed: IndexedObject[] = [];
+function checkObjects(env: RenderedDirectoryHeader, application: RenderedApplication, schemas: SchemaRegistry, collector: FindingCollector, cel: CelStats, indexed: IndexedObject[]): void {
   const passed = schemas.passed;
   const stage = env.context.stage;
-  for (const application of env.applications) {
-    for (const rendered of application.objects) {
-      // Validate what is written: serialisation drops keys whose value is undefined.
-      const object: unknown = withoutUndefined(rendered.object);
-      const report = collector.forObject(application.name, object);
-      const digest = PassedObjects.digest(stage, object);
-      const known = passed.recall(digest);
-      if (known !== undefined) {
-        cel.evaluated += known.celEvaluated;
-        cel.skippedOldSelf += known.celSkippedOldSelf;
-      } else {
-        const findingsBefore = collector.findings.length + collector.exempted.length;
-        const celBefore = { ...cel };
-        checkObject(object, report, schemas, cel, stage);
-        if (collector.findings.length + collector.exempted.length === findingsBefore && cel.unevaluated === celBefore.unevaluated) {
-          passed.remember(digest, { celEvaluated: cel.evaluated - celBefore.evaluated, celSkippedOldSelf: cel.skippedOldSelf - celBefore.skippedOldSelf });
-        }
+  for (const rendered of application.objects) {
+    // Validate what is written: serialisation drops keys whose value is undefined.
+    const object: unknown = withoutUndefined(rendered.object);
+    const report = collector.forObject(application.name, object);
+    const digest = PassedObjects.digest(stage, object);
+    const known = passed.recall(digest);
+    if (known !== undefined) {
+      cel.evaluated += known.celEvaluated;
+      cel.skippedOldSelf += known.celSkippedOldSelf;
+    } else {
+      const findingsBefore = collector.findings.length + collector.exempted.length;
+      const celBefore = { ...cel };
+      checkObject(object, report, schemas, cel, stage);
+      if (collector.findings.length + collector.exempted.length === findingsBefore && cel.unevaluated === celBefore.unevaluated) {
+        passed.remember(digest, { celEvaluated: cel.evaluated - celBefore.evaluated, celSkippedOldSelf: cel.skippedOldSelf - celBefore.skippedOldSelf });
       }
-      if (isRecord(object)) indexed.push({ application: application.name, environment: env.name, object, report });
     }
+    if (isRecord(object)) indexed.push({ application: application.name, environment: env.name, object, report });
   }
-  return indexed;
 }
 
 /** The checks of one object alone. */
@@ -93,8 +89,11 @@ function checkObject(object: unknown, report: ObjectReporter, schemas: SchemaReg
   }
 }
 
-/** Cross-resource checks over every object that lands on one cluster (its directories together). */
-function checkCluster(cluster: string, envs: readonly RenderedDirectory[], indexed: readonly IndexedObject[]): void {
+/**
+ * Cross-resource checks over every object that lands on one cluster (its directories together);
+ * `applicationDirectories` are the `<directory>/<application>` paths of its applications with objects.
+ */
+function checkCluster(cluster: string, envs: readonly RenderedDirectoryHeader[], applicationDirectories: readonly string[], indexed: readonly IndexedObject[]): void {
   const first = envs[0];
   if (first === undefined) return;
   checkReferences({
@@ -107,15 +106,31 @@ function checkCluster(cluster: string, envs: readonly RenderedDirectory[], index
       renderedSource: first.context.renderedSource,
     },
     renderedSources: new Map(envs.flatMap((e) => (e.context.renderedSource !== undefined ? [[e.name, e.context.renderedSource] as const] : []))),
-    applicationDirectories: envs.flatMap((e) => e.applications.map((a) => `${e.name}/${a.name}`)),
+    applicationDirectories,
   }, indexed);
 }
 
+/** One directory of the batch being checked: what its applications found so far. */
+interface OpenDirectory {
+  readonly header: RenderedDirectoryHeader;
+  readonly collector: FindingCollector;
+  objects: number;
+}
+
+/** The directories of one cluster in the batch being checked, and their objects for the cross-resource checks. */
+interface OpenCluster {
+  readonly members: RenderedDirectoryHeader[];
+  readonly applicationDirectories: string[];
+  readonly indexed: IndexedObject[];
+}
+
 /**
- * Validation of clusters handed over one at a time (synth validates each cluster as it is rendered): each
- * cluster's checks when it is handed over, the checks across clusters (non-production environments claiming
- * production hosts) in `finish()`, once every cluster was seen. Keeps the findings and the routes of every cluster,
- * not their objects.
+ * Validation of clusters handed over one at a time (synth validates each cluster as it is rendered), each as a
+ * batch of applications: `begin` with the directories of one App, `checkApplication` for each of their
+ * applications as it is rendered (the checks of each object alone), `end` for the checks across the objects of
+ * each cluster; `check` does all three for directories rendered whole. The checks across clusters
+ * (non-production environments claiming production hosts) run in `finish()`, once every cluster was seen. Keeps
+ * the findings and the routes of every cluster, not their objects.
  */
 export class ValidationSession {
   private readonly schemas: SchemaRegistry;
@@ -123,6 +138,8 @@ export class ValidationSession {
   private readonly directories = new Map<string, DirectoryInfo>();
   private readonly routes: ReturnType<typeof checkCrossObjects> = [];
   private readonly collected: { readonly name: string; readonly objects: number; readonly collector: FindingCollector }[] = [];
+  /** The batch being checked (between `begin` and `end`). */
+  private open: { readonly directories: Map<string, OpenDirectory>; readonly clusters: Map<string, OpenCluster> } | undefined;
 
   public constructor(options: ValidateOptions = {}) {
     this.schemas = options.schemas ?? SchemaRegistry.default();
@@ -133,17 +150,52 @@ export class ValidationSession {
    * same kind, namespace and name on one cluster is an error). Returns these directories' findings so far.
    */
   public check(envs: readonly RenderedDirectory[]): ValidationReport {
-    for (const e of envs) this.directories.set(e.name, { stage: e.context.stage, externalServices: e.context.externalServices ?? [], externalNamespaces: e.context.externalNamespaces ?? [] });
-    const clusters = new Map<string, RenderedDirectory[]>();
-    for (const env of envs) appendTo(clusters, env.cluster, env);
-    const added: ValidationSession['collected'] = [];
-    for (const [cluster, members] of clusters) {
-      const collectors = members.map((env) => new FindingCollector(env.name));
-      const indexed = members.flatMap((env, i) => checkObjects(env, this.schemas, collectors[i] as FindingCollector, this.cel));
-      checkCluster(cluster, members, indexed);
-      this.routes.push(...checkCrossObjects(indexed, this.directories));
-      members.forEach((env, i) => added.push({ name: env.name, objects: env.applications.reduce((n, a) => n + a.objects.length, 0), collector: collectors[i] as FindingCollector }));
+    this.begin(envs);
+    for (const env of envs) for (const application of env.applications) this.checkApplication(env.name, application);
+    return this.end();
+  }
+
+  /** Start a batch: the directories of one App (of one cluster, or several), before any of their applications. */
+  public begin(envs: readonly RenderedDirectoryHeader[]): void {
+    if (this.open !== undefined) throw new Error('ValidationSession.begin: the previous batch was not ended');
+    const directories = new Map<string, OpenDirectory>();
+    const clusters = new Map<string, OpenCluster>();
+    for (const e of envs) {
+      this.directories.set(e.name, { stage: e.context.stage, externalServices: e.context.externalServices ?? [], externalNamespaces: e.context.externalNamespaces ?? [] });
+      directories.set(e.name, { header: e, collector: new FindingCollector(e.name), objects: 0 });
+      const cluster = clusters.get(e.cluster) ?? { members: [], applicationDirectories: [], indexed: [] };
+      cluster.members.push(e);
+      clusters.set(e.cluster, cluster);
     }
+    this.open = { directories, clusters };
+  }
+
+  /** The checks of each object alone of one application of the batch; returns how many errors they found. */
+  public checkApplication(directory: string, application: RenderedApplication): number {
+    const entry = this.open?.directories.get(directory);
+    if (this.open === undefined || entry === undefined) throw new Error(`ValidationSession.checkApplication: directory '${directory}' is not in the batch begun`);
+    const cluster = this.open.clusters.get(entry.header.cluster) as OpenCluster;
+    const before = entry.collector.findings.length;
+    checkObjects(entry.header, application, this.schemas, entry.collector, this.cel, cluster.indexed);
+    entry.objects += application.objects.length;
+    cluster.applicationDirectories.push(`${directory}/${application.name}`);
+    let errors = 0;
+    for (let i = before; i < entry.collector.findings.length; i++) if ((entry.collector.findings[i] as Finding).severity === 'error') errors++;
+    return errors;
+  }
+
+  /** End the batch: the checks across the objects of each of its clusters. Returns its directories' findings so far. */
+  public end(): ValidationReport {
+    const open = this.open;
+    if (open === undefined) throw new Error('ValidationSession.end: no batch was begun');
+    this.open = undefined;
+    for (const [cluster, { members, applicationDirectories, indexed }] of open.clusters) {
+      checkCluster(cluster, members, applicationDirectories, indexed);
+      this.routes.push(...checkCrossObjects(indexed, this.directories));
+    }
+    // Cluster by cluster, as the clusters' directories were given.
+    const added = [...open.clusters.values()].flatMap(({ members }) => members.map((m) => open.directories.get(m.name) as OpenDirectory))
+      .map((d) => ({ name: d.header.name, objects: d.objects, collector: d.collector }));
     this.collected.push(...added);
     this.schemas.passed.save();
     return reportOf(added, this.cel);
@@ -151,6 +203,7 @@ export class ValidationSession {
 
   /** Run the checks across clusters; the findings of every directory checked. */
   public finish(): ValidationReport {
+    if (this.open !== undefined) throw new Error('ValidationSession.finish: a batch was not ended');
     checkAcrossEnvironments(this.routes, this.directories);
     this.schemas.passed.save(true);
     return reportOf(this.collected, this.cel);
