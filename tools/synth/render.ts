@@ -180,7 +180,7 @@ export function renderParts(app: App): RenderedParts {
     objects,
     parts: (function* (): Generator<RenderedPart> {
       for (const [directory, entry] of sorted) {
-        // Each application's constructs are let go once it is rendered.
+        // Each application's list of objects is dropped once it is rendered (the constructs live as long as the App).
         for (let next = entry.applications.shift(); next !== undefined; next = entry.applications.shift()) {
           yield { directory, application: { name: next.application.appName, objects: renderChart(directory, next.application, next.members) } };
         }
