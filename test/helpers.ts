@@ -10,7 +10,6 @@ import { build as referenceBuild } from '../main';
 import { defineEnvironment, EnvironmentConfig, EnvironmentInput, LocalStorageSettings, StorageSettings } from '../tools/kit';
 import type { BuildFunction } from '../tools/synth';
 import { KubeObject, renderApp, RenderedDirectory, RenderedEnvironment } from '../tools/synth/render';
-import { renderedDirectory } from '../tools/synth/stage';
 
 /** A plain JSON object. */
 export type Json = Record<string, unknown>;
@@ -103,7 +102,7 @@ export function renderEnvironment(env: EnvironmentConfig): RenderedEnvironment {
 
 /** Every directory the reference platform renders, as plain data (what the output stage and a worker receive). */
 export function referenceDirectories(): RenderedDirectory[] {
-  return renderPlatform({ build: referenceBuild }).map(renderedDirectory);
+  return renderPlatform({ build: referenceBuild }).map(({ name, cluster, context, applications }) => ({ name, cluster, context, applications }));
 }
 
 /** The reference platform's directory `name`, as plain data. */

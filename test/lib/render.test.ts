@@ -31,9 +31,11 @@ describe('renderParts', () => {
     // GIVEN an App with three applications with objects in two directories
     const { app, rendered } = twoDirectories();
     // WHEN it is prepared
-    const { directories, objects, parts } = renderParts(app);
-    // THEN the directories and the object count are known and nothing was serialised yet
-    expect(directories.map((d) => [d.name, d.cluster, d.graph.length])).toEqual([['dev', 'dev', 3], ['staging', 'staging', 1]]);
+    const { directories, graph, objects, parts } = renderParts(app);
+    // THEN the directories (plain data), their graphs and the object count are known and nothing was serialised yet
+    expect(directories).toEqual([expect.objectContaining({ name: 'dev', cluster: 'dev' }), expect.objectContaining({ name: 'staging', cluster: 'staging' })]);
+    expect(directories.map((d) => Object.keys(d).sort())).toEqual([['cluster', 'context', 'name'], ['cluster', 'context', 'name']]);
+    expect(new Map([...graph].map(([d, apps]) => [d, apps.length]))).toEqual(new Map([['dev', 3], ['staging', 1]]));
     expect(objects).toBe(4);
     expect(rendered).toEqual([]);
     // WHEN the parts are taken one at a time THEN each application is serialised only when it is asked for

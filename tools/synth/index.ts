@@ -12,7 +12,7 @@ import { PlatformError } from '../../constructs/lib/errors';
 import { ValidationFailedError, ValidationReport } from '../validate';
 import { BoundaryCollector } from './heap';
 import { Generation } from './output';
-import { renderApp, RenderedDirectoryHeader, RenderedEnvironment, renderParts } from './render';
+import { renderApp, RenderedEnvironment, renderParts } from './render';
 import { OutputStage } from './stage';
 import { StageWorker, stageWorkerMode, StageWorkerMode } from './worker';
 
@@ -106,8 +106,7 @@ export async function synthesize(build: BuildFunction, options: SynthOptions): P
     const stageNext = async (): Promise<boolean> => {
       const next = await iterator.next();
       if (next.done === true) return false;
-      const { directories, objects, parts } = renderParts(next.value);
-      const headers = directories.map(({ name, cluster, context }): RenderedDirectoryHeader => ({ name, cluster, context }));
+      const { directories: headers, objects, parts } = renderParts(next.value);
       for (const { name } of headers) {
         if (summaries.some((s) => s.name === name)) {
           throw new PlatformError(`two clusters render directory '${name}'; every environment and cluster needs a name of its own`);

@@ -71,8 +71,10 @@ export interface RenderedPart {
 
 /** An App prepared and validated, its applications rendered one at a time (`renderParts`). */
 export interface RenderedParts {
-  /** Every directory the App renders (also those without objects), sorted by name, with its application graph. */
-  readonly directories: readonly (RenderedDirectoryHeader & { readonly graph: readonly IApplication[] })[];
+  /** Every directory the App renders (also those without objects), sorted by name, as plain data. */
+  readonly directories: readonly RenderedDirectoryHeader[];
+  /** Every application construct of each directory (also those rendering no files; see `RenderedEnvironment`). */
+  readonly graph: ReadonlyMap<string, readonly IApplication[]>;
   /** How many objects the App renders. */
   readonly objects: number;
   /** The applications with objects, rendered as iterated: directory by directory, by name within each. */
@@ -176,7 +178,8 @@ export function renderParts(app: App): RenderedParts {
   charts.clear();
 
   return {
-    directories: sorted.map(([directory, { context }]) => ({ name: directory, cluster: context.cluster ?? directory, context, graph: graph.get(directory) ?? [] })),
+    directories: sorted.map(([directory, { context }]) => ({ name: directory, cluster: context.cluster ?? directory, context })),
+    graph,
     objects,
     parts: (function* (): Generator<RenderedPart> {
       for (const [directory, entry] of sorted) {
@@ -221,8 +224,8 @@ function renderChart(directory: string, application: IApplication, members: read
  * diff, publish, graph). Throws on construct validation errors. See `renderParts`.
  */
 export function renderApp(app: App): RenderedEnvironment[] {
-  const { directories, parts } = renderParts(app);
+  const { directories, graph, parts } = renderParts(app);
   const applications = new Map<string, RenderedApplication[]>();
   for (const part of parts) appendTo(applications, part.directory, part.application);
-  return directories.map((d) => ({ ...d, applications: applications.get(d.name) ?? [] }));
+  return directories.map((d) => ({ ...d, applications: applications.get(d.name) ?? [], graph: graph.get(d.name) ?? [] }));
 }

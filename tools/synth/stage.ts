@@ -9,13 +9,8 @@
 import { ValidationReport, ValidationSession } from '../validate';
 import type { OutputFile } from './output';
 import { TreeWriter } from './output';
-import type { RenderedApplication, RenderedDirectory, RenderedDirectoryHeader, RenderedEnvironment } from './render';
+import type { RenderedApplication, RenderedDirectory, RenderedDirectoryHeader } from './render';
 import { toYaml } from './yaml';
-
-/** A rendered environment as plain data (drops the application constructs, which no other thread can receive). */
-export function renderedDirectory(env: RenderedEnvironment): RenderedDirectory {
-  return { name: env.name, cluster: env.cluster, context: env.context, applications: env.applications };
-}
 
 /**
  * The files of one or more rendered environments, `<env>/<app>/<Kind>.<name>.yaml`, each serialised when it is

@@ -42,7 +42,6 @@ export interface StageWorkerData {
   readonly stage: OutputStageOptions;
 }
 
-/** Messages to the worker. */
 /**
  * Messages to the worker: each cluster as a batch (`begin` with the directories of one App, an `application` for
  * each of their applications as it is rendered, `end`), then `finish`.
